@@ -1,0 +1,23 @@
+import { parseCliArgs, usage, UsageError } from './args'
+import { serve } from './serve'
+
+async function main(argv: string[]): Promise<void> {
+  const args = parseCliArgs(argv)
+  switch (args.command) {
+    case 'help':
+      process.stdout.write(usage)
+      return
+    case 'serve':
+      await serve(args)
+      return
+  }
+}
+
+main(process.argv.slice(2)).catch((err: unknown) => {
+  if (err instanceof UsageError) {
+    console.error(err.message)
+    process.exit(2)
+  }
+  console.error(`meshdeck: ${err instanceof Error ? err.message : String(err)}`)
+  process.exit(1)
+})

@@ -1,0 +1,33 @@
+import { join } from 'node:path'
+import { startHttpTransport } from '../main/api/http-transport'
+import { createMeshdeck } from '../main/app/meshdeck'
+import type { ServeArgs } from './args'
+
+/** Web mode: the same services as the desktop app, served to a browser on loopback with a token. */
+export async function serve(args: ServeArgs): Promise<void> {
+  const meshdeck = await createMeshdeck({ mode: 'web', kubeconfig: args.kubeconfig, context: args.context })
+  const transport = await startHttpTransport({
+    router: meshdeck.router,
+    bus: meshdeck.bus,
+    staticDir: join(__dirname, '../renderer'),
+    host: args.host,
+    port: args.port,
+  })
+  if (args.host !== '127.0.0.1' && args.host !== 'localhost' && args.host !== '::1') {
+    console.error(`warning: serving on ${args.host}; anyone who can reach it and has the token controls this Meshdeck.`)
+  }
+  console.log(`Meshdeck listening on ${transport.url}`)
+
+  let stopping = false
+  const stop = (): void => {
+    if (stopping) return
+    stopping = true
+    void (async () => {
+      await transport.dispose()
+      await meshdeck.dispose()
+      process.exit(0)
+    })()
+  }
+  process.on('SIGINT', stop)
+  process.on('SIGTERM', stop)
+}

@@ -1,0 +1,34 @@
+import { defineStore } from 'pinia'
+import { ref } from 'vue'
+import type { AppInfo, AppStatus, ContextList } from '@shared/contract'
+import { ApiCallError, call, on } from '../api/client'
+
+/** App-wide state: who we are, the status bar, and the kubeconfig contexts. */
+export const useAppStore = defineStore('app', () => {
+  const info = ref<AppInfo | null>(null)
+  const status = ref<AppStatus | null>(null)
+  const contexts = ref<ContextList | null>(null)
+  const error = ref<string | null>(null)
+
+  async function load(): Promise<void> {
+    try {
+      ;[info.value, status.value, contexts.value] = await Promise.all([
+        call('app.info', {}),
+        call('app.status', {}),
+        call('clusters.listContexts', {}),
+      ])
+      error.value = null
+    } catch (err) {
+      error.value = err instanceof ApiCallError ? `${err.error.message} ${err.error.hint ?? ''}` : String(err)
+    }
+  }
+
+  async function selectContext(name: string): Promise<void> {
+    await call('clusters.selectContext', { name })
+    contexts.value = await call('clusters.listContexts', {})
+  }
+
+  on('app.status', (next) => (status.value = next))
+
+  return { info, status, contexts, error, load, selectContext }
+})

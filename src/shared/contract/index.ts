@@ -1,0 +1,53 @@
+import type { z } from 'zod'
+import { appEvents, appMethods } from './app'
+import { clusterMethods } from './clusters'
+import type { EventSpec, MethodSpec } from './define'
+
+export * from './errors'
+export * from './app'
+export * from './clusters'
+export type { EventSpec, MethodSpec } from './define'
+
+/**
+ * Every method the renderer, a script or a test may call. Each domain keeps its own file; this
+ * object is the single list the router, the preload allowlist and docs/api.md are built from.
+ */
+export const methods = {
+  ...appMethods,
+  ...clusterMethods,
+} satisfies Record<string, MethodSpec>
+
+/** Every event main sends to the renderer. */
+export const events = {
+  ...appEvents,
+} satisfies Record<string, EventSpec>
+
+export type Methods = typeof methods
+export type MethodName = keyof Methods
+export type Params<M extends MethodName> = z.input<Methods[M]['params']>
+export type Result<M extends MethodName> = z.output<Methods[M]['result']>
+
+export type Events = typeof events
+export type EventName = keyof Events
+export type EventPayload<E extends EventName> = z.output<Events[E]['payload']>
+
+export const methodNames = Object.keys(methods) as MethodName[]
+export const eventNames = Object.keys(events) as EventName[]
+
+export function isMethodName(name: unknown): name is MethodName {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(methods, name)
+}
+
+export function isEventName(name: unknown): name is EventName {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(events, name)
+}
+
+/** What the preload exposes as window.meshdeck, and what the web transport implements too. */
+export interface MeshdeckBridge {
+  call<M extends MethodName>(method: M, params: Params<M>): Promise<CallOutcomeOf<M>>
+  on<E extends EventName>(event: E, handler: (payload: EventPayload<E>) => void): () => void
+}
+
+export type CallOutcomeOf<M extends MethodName> =
+  | { ok: true; result: Result<M> }
+  | { ok: false; error: import('./errors').ApiError }

@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest'
+import { parseCliArgs, UsageError } from '../../src/cli/args'
+
+describe('meshdeck CLI arguments', () => {
+  it('binds loopback by default', () => {
+    expect(parseCliArgs(['serve'])).toMatchObject({ command: 'serve', host: '127.0.0.1', port: 7420, demo: false })
+  })
+
+  it('accepts --port 0 to pick a free port, and the cluster options', () => {
+    expect(parseCliArgs(['serve', '--port', '0', '--kubeconfig', '/k', '--context', 'dev', '--demo'])).toMatchObject({
+      port: 0,
+      kubeconfig: '/k',
+      context: 'dev',
+      demo: true,
+    })
+  })
+
+  it('explains a bad port or an unknown flag', () => {
+    expect(() => parseCliArgs(['serve', '--port', 'abc'])).toThrow(/--port must be a whole number/)
+    expect(() => parseCliArgs(['serve', '--nope'])).toThrow(UsageError)
+    expect(() => parseCliArgs(['launch'])).toThrow(/Unknown command "launch"/)
+  })
+})
