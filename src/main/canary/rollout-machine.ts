@@ -1,0 +1,167 @@
+import type { Weights } from '@shared/canary/weights'
+import { analyse, type AnalysisThresholds, type AnalysisVerdict, type CanaryMetrics } from './analysis'
+
+/**
+ * The progressive rollout as a pure state machine: events in, new state and actions out. The
+ * runner performs the actions (write weights, wait for ACKs, gather telemetry) and feeds back
+ * events; because the state is plain data it is persisted after every step, so a restart resumes
+ * from a known point instead of leaving weights half-way and unknown.
+ */
+export interface RolloutPlan {
+  /** Canary percentages, ascending, e.g. [5, 10, 25, 50, 100]. */
+  steps: number[]
+  intervalSeconds: number
+  analysis: AnalysisThresholds
+}
+
+export interface RolloutSpec {
+  id: string
+  /** The VirtualService host being shifted. */
+  host: string
+  stable: string
+  canary: string
+  /** Other destinations of the route; they get weight 0 while the rollout runs. */
+  others: string[]
+  plan: RolloutPlan
+}
+
+export type RolloutPhase = 'applying' | 'analysing' | 'paused' | 'promoted' | 'rolledBack' | 'aborted'
+
+export interface TimelineEntry {
+  at: number
+  step: number
+  canaryPercent: number
+  what: 'applied' | 'acked' | 'passed' | 'failed' | 'paused' | 'resumed' | 'aborted' | 'promoted' | 'rolledBack' | 'resumedAfterRestart'
+  detail?: string
+}
+
+export interface RolloutState {
+  spec: RolloutSpec
+  phase: RolloutPhase
+  stepIndex: number
+  /** Phase to return to when resumed. */
+  pausedFrom?: 'applying' | 'analysing'
+  failure?: Extract<AnalysisVerdict, { ok: false }>
+  timeline: TimelineEntry[]
+}
+
+export type RolloutEvent =
+  | { type: 'acked'; at: number }
+  | { type: 'analysed'; at: number; metrics: CanaryMetrics }
+  | { type: 'pause'; at: number }
+  | { type: 'resume'; at: number }
+  | { type: 'abort'; at: number }
+  | { type: 'promoteNow'; at: number }
+  | { type: 'restarted'; at: number }
+
+export type RolloutAction =
+  | { type: 'applyWeights'; weights: Weights }
+  | { type: 'awaitAck' }
+  | { type: 'analyse'; windowSeconds: number }
+  | { type: 'cancelPending' }
+
+export interface Transition {
+  state: RolloutState
+  actions: RolloutAction[]
+}
+
+export const isFinished = (phase: RolloutPhase): boolean => phase === 'promoted' || phase === 'rolledBack' || phase === 'aborted'
+
+export function weightsFor(spec: RolloutSpec, canaryPercent: number): Weights {
+  const weights: Weights = {}
+  for (const other of spec.others) weights[other] = 0
+  weights[spec.stable] = 100 - canaryPercent
+  weights[spec.canary] = canaryPercent
+  return weights
+}
+
+export function currentPercent(state: RolloutState): number {
+  if (state.phase === 'promoted') return 100
+  if (state.phase === 'rolledBack' || state.phase === 'aborted') return 0
+  return state.spec.plan.steps[state.stepIndex] ?? 0
+}
+
+/** Checks a plan before a rollout starts; returns the problems in words. */
+export function planProblems(plan: RolloutPlan): string[] {
+  const problems: string[] = []
+  if (plan.steps.length === 0) problems.push('The plan has no steps.')
+  plan.steps.forEach((step, i) => {
+    if (!Number.isInteger(step) || step < 1 || step > 100) problems.push(`Step ${i + 1} is ${step}; steps are whole percentages from 1 to 100.`)
+    if (i > 0 && step <= plan.steps[i - 1]!) problems.push(`Step ${i + 1} (${step}%) does not go above the step before it.`)
+  })
+  if (!(plan.intervalSeconds >= 1)) problems.push('The interval must be at least 1 second.')
+  if (!(plan.analysis.maxErrorRate >= 0 && plan.analysis.maxErrorRate <= 1)) problems.push('The maximum error rate must be between 0 and 100 %.')
+  if (!(plan.analysis.maxP99Ms > 0)) problems.push('The p99 latency limit must be above 0 ms.')
+  if (!(Number.isInteger(plan.analysis.minRequests) && plan.analysis.minRequests >= 1)) problems.push('The minimum request count must be a whole number of at least 1.')
+  return problems
+}
+
+export function startRollout(spec: RolloutSpec, at: number): Transition {
+  const state: RolloutState = { spec, phase: 'applying', stepIndex: 0, timeline: [] }
+  return applyStep(state, at, 'applied')
+}
+
+export function reduceRollout(state: RolloutState, event: RolloutEvent): Transition {
+  if (isFinished(state.phase)) return { state, actions: [] }
+  switch (event.type) {
+    case 'acked':
+      if (state.phase !== 'applying') return { state, actions: [] }
+      return {
+        state: log({ ...state, phase: 'analysing' }, event.at, 'acked'),
+        actions: [{ type: 'analyse', windowSeconds: state.spec.plan.intervalSeconds }],
+      }
+    case 'analysed': {
+      if (state.phase !== 'analysing') return { state, actions: [] }
+      const verdict = analyse(event.metrics, state.spec.plan.analysis)
+      if (!verdict.ok) {
+        const failed = log({ ...state, failure: verdict }, event.at, 'failed', verdict.message)
+        return finish(failed, event.at, 'rolledBack', verdict.message)
+      }
+      const passed = log(state, event.at, 'passed')
+      const next = state.stepIndex + 1
+      if (next >= state.spec.plan.steps.length) return finish(passed, event.at, 'promoted')
+      return applyStep({ ...passed, stepIndex: next }, event.at, 'applied')
+    }
+    case 'pause':
+      if (state.phase === 'paused') return { state, actions: [] }
+      return {
+        state: log({ ...state, phase: 'paused', pausedFrom: state.phase as 'applying' | 'analysing' }, event.at, 'paused'),
+        actions: [{ type: 'cancelPending' }],
+      }
+    case 'resume':
+      if (state.phase !== 'paused') return { state, actions: [] }
+      // Re-apply the current step: weights may have been edited by hand while paused.
+      return applyStep({ ...state, pausedFrom: undefined }, event.at, 'resumed')
+    case 'restarted':
+      // After a Meshdeck restart nothing in flight is trusted: write the step again and wait for ACKs.
+      if (state.phase === 'paused') return { state, actions: [] }
+      return applyStep(state, event.at, 'resumedAfterRestart')
+    case 'abort':
+      return finish(state, event.at, 'aborted', 'Aborted by the user; all traffic back on the stable subset.')
+    case 'promoteNow':
+      return finish(state, event.at, 'promoted', 'Promoted by the user.')
+  }
+}
+
+function applyStep(state: RolloutState, at: number, what: TimelineEntry['what']): Transition {
+  const percent = state.spec.plan.steps[state.stepIndex] ?? 100
+  return {
+    state: log({ ...state, phase: 'applying' }, at, what),
+    actions: [{ type: 'cancelPending' }, { type: 'applyWeights', weights: weightsFor(state.spec, percent) }, { type: 'awaitAck' }],
+  }
+}
+
+function finish(state: RolloutState, at: number, phase: 'promoted' | 'rolledBack' | 'aborted', detail?: string): Transition {
+  const percent = phase === 'promoted' ? 100 : 0
+  const done: RolloutState = { ...state, phase, pausedFrom: undefined }
+  return {
+    state: { ...done, timeline: [...done.timeline, { at, step: state.stepIndex, canaryPercent: percent, what: phase, detail }] },
+    actions: [{ type: 'cancelPending' }, { type: 'applyWeights', weights: weightsFor(state.spec, percent) }, { type: 'awaitAck' }],
+  }
+}
+
+function log(state: RolloutState, at: number, what: TimelineEntry['what'], detail?: string): RolloutState {
+  const entry: TimelineEntry = { at, step: state.stepIndex, canaryPercent: currentPercent(state), what }
+  if (detail !== undefined) entry.detail = detail
+  return { ...state, timeline: [...state.timeline, entry] }
+}

@@ -1,0 +1,112 @@
+import { isMap, isScalar, isSeq, parseDocument, type Document, type YAMLMap, type YAMLSeq } from 'yaml'
+import { MeshdeckError } from '@shared/contract'
+import type { Weights } from '@shared/canary/weights'
+
+/** Which http route of a VirtualService to edit: by its `name`, or by position when unnamed. */
+export type RouteSelector = { name: string } | { index: number }
+
+export interface RouteDestination {
+  /** The key weights are given by: the subset, or the host when the destination has no subset. */
+  key: string
+  host: string
+  subset: string | null
+  weight: number
+}
+
+const destinationKey = (host: string, subset: string | null): string => subset ?? host
+
+/**
+ * Reads the destinations of one http route. A single destination without a weight carries all the
+ * traffic, as Istio treats it.
+ */
+export function readRouteDestinations(yamlText: string, selector: RouteSelector): RouteDestination[] {
+  const route = findRoute(parseStrict(yamlText), selector)
+  const destinations = routeDestinations(route)
+  return destinations.items.map((item) => {
+    const entry = item as YAMLMap
+    const host = String(entry.getIn(['destination', 'host']) ?? '')
+    const subsetValue = entry.getIn(['destination', 'subset'])
+    const subset = subsetValue === undefined || subsetValue === null ? null : String(subsetValue)
+    const weight = entry.get('weight')
+    return {
+      key: destinationKey(host, subset),
+      host,
+      subset,
+      weight: typeof weight === 'number' ? weight : destinations.items.length === 1 ? 100 : 0,
+    }
+  })
+}
+
+/**
+ * Sets the weights of one http route and changes nothing else: comments, key order, and fields
+ * Meshdeck does not model all survive. A weight for a subset the route does not list yet adds a
+ * destination for it on the given host (how a rollout brings a canary in).
+ */
+export function setRouteWeights(yamlText: string, selector: RouteSelector, weights: Weights, host: string): string {
+  const doc = parseStrict(yamlText)
+  const route = findRoute(doc, selector)
+  const destinations = routeDestinations(route)
+  const seen = new Set<string>()
+  // Where every changed weight already exists in the text, edit just those numbers in place so the
+  // diff a person reviews is exactly the weights; otherwise re-render the document.
+  const inPlace: { start: number; end: number; text: string }[] = []
+  let structural = false
+  for (const item of destinations.items) {
+    const entry = item as YAMLMap
+    const itemHost = String(entry.getIn(['destination', 'host']) ?? '')
+    const subsetValue = entry.getIn(['destination', 'subset'])
+    const key = destinationKey(itemHost, subsetValue === undefined || subsetValue === null ? null : String(subsetValue))
+    seen.add(key)
+    const weight = weights[key]
+    if (weight === undefined) continue
+    const existing = entry.get('weight', true)
+    if (isScalar(existing) && existing.range) inPlace.push({ start: existing.range[0], end: existing.range[1], text: String(weight) })
+    else structural = true
+    entry.set('weight', weight)
+  }
+  for (const [key, weight] of Object.entries(weights)) {
+    if (seen.has(key)) continue
+    structural = true
+    destinations.add(doc.createNode({ destination: { host, subset: key }, weight }))
+  }
+  if (!structural) {
+    let text = yamlText
+    for (const edit of inPlace.sort((a, b) => b.start - a.start)) text = text.slice(0, edit.start) + edit.text + text.slice(edit.end)
+    return text
+  }
+  return doc.toString({ lineWidth: 0, indentSeq: !/^( *)[\w-]+:\n\1- /m.test(yamlText) })
+}
+
+function parseStrict(yamlText: string): Document {
+  const doc = parseDocument(yamlText)
+  if (doc.errors.length > 0) {
+    throw new MeshdeckError('invalid_yaml', `The VirtualService is not valid YAML: ${doc.errors[0]?.message ?? ''}`, 'Fix the YAML and try again.')
+  }
+  if (doc.get('kind') !== 'VirtualService') {
+    throw new MeshdeckError('not_a_virtual_service', `Expected kind VirtualService, found ${String(doc.get('kind'))}.`, 'Pick the VirtualService that routes this service.')
+  }
+  return doc
+}
+
+function findRoute(doc: Document, selector: RouteSelector): YAMLMap {
+  const http = doc.getIn(['spec', 'http'])
+  if (!isSeq(http) || http.items.length === 0) {
+    throw new MeshdeckError('no_http_routes', 'The VirtualService has no http routes to weight.', 'Add an http route with destinations first.')
+  }
+  const routes = http.items.filter(isMap) as YAMLMap[]
+  const route =
+    'name' in selector ? routes.find((r) => r.get('name') === selector.name) : routes[selector.index]
+  if (!route) {
+    const names = routes.map((r, i) => String(r.get('name') ?? `#${i}`)).join(', ')
+    throw new MeshdeckError('unknown_route', `No http route ${'name' in selector ? `named "${selector.name}"` : `at position ${selector.index}`}.`, `Routes here: ${names}.`)
+  }
+  return route
+}
+
+function routeDestinations(route: YAMLMap): YAMLSeq {
+  const destinations = route.get('route')
+  if (!isSeq(destinations) || destinations.items.length === 0) {
+    throw new MeshdeckError('no_destinations', 'This http route has no destinations (it may redirect or respond directly).', 'Choose a route that forwards to subsets.')
+  }
+  return destinations
+}
