@@ -83,3 +83,13 @@ describe('progressive rollout', () => {
     ])
   })
 })
+
+describe('when the mesh does not answer', () => {
+  it('holds the current weights and pauses with the reason instead of guessing', () => {
+    const state = run(startRollout(spec, 0).state, { type: 'acked', at: 1 })
+    const { state: after, actions } = reduceRollout(state, { type: 'operationFailed', at: 5, message: 'telemetry unavailable' })
+    expect(after.phase).toBe('paused')
+    expect(after.timeline.at(-1)?.detail).toBe('Paused: telemetry unavailable')
+    expect(actions).toEqual([{ type: 'cancelPending' }])
+  })
+})

@@ -53,6 +53,8 @@ export type RolloutEvent =
   | { type: 'abort'; at: number }
   | { type: 'promoteNow'; at: number }
   | { type: 'restarted'; at: number }
+  /** Waiting for ACKs or reading telemetry failed: hold the current weights and let a person decide. */
+  | { type: 'operationFailed'; at: number; message: string }
 
 export type RolloutAction =
   | { type: 'applyWeights'; weights: Weights }
@@ -123,9 +125,15 @@ export function reduceRollout(state: RolloutState, event: RolloutEvent): Transit
       return applyStep({ ...passed, stepIndex: next }, event.at, 'applied')
     }
     case 'pause':
+    case 'operationFailed':
       if (state.phase === 'paused') return { state, actions: [] }
       return {
-        state: log({ ...state, phase: 'paused', pausedFrom: state.phase as 'applying' | 'analysing' }, event.at, 'paused'),
+        state: log(
+          { ...state, phase: 'paused', pausedFrom: state.phase as 'applying' | 'analysing' },
+          event.at,
+          'paused',
+          event.type === 'operationFailed' ? `Paused: ${event.message}` : undefined,
+        ),
         actions: [{ type: 'cancelPending' }],
       }
     case 'resume':

@@ -1,0 +1,146 @@
+import type { Weights } from '@shared/canary/weights'
+import type { Disposable } from '../lib/disposable'
+import type { CanaryMetrics } from './analysis'
+import {
+  isFinished,
+  reduceRollout,
+  startRollout,
+  type RolloutAction,
+  type RolloutEvent,
+  type RolloutSpec,
+  type RolloutState,
+  type Transition,
+} from './rollout-machine'
+import type { RolloutStore } from './rollout-store'
+
+/** What a rollout needs from the mesh: write weights, know when clients have them, measure. */
+export interface CanaryEnvironment {
+  /** Validates and writes the route's weights (atomically locally; server-side apply in a cluster). */
+  applyWeights(spec: RolloutSpec, weights: Weights): Promise<void>
+  /** Resolves once every client affected by the host's route has ACKed the current config. */
+  waitForAck(host: string, signal: AbortSignal): Promise<void>
+  /** Telemetry for the canary subset over the last `windowSeconds`. */
+  canaryMetrics(host: string, subset: string, windowSeconds: number): Promise<CanaryMetrics>
+}
+
+export interface RolloutRunnerOptions {
+  environment: CanaryEnvironment
+  store: RolloutStore
+  onChange: (state: RolloutState) => void
+  now?: () => number
+}
+
+/**
+ * Drives rollouts: performs the machine's actions, feeds results back as events, persists after
+ * every transition. One in-flight operation per rollout; pause/abort cancel it.
+ */
+export class RolloutRunner implements Disposable {
+  private readonly running = new Map<string, { state: RolloutState; pending: AbortController }>()
+  private readonly now: () => number
+
+  constructor(private readonly options: RolloutRunnerOptions) {
+    this.now = options.now ?? Date.now
+  }
+
+  /** After a restart: every unfinished rollout writes its current step again and carries on. */
+  async resumeAll(): Promise<RolloutState[]> {
+    const resumed: RolloutState[] = []
+    for (const state of await this.options.store.active()) {
+      this.running.set(state.spec.id, { state, pending: new AbortController() })
+      await this.dispatch(state.spec.id, { type: 'restarted', at: this.now() })
+      resumed.push(this.running.get(state.spec.id)!.state)
+    }
+    return resumed
+  }
+
+  async start(spec: RolloutSpec): Promise<RolloutState> {
+    const existing = this.running.get(spec.id)
+    if (existing && !isFinished(existing.state.phase)) throw new Error(`rollout ${spec.id} is already running`)
+    const transition = startRollout(spec, this.now())
+    this.running.set(spec.id, { state: transition.state, pending: new AbortController() })
+    await this.commit(spec.id, transition)
+    return this.running.get(spec.id)!.state
+  }
+
+  get(id: string): RolloutState | undefined {
+    return this.running.get(id)?.state
+  }
+
+  async control(id: string, type: 'pause' | 'resume' | 'abort' | 'promoteNow'): Promise<RolloutState> {
+    if (!this.running.has(id)) throw new Error(`no rollout ${id}`)
+    await this.dispatch(id, { type, at: this.now() } as RolloutEvent)
+    return this.running.get(id)!.state
+  }
+
+  dispose(): void {
+    for (const entry of this.running.values()) entry.pending.abort()
+    this.running.clear()
+  }
+
+  private async dispatch(id: string, event: RolloutEvent): Promise<void> {
+    const entry = this.running.get(id)
+    if (!entry) return
+    await this.commit(id, reduceRollout(entry.state, event))
+  }
+
+  private async commit(id: string, transition: Transition): Promise<void> {
+    const entry = this.running.get(id)
+    if (!entry) return
+    entry.state = transition.state
+    await this.options.store.save(transition.state)
+    this.options.onChange(transition.state)
+    await this.perform(id, transition.actions)
+  }
+
+  private async perform(id: string, actions: RolloutAction[]): Promise<void> {
+    for (const action of actions) {
+      const entry = this.running.get(id)
+      if (!entry) return
+      switch (action.type) {
+        case 'cancelPending':
+          entry.pending.abort()
+          entry.pending = new AbortController()
+          break
+        case 'applyWeights':
+          await this.options.environment.applyWeights(entry.state.spec, action.weights)
+          break
+        case 'awaitAck':
+          if (isFinished(entry.state.phase)) break
+          this.background(id, entry.pending.signal, async (signal) => {
+            await this.options.environment.waitForAck(entry.state.spec.host, signal)
+            return { type: 'acked', at: this.now() }
+          })
+          break
+        case 'analyse':
+          this.background(id, entry.pending.signal, async (signal) => {
+            await sleep(action.windowSeconds * 1000, signal)
+            const metrics = await this.options.environment.canaryMetrics(entry.state.spec.host, entry.state.spec.canary, action.windowSeconds)
+            return { type: 'analysed', at: this.now(), metrics }
+          })
+          break
+      }
+    }
+  }
+
+  /** Runs one wait in the background; its result becomes the next event unless it was cancelled. */
+  private background(id: string, signal: AbortSignal, work: (signal: AbortSignal) => Promise<RolloutEvent>): void {
+    void work(signal)
+      .then((event) => (signal.aborted ? undefined : this.dispatch(id, event)))
+      .catch((err: unknown) => {
+        if (signal.aborted) return
+        const message = err instanceof Error ? err.message : String(err)
+        return this.dispatch(id, { type: 'operationFailed', at: this.now(), message })
+      })
+  }
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(new Error('cancelled'))
+    const timer = setTimeout(resolve, ms)
+    signal.addEventListener('abort', () => {
+      clearTimeout(timer)
+      reject(new Error('cancelled'))
+    })
+  })
+}
