@@ -77,3 +77,22 @@ describe('objects owned by progressive-delivery controllers', () => {
     expect(controllerOwnership({ managedFields: [{ manager: 'kubectl-client-side-apply' }] })).toBeNull()
   })
 })
+
+describe('a VirtualService among other documents in one file', () => {
+  const file = `# mesh config\napiVersion: networking.istio.io/v1beta1\nkind: DestinationRule\nmetadata: { name: reviews }\nspec: { host: reviews.demo.svc }\n---\n${written}---\napiVersion: networking.istio.io/v1beta1\nkind: VirtualService\nmetadata: { name: ratings }\nspec:\n  hosts: [ratings]\n  http:\n  - route:\n    - destination: { host: ratings, subset: v1 }\n      weight: 100\n`
+
+  it('edits only the named VirtualService and leaves the other documents byte for byte', () => {
+    const after = setRouteWeights(file, { name: 'default' }, { v1: 60, v3: 40 }, 'reviews.demo.svc', { name: 'reviews' })
+    const changed = lineDiff(file, after).filter((l) => l.kind !== 'same')
+    expect(changed.map((l) => l.text)).toEqual(['      weight: 90', '      weight: 60', '      weight: 10', '      weight: 40'])
+    expect(readRouteDestinations(after, { index: 0 }, { name: 'ratings' })).toEqual([{ key: 'v1', host: 'ratings', subset: 'v1', weight: 100 }])
+  })
+
+  it('keeps every document when a destination has to be added', () => {
+    const after = setRouteWeights(file, { index: 0 }, { v1: 90, v2: 10 }, 'ratings', { name: 'ratings' })
+    expect(after).toContain('# mesh config')
+    expect(after).toContain('kind: DestinationRule')
+    expect(readRouteDestinations(after, { index: 0 }, { name: 'ratings' }).map((d) => [d.key, d.weight])).toEqual([['v1', 90], ['v2', 10]])
+    expect(readRouteDestinations(after, { name: 'default' }, { name: 'reviews' }).map((d) => d.weight)).toEqual([90, 10])
+  })
+})

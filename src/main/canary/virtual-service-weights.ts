@@ -1,9 +1,15 @@
-import { isMap, isScalar, isSeq, parseDocument, type Document, type YAMLMap, type YAMLSeq } from 'yaml'
+import { isMap, isScalar, isSeq, parseAllDocuments, type Document, type YAMLMap, type YAMLSeq } from 'yaml'
 import { MeshdeckError } from '@shared/contract'
 import type { Weights } from '@shared/canary/weights'
 
 /** Which http route of a VirtualService to edit: by its `name`, or by position when unnamed. */
 export type RouteSelector = { name: string } | { index: number }
+
+/** Which VirtualService in a file of several documents; omitted when the file holds just one. */
+export interface ObjectRef {
+  name: string
+  namespace?: string
+}
 
 export interface RouteDestination {
   /** The key weights are given by: the subset, or the host when the destination has no subset. */
@@ -19,8 +25,8 @@ const destinationKey = (host: string, subset: string | null): string => subset ?
  * Reads the destinations of one http route. A single destination without a weight carries all the
  * traffic, as Istio treats it.
  */
-export function readRouteDestinations(yamlText: string, selector: RouteSelector): RouteDestination[] {
-  const route = findRoute(parseStrict(yamlText), selector)
+export function readRouteDestinations(yamlText: string, selector: RouteSelector, target?: ObjectRef): RouteDestination[] {
+  const route = findRoute(parseStrict(yamlText, target).doc, selector)
   const destinations = routeDestinations(route)
   return destinations.items.map((item) => {
     const entry = item as YAMLMap
@@ -42,8 +48,8 @@ export function readRouteDestinations(yamlText: string, selector: RouteSelector)
  * Meshdeck does not model all survive. A weight for a subset the route does not list yet adds a
  * destination for it on the given host (how a rollout brings a canary in).
  */
-export function setRouteWeights(yamlText: string, selector: RouteSelector, weights: Weights, host: string): string {
-  const doc = parseStrict(yamlText)
+export function setRouteWeights(yamlText: string, selector: RouteSelector, weights: Weights, host: string, target?: ObjectRef): string {
+  const { doc, all } = parseStrict(yamlText, target)
   const route = findRoute(doc, selector)
   const destinations = routeDestinations(route)
   const seen = new Set<string>()
@@ -74,18 +80,32 @@ export function setRouteWeights(yamlText: string, selector: RouteSelector, weigh
     for (const edit of inPlace.sort((a, b) => b.start - a.start)) text = text.slice(0, edit.start) + edit.text + text.slice(edit.end)
     return text
   }
-  return doc.toString({ lineWidth: 0, indentSeq: !/^( *)[\w-]+:\n\1- /m.test(yamlText) })
+  const indentSeq = !/^( *)[\w-]+:\n\1- /m.test(yamlText)
+  return all.map((d) => d.toString({ lineWidth: 0, indentSeq })).join('')
 }
 
-function parseStrict(yamlText: string): Document {
-  const doc = parseDocument(yamlText)
-  if (doc.errors.length > 0) {
-    throw new MeshdeckError('invalid_yaml', `The VirtualService is not valid YAML: ${doc.errors[0]?.message ?? ''}`, 'Fix the YAML and try again.')
+function parseStrict(yamlText: string, target?: ObjectRef): { doc: Document; all: Document[] } {
+  const all = parseAllDocuments(yamlText)
+  if (!Array.isArray(all)) throw new MeshdeckError('not_a_virtual_service', 'The file holds no YAML documents.', 'Pick the file that defines the VirtualService.')
+  const broken = all.find((d) => d.errors.length > 0)
+  if (broken) {
+    throw new MeshdeckError('invalid_yaml', `The VirtualService file is not valid YAML: ${broken.errors[0]?.message ?? ''}`, 'Fix the YAML and try again.')
   }
-  if (doc.get('kind') !== 'VirtualService') {
-    throw new MeshdeckError('not_a_virtual_service', `Expected kind VirtualService, found ${String(doc.get('kind'))}.`, 'Pick the VirtualService that routes this service.')
+  const candidates = all.filter((d) => d.get('kind') === 'VirtualService')
+  const doc = target
+    ? candidates.find(
+        (d) =>
+          d.getIn(['metadata', 'name']) === target.name &&
+          (target.namespace === undefined || (d.getIn(['metadata', 'namespace']) ?? target.namespace) === target.namespace),
+      )
+    : candidates.length === 1
+      ? candidates[0]
+      : undefined
+  if (!doc) {
+    const what = target ? `VirtualService "${target.name}"` : 'exactly one VirtualService'
+    throw new MeshdeckError('not_a_virtual_service', `The file does not hold ${what}.`, 'Pick the VirtualService that routes this service.')
   }
-  return doc
+  return { doc, all }
 }
 
 function findRoute(doc: Document, selector: RouteSelector): YAMLMap {
