@@ -8,6 +8,7 @@ const spec: RolloutSpec = {
   stable: 'v1',
   canary: 'v3',
   others: ['v2'],
+  target: { namespace: 'demo', name: 'reviews', route: { index: 0 } },
   plan: { steps: [10, 50, 100], intervalSeconds: 30, analysis: { maxErrorRate: 0.05, maxP99Ms: 500, minRequests: 20 } },
 }
 const healthy = { requests: 200, errorRate: 0.01, p99Ms: 80 }

@@ -1,4 +1,5 @@
 import type { Weights } from '@shared/canary/weights'
+import type { CanaryTargetRef } from '@shared/contract/canary'
 import { analyse, type AnalysisThresholds, type AnalysisVerdict, type CanaryMetrics } from './analysis'
 
 /**
@@ -23,6 +24,8 @@ export interface RolloutSpec {
   /** Other destinations of the route; they get weight 0 while the rollout runs. */
   others: string[]
   plan: RolloutPlan
+  /** The VirtualService route whose weights the rollout writes. */
+  target: CanaryTargetRef
 }
 
 export type RolloutPhase = 'applying' | 'analysing' | 'paused' | 'promoted' | 'rolledBack' | 'aborted'

@@ -53,12 +53,15 @@ export function setRouteWeights(yamlText: string, selector: RouteSelector, weigh
   const route = findRoute(doc, selector)
   const destinations = routeDestinations(route)
   const seen = new Set<string>()
-  // Where every changed weight already exists in the text, edit just those numbers in place so the
-  // diff a person reviews is exactly the weights; otherwise re-render the document.
-  const inPlace: { start: number; end: number; text: string }[] = []
-  let structural = false
+  // Edits are made to the text itself — just the weight numbers, plus new lines in the file's own
+  // indentation where a weight or a destination is added — so the diff a person reviews is exactly
+  // the weights. Only layouts this cannot follow (flow sequences) fall back to re-rendering.
+  const edits: { start: number; end: number; text: string }[] = []
+  let rerender = false
+  let lastItem: YAMLMap | undefined
   for (const item of destinations.items) {
     const entry = item as YAMLMap
+    lastItem = entry
     const itemHost = String(entry.getIn(['destination', 'host']) ?? '')
     const subsetValue = entry.getIn(['destination', 'subset'])
     const key = destinationKey(itemHost, subsetValue === undefined || subsetValue === null ? null : String(subsetValue))
@@ -66,22 +69,47 @@ export function setRouteWeights(yamlText: string, selector: RouteSelector, weigh
     const weight = weights[key]
     if (weight === undefined) continue
     const existing = entry.get('weight', true)
-    if (isScalar(existing) && existing.range) inPlace.push({ start: existing.range[0], end: existing.range[1], text: String(weight) })
-    else structural = true
+    if (isScalar(existing) && existing.range) edits.push({ start: existing.range[0], end: existing.range[1], text: String(weight) })
+    else {
+      const at = blockItemLayout(yamlText, entry)
+      if (at) edits.push({ start: at.end, end: at.end, text: `${at.indent}weight: ${weight}\n` })
+      else rerender = true
+    }
     entry.set('weight', weight)
   }
+  const layout = lastItem ? blockItemLayout(yamlText, lastItem) : undefined
   for (const [key, weight] of Object.entries(weights)) {
     if (seen.has(key)) continue
-    structural = true
+    if (layout) {
+      const text = `${layout.dash}destination:\n${layout.indent}  host: ${host}\n${layout.indent}  subset: ${key}\n${layout.indent}weight: ${weight}\n`
+      edits.push({ start: layout.end, end: layout.end, text })
+    } else rerender = true
     destinations.add(doc.createNode({ destination: { host, subset: key }, weight }))
   }
-  if (!structural) {
+  if (!rerender) {
     let text = yamlText
-    for (const edit of inPlace.sort((a, b) => b.start - a.start)) text = text.slice(0, edit.start) + edit.text + text.slice(edit.end)
+    // Later offsets first so earlier ones stay valid; insertions at one point keep their order.
+    const ordered = edits.map((e, i) => ({ ...e, i })).sort((x, y) => y.start - x.start || y.i - x.i)
+    for (const edit of ordered) text = text.slice(0, edit.start) + edit.text + text.slice(edit.end)
     return text
   }
   const indentSeq = !/^( *)[\w-]+:\n\1- /m.test(yamlText)
   return all.map((d) => d.toString({ lineWidth: 0, indentSeq })).join('')
+}
+
+/**
+ * For a block-sequence item (`- destination: ...`), the text before its first key ("    - "), the
+ * indentation of its other keys, and the offset just past its last line; undefined for flow style.
+ */
+function blockItemLayout(text: string, item: YAMLMap): { dash: string; indent: string; end: number } | undefined {
+  const range = item.range
+  if (!range || item.flow) return undefined
+  const lineStart = text.lastIndexOf('\n', range[0] - 1) + 1
+  const dash = text.slice(lineStart, range[0])
+  if (!/^\s*-\s+$/.test(dash)) return undefined
+  const lastChar = Math.max(range[1] - 1, range[0])
+  const newline = text.indexOf('\n', lastChar)
+  return { dash, indent: ' '.repeat(dash.length), end: newline === -1 ? text.length : newline + 1 }
 }
 
 function parseStrict(yamlText: string, target?: ObjectRef): { doc: Document; all: Document[] } {

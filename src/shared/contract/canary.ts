@@ -1,0 +1,138 @@
+import { z } from 'zod'
+import { event, method } from './define'
+
+export const routeSelectorSchema = z.union([z.object({ name: z.string().min(1) }).strict(), z.object({ index: z.number().int().nonnegative() }).strict()])
+
+/** One http route of one VirtualService: what a weight editor or a rollout acts on. */
+export const canaryTargetRefSchema = z
+  .object({
+    namespace: z.string().min(1),
+    name: z.string().min(1),
+    route: routeSelectorSchema,
+  })
+  .strict()
+export type CanaryTargetRef = z.infer<typeof canaryTargetRefSchema>
+
+// Weights cross the contract as plain numbers; their rules (whole, 0..100, sum 100, known subsets)
+// are checked in main so the error can name each problem.
+export const weightsSchema = z.record(z.string(), z.number())
+
+export const canaryDestinationSchema = z.object({
+  key: z.string(),
+  host: z.string(),
+  subset: z.string().nullable(),
+  weight: z.number(),
+})
+
+export const canaryTargetSchema = z.object({
+  ref: canaryTargetRefSchema,
+  /** Human label, e.g. "reviews › default". */
+  label: z.string(),
+  host: z.string(),
+  file: z.string().nullable(),
+  destinations: z.array(canaryDestinationSchema),
+  /** Subsets the DestinationRule defines for the host: what weights may name. */
+  subsets: z.array(z.string()),
+  /** Set when a controller (Flagger, Argo Rollouts) owns the object; Meshdeck then leaves it alone. */
+  ownedBy: z.string().nullable(),
+})
+export type CanaryTarget = z.infer<typeof canaryTargetSchema>
+
+export const diffLineSchema = z.object({ kind: z.enum(['same', 'added', 'removed']), text: z.string() })
+
+export const weightProblemSchema = z.object({ subset: z.string().nullable(), message: z.string(), hint: z.string() })
+
+export const canaryPreviewSchema = z.object({
+  diff: z.array(diffLineSchema),
+  problems: z.array(weightProblemSchema),
+  /** Fingerprint of the file the preview was made from; apply refuses to overwrite a newer one. */
+  baseVersion: z.string(),
+})
+
+export const canaryApplyResultSchema = z.discriminatedUnion('outcome', [
+  z.object({ outcome: z.literal('applied'), version: z.string() }),
+  z.object({
+    outcome: z.literal('conflict'),
+    message: z.string(),
+    /** What is in the file now (someone else's change). */
+    current: z.string(),
+    /** What Meshdeck would write on top of it. */
+    proposed: z.string(),
+    version: z.string(),
+  }),
+])
+
+export const analysisThresholdsSchema = z
+  .object({
+    maxErrorRate: z.number().min(0).max(1),
+    maxP99Ms: z.number().positive(),
+    minRequests: z.number().int().min(1),
+  })
+  .strict()
+
+export const rolloutPlanSchema = z
+  .object({
+    steps: z.array(z.number().int().min(1).max(100)).min(1),
+    intervalSeconds: z.number().min(1).max(3600),
+    analysis: analysisThresholdsSchema,
+  })
+  .strict()
+
+export const rolloutPhaseSchema = z.enum(['applying', 'analysing', 'paused', 'promoted', 'rolledBack', 'aborted'])
+
+export const rolloutStateSchema = z.object({
+  spec: z.object({
+    id: z.string(),
+    host: z.string(),
+    stable: z.string(),
+    canary: z.string(),
+    others: z.array(z.string()),
+    plan: rolloutPlanSchema,
+    target: canaryTargetRefSchema,
+  }),
+  phase: rolloutPhaseSchema,
+  stepIndex: z.number().int(),
+  pausedFrom: z.enum(['applying', 'analysing']).optional(),
+  failure: z
+    .object({ ok: z.literal(false), metric: z.enum(['requests', 'errorRate', 'p99Ms']), value: z.number(), threshold: z.number(), message: z.string() })
+    .optional(),
+  timeline: z.array(
+    z.object({
+      at: z.number(),
+      step: z.number().int(),
+      canaryPercent: z.number(),
+      what: z.string(),
+      detail: z.string().optional(),
+    }),
+  ),
+})
+export type RolloutStateDto = z.infer<typeof rolloutStateSchema>
+
+export const canaryMethods = {
+  'canary.targets': method(z.object({}).strict(), z.object({ targets: z.array(canaryTargetSchema) }), 'Routes whose traffic can be split: VirtualService http routes with two or more subsets or destinations.'),
+  'canary.preview': method(
+    z.object({ target: canaryTargetRefSchema, weights: weightsSchema }).strict(),
+    canaryPreviewSchema,
+    'The YAML diff that applying these weights would make, and any problem with them. Writes nothing.',
+  ),
+  'canary.apply': method(
+    z.object({ target: canaryTargetRefSchema, weights: weightsSchema, baseVersion: z.string().optional() }).strict(),
+    canaryApplyResultSchema,
+    'Writes the weights (validated first; atomically). A change made meanwhile by someone else is returned as a conflict, never overwritten.',
+  ),
+  'rollout.start': method(
+    z.object({ target: canaryTargetRefSchema, stable: z.string().min(1), canary: z.string().min(1), plan: rolloutPlanSchema }).strict(),
+    rolloutStateSchema,
+    'Starts a progressive rollout: each step applies weights, waits for every client to ACK, analyses telemetry, then continues, promotes or rolls back.',
+  ),
+  'rollout.control': method(
+    z.object({ id: z.string().min(1), action: z.enum(['pause', 'resume', 'abort', 'promoteNow']) }).strict(),
+    rolloutStateSchema,
+    'Pauses, resumes, aborts (all traffic back to stable) or promotes a rollout now.',
+  ),
+  'rollout.list': method(z.object({}).strict(), z.object({ rollouts: z.array(rolloutStateSchema) }), 'Running rollouts and the history of finished ones, newest first.'),
+}
+
+export const canaryEvents = {
+  'rollout.changed': event(rolloutStateSchema, 'A rollout moved: a step applied, ACKed, analysed, paused, promoted or rolled back.'),
+}
