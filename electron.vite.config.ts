@@ -13,6 +13,8 @@ export default defineConfig({
         input: {
           index: resolve(__dirname, 'src/main/index.ts'),
           cli: resolve(__dirname, 'src/cli/meshdeck.ts'),
+          // Each demo mesh workload is a child process running this entry (see src/main/demo).
+          'demo-workload': resolve(__dirname, 'src/main/demo/workload/main.ts'),
         },
       },
     },

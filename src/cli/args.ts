@@ -8,25 +8,40 @@ export interface ServeArgs {
   context?: string
   demo: boolean
   open: boolean
+  /** Folder of Istio YAML served by the embedded xDS control plane. */
+  meshDir?: string
+  xdsPort: number
+}
+
+export interface BootstrapArgs {
+  command: 'bootstrap'
+  nodeId: string
+  xdsPort: number
+  /** Write here (atomically) instead of stdout. */
+  out?: string
 }
 
 export interface HelpArgs {
   command: 'help'
 }
 
-export type CliArgs = ServeArgs | HelpArgs
+export type CliArgs = ServeArgs | BootstrapArgs | HelpArgs
 
 export class UsageError extends Error {}
 
 export const usage = `Usage:
   meshdeck serve [--port N] [--host H] [--kubeconfig PATH] [--context NAME] [--demo]
       Serve the Meshdeck UI and API on http://127.0.0.1:PORT (default port 7420; 0 picks a free one).
+      [--mesh-dir DIR] [--xds-port PORT]  also serve xDS for the Istio YAML in DIR on 127.0.0.1:PORT (default 15010).
+  meshdeck bootstrap --node-id ID [--xds-port PORT] [--out FILE]
+      Print (or write) the gRPC xDS bootstrap JSON for a workload (set GRPC_XDS_BOOTSTRAP to the file).
   meshdeck help
 `
 
 export function parseCliArgs(argv: string[]): CliArgs {
   const [command, ...rest] = argv
   if (command === undefined || command === 'help' || command === '--help' || command === '-h') return { command: 'help' }
+  if (command === 'bootstrap') return parseBootstrapArgs(rest)
   if (command !== 'serve') throw new UsageError(`Unknown command "${command}".\n\n${usage}`)
   let values
   try {
@@ -40,6 +55,8 @@ export function parseCliArgs(argv: string[]): CliArgs {
         context: { type: 'string' },
         demo: { type: 'boolean', default: false },
         open: { type: 'boolean', default: false },
+        'mesh-dir': { type: 'string' },
+        'xds-port': { type: 'string' },
       },
     }))
   } catch (err) {
@@ -57,5 +74,33 @@ export function parseCliArgs(argv: string[]): CliArgs {
     context: values.context,
     demo: values.demo ?? false,
     open: values.open ?? false,
+    meshDir: values['mesh-dir'],
+    xdsPort: parsePort('--xds-port', values['xds-port'], 15010),
   }
+}
+
+function parsePort(flag: string, value: string | undefined, fallback: number): number {
+  const port = value === undefined ? fallback : Number(value)
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new UsageError(`${flag} must be a whole number from 0 to 65535, got "${value}".`)
+  }
+  return port
+}
+
+function parseBootstrapArgs(rest: string[]): BootstrapArgs {
+  let values
+  try {
+    ;({ values } = parseArgs({
+      args: rest,
+      strict: true,
+      options: { 'node-id': { type: 'string' }, 'xds-port': { type: 'string' }, out: { type: 'string' } },
+    }))
+  } catch (err) {
+    throw new UsageError(`${(err as Error).message}\n\n${usage}`)
+  }
+  const nodeId = values['node-id']
+  if (!nodeId) throw new UsageError(`bootstrap needs --node-id, the workload's name towards the control plane (e.g. reviews-v1).\n\n${usage}`)
+  const xdsPort = parsePort('--xds-port', values['xds-port'], 15010)
+  if (xdsPort === 0) throw new UsageError('--xds-port for a bootstrap must be the port the control plane listens on, not 0.')
+  return { command: 'bootstrap', nodeId, xdsPort, out: values.out }
 }

@@ -1,5 +1,6 @@
 import { parseCliArgs, usage, UsageError } from './args'
 import { serve } from './serve'
+import { writeBootstrap } from './bootstrap'
 
 async function main(argv: string[]): Promise<void> {
   const args = parseCliArgs(argv)
@@ -9,6 +10,9 @@ async function main(argv: string[]): Promise<void> {
       return
     case 'serve':
       await serve(args)
+      return
+    case 'bootstrap':
+      await writeBootstrap(args)
       return
   }
 }

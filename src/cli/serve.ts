@@ -5,7 +5,13 @@ import type { ServeArgs } from './args'
 
 /** Web mode: the same services as the desktop app, served to a browser on loopback with a token. */
 export async function serve(args: ServeArgs): Promise<void> {
-  const meshdeck = await createMeshdeck({ mode: 'web', kubeconfig: args.kubeconfig, context: args.context })
+  const meshdeck = await createMeshdeck({
+    mode: 'web',
+    kubeconfig: args.kubeconfig,
+    context: args.context,
+    meshDir: args.meshDir,
+    xdsPort: args.xdsPort,
+  })
   const transport = await startHttpTransport({
     router: meshdeck.router,
     bus: meshdeck.bus,
@@ -17,6 +23,11 @@ export async function serve(args: ServeArgs): Promise<void> {
     console.error(`warning: serving on ${args.host}; anyone who can reach it and has the token controls this Meshdeck.`)
   }
   console.log(`Meshdeck listening on ${transport.url}`)
+  const controlPlane = meshdeck.controlPlane.appStatus()
+  if (args.meshDir) {
+    if (controlPlane.state === 'running') console.log(`xDS control plane on ${controlPlane.address} serving ${args.meshDir}`)
+    else console.error(`warning: ${controlPlane.message ?? 'the xDS control plane did not start'}`)
+  }
 
   let stopping = false
   const stop = (): void => {

@@ -72,7 +72,7 @@ describe('trace collector', () => {
   it('says how to fix an exporter that sends protobuf, and rejects junk with 400', async () => {
     const proto = await fetch(traces.collector.otlpUrl, { method: 'POST', headers: { 'Content-Type': 'application/x-protobuf' }, body: 'x' })
     expect(proto.status).toBe(415)
-    expect((await proto.json()).error).toContain('OTEL_EXPORTER_OTLP_PROTOCOL=http/json')
+    expect(((await proto.json()) as { error: string }).error).toContain('OTEL_EXPORTER_OTLP_PROTOCOL=http/json')
     const junk = await fetch(traces.collector.otlpUrl, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"nope":1}' })
     expect(junk.status).toBe(400)
   })

@@ -1,10 +1,16 @@
 import { homedir } from 'node:os'
 import { join } from 'node:path'
-import type { AppInfo, AppStatus } from '@shared/contract'
+import { MeshdeckError, type AppInfo, type AppStatus } from '@shared/contract'
 import { EventBus } from '../api/event-bus'
 import { Router } from '../api/router'
 import { ContextService } from '../cluster/context-service'
+import { ConnectionService, LogService, loadKubeconfig } from '../cluster'
+import { DemoService } from '../demo'
 import { DisposableStack, type Disposable } from '../lib/disposable'
+import { SecurityService } from '../security'
+import { TopologyService } from '../telemetry'
+import { startTracesOnFreePort, type Traces } from '../traces'
+import { ControlPlaneService } from '../xds'
 import { version } from './version'
 
 export interface MeshdeckOptions {
@@ -13,6 +19,12 @@ export interface MeshdeckOptions {
   dataDir?: string
   kubeconfig?: string
   context?: string
+  /** Folder of Istio YAML; when set, the embedded xDS control plane serves it. */
+  meshDir?: string
+  /** Port of the xDS server (127.0.0.1); 0 picks a free one. Default 15010. */
+  xdsPort?: number
+  /** Port of the trace collector (OTLP/HTTP and Zipkin, 127.0.0.1). Default 4318, or a free one when taken. */
+  tracesPort?: number
 }
 
 /** Everything main runs, independent of Electron: the Electron entry and `meshdeck serve` both build this. */
@@ -20,6 +32,16 @@ export interface Meshdeck extends Disposable {
   readonly router: Router
   readonly bus: EventBus
   readonly info: AppInfo
+  /** The live service graph; the control plane and the demo mesh feed it with `topology.update(feeder, inputs)`. */
+  readonly topology: TopologyService
+  /** The local demo mesh's API; idle until `demo.start({ controlPlaneAddress, meshDir })` is called. */
+  readonly demo: DemoService
+  /** The embedded xDS control plane; `controlPlane.controlPlane` is null unless options.meshDir is set. */
+  readonly controlPlane: ControlPlaneService
+  /** Citadel: the mesh CA and workload certificates; `security.workloadSecurity(ref)` gives a bootstrap's certificate_providers. */
+  readonly security: SecurityService
+  /** The trace collector: spans in, per-edge latency out. */
+  readonly traces: Traces
 }
 
 export function defaultDataDir(): string {
@@ -38,22 +60,118 @@ export async function createMeshdeck(options: MeshdeckOptions): Promise<Meshdeck
     dataDir: options.dataDir ?? defaultDataDir(),
   }
 
+  // The xDS control plane runs only with a mesh folder; its methods answer "not running" otherwise.
+  const controlPlane = stack.add(
+    new ControlPlaneService(options.meshDir ? { meshDir: options.meshDir, port: options.xdsPort ?? 15010 } : null, {
+      changed: (payload) => bus.emit('controlPlane.changed', payload),
+      clientNacked: (payload) => bus.emit('controlPlane.clientNacked', payload),
+      statusChanged: () => bus.emit('app.status', status()),
+    }),
+  )
   const status = (): AppStatus => ({
     currentContext: contexts.current(),
-    controlPlane: { state: 'stopped', address: null, connectedClients: 0 },
+    controlPlane: controlPlane.appStatus(),
   })
   const contexts = new ContextService(options.kubeconfig, options.context, () => bus.emit('app.status', status()))
   await contexts.init()
+
+  await controlPlane.start()
+  router.register('controlPlane.status', () => controlPlane.status())
+  router.register('controlPlane.clients', () => controlPlane.running().clients())
+  router.register('controlPlane.configDump', ({ nodeId }) => controlPlane.running().configDump(nodeId))
+  router.register('controlPlane.loadStats', () => controlPlane.running().loadStats())
+  router.register('mesh.bootstrap', ({ nodeId }) => ({ bootstrap: controlPlane.bootstrap({ nodeId }) }))
 
   router.register('app.info', () => info)
   router.register('app.status', () => status())
   router.register('clusters.listContexts', () => contexts.list())
   router.register('clusters.selectContext', ({ name }) => contexts.select(name))
 
+  const connections = stack.add(
+    new ConnectionService(() => loadKubeconfig(options.kubeconfig), {
+      connection: (c) => bus.emit('clusters.connection', c),
+      changes: (changes) => bus.emit('resources.changes', { changes }),
+      feed: (state) => bus.emit('resources.feed', state),
+    }),
+  )
+  router.register('clusters.connect', ({ context }) => connections.connect(context))
+  router.register('clusters.disconnect', ({ context }) => {
+    connections.disconnect(context)
+    return { ok: true as const }
+  })
+  router.register('clusters.connections', () => connections.list())
+  router.register('resources.subscribe', ({ context, kind }) => connections.subscribe(context, kind))
+  router.register('resources.snapshot', ({ context, kind }) => connections.snapshot(context, kind))
+  router.register('resources.versions', ({ context }) => connections.versions(context))
+  router.register('resources.unsubscribe', ({ context, kind }) => {
+    connections.unsubscribe(context, kind)
+    return { ok: true as const }
+  })
+  const logs = stack.add(
+    new LogService((context) => connections.client(context), {
+      lines: (streamId, lines) => bus.emit('logs.lines', { streamId, lines }),
+      ended: (streamId, error) => bus.emit('logs.ended', { streamId, error }),
+    }),
+  )
+  router.register('logs.start', (params) => logs.start(params))
+  router.register('logs.stop', ({ streamId }) => {
+    logs.stop(streamId)
+    return { ok: true as const }
+  })
+  router.register('resources.yaml', async ({ context, kind, namespace, name }) => ({ yaml: await connections.yaml(context, kind, namespace, name) }))
+
+  const topology = stack.add(new TopologyService({ emit: (diff) => bus.emit('topology.changed', diff) }))
+  router.register('topology.get', () => topology.graph())
+  router.register('topology.series', ({ id }) => topology.series(id))
+  router.register('topology.feed', ({ feeder, ...inputs }) => {
+    topology.update(`api:${feeder}`, inputs)
+    return { accepted: true }
+  })
+
+  // Registered always so demo.* answer "not running" with a hint; starting the demo is the caller's choice.
+  const demo = stack.add(new DemoService((workload) => bus.emit('demo.workloadState', workload)))
+  router.register('demo.status', () => demo.status())
+  router.register('demo.setLoad', ({ rps }) => demo.setLoad(rps))
+  router.register('demo.setFault', (params) => demo.setFault(params))
+  router.register('demo.logs', (params) => demo.logs(params))
+
+  // The CA is created on first use (the first workload that needs a certificate), not at start:
+  // a plain `meshdeck serve` writes no key, and a damaged CA only fails the features that need it.
+  const security = stack.add(
+    new SecurityService(
+      { dataDir: info.dataDir },
+      {
+        certificateRenewed: (certificate, reason) => bus.emit('security.certificateRenewed', { certificate, reason }),
+        caChanged: (ca) => bus.emit('security.caChanged', ca),
+      },
+    ),
+  )
+  router.register('security.caInfo', () => security.caInfo())
+  router.register('security.certificates', () => ({ certificates: security.certificateDtos() }))
+  router.register('security.rotateCa', (params) => security.rotateCaFromFiles(params))
+  router.register('security.conflicts', () => security.conflicts())
+
+  const traces = stack.add(await startTracesOnFreePort({ port: options.tracesPort ?? 4318 }))
+  router.register('traces.search', (query) => ({
+    traces: traces.store.search(query),
+    spanCount: traces.store.spanCount,
+    collector: { otlpUrl: traces.collector.otlpUrl, zipkinUrl: traces.collector.zipkinUrl },
+  }))
+  router.register('traces.get', ({ traceId }) => {
+    const spans = traces.store.trace(traceId)
+    if (!spans) throw new MeshdeckError('not_found', `No trace ${traceId} is kept.`, 'Traces older than the store keeps are dropped; pick a recent one.')
+    return { spans }
+  })
+
   return {
     router,
     bus,
     info,
+    traces,
+    topology,
+    demo,
+    controlPlane,
+    security,
     dispose: () => stack.dispose(),
   }
 }

@@ -36,6 +36,8 @@ export interface TimelineEntry {
   canaryPercent: number
   what: 'applied' | 'acked' | 'passed' | 'failed' | 'paused' | 'resumed' | 'aborted' | 'promoted' | 'rolledBack' | 'resumedAfterRestart'
   detail?: string
+  /** What the analysis window measured, on passed and failed entries. */
+  metrics?: CanaryMetrics
 }
 
 export interface RolloutState {
@@ -119,10 +121,10 @@ export function reduceRollout(state: RolloutState, event: RolloutEvent): Transit
       if (state.phase !== 'analysing') return { state, actions: [] }
       const verdict = analyse(event.metrics, state.spec.plan.analysis)
       if (!verdict.ok) {
-        const failed = log({ ...state, failure: verdict }, event.at, 'failed', verdict.message)
+        const failed = log({ ...state, failure: verdict }, event.at, 'failed', verdict.message, event.metrics)
         return finish(failed, event.at, 'rolledBack', verdict.message)
       }
-      const passed = log(state, event.at, 'passed')
+      const passed = log(state, event.at, 'passed', undefined, event.metrics)
       const next = state.stepIndex + 1
       if (next >= state.spec.plan.steps.length) return finish(passed, event.at, 'promoted')
       return applyStep({ ...passed, stepIndex: next }, event.at, 'applied')
@@ -171,8 +173,9 @@ function finish(state: RolloutState, at: number, phase: 'promoted' | 'rolledBack
   }
 }
 
-function log(state: RolloutState, at: number, what: TimelineEntry['what'], detail?: string): RolloutState {
+function log(state: RolloutState, at: number, what: TimelineEntry['what'], detail?: string, metrics?: CanaryMetrics): RolloutState {
   const entry: TimelineEntry = { at, step: state.stepIndex, canaryPercent: currentPercent(state), what }
   if (detail !== undefined) entry.detail = detail
+  if (metrics !== undefined) entry.metrics = metrics
   return { ...state, timeline: [...state.timeline, entry] }
 }

@@ -39,3 +39,13 @@ export async function startTraces(options: { host?: string; port?: number; maxSp
   })
   return { collector, store, edges, dispose: () => collector.dispose() }
 }
+
+/** Starts on the wanted port, or on a free one when something else holds it (another collector). */
+export async function startTracesOnFreePort(options: { host?: string; port: number; maxSpans?: number }): Promise<Traces> {
+  try {
+    return await startTraces(options)
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE' || options.port === 0) throw err
+    return startTraces({ ...options, port: 0 })
+  }
+}

@@ -103,6 +103,7 @@ export const rolloutStateSchema = z.object({
       canaryPercent: z.number(),
       what: z.string(),
       detail: z.string().optional(),
+      metrics: z.object({ requests: z.number(), errorRate: z.number(), p99Ms: z.number().nullable() }).optional(),
     }),
   ),
 })

@@ -1,5 +1,6 @@
 import { z } from 'zod'
-import { method } from './define'
+import { event, method } from './define'
+import { apiErrorSchema } from './errors'
 
 export const kubeContextSchema = z.object({
   name: z.string(),
@@ -29,6 +30,24 @@ export const contextListSchema = z.object({
 })
 export type ContextList = z.infer<typeof contextListSchema>
 
+export const connectionSchema = z.object({
+  context: z.string(),
+  state: z.enum(['connecting', 'connected', 'failed', 'disconnected']),
+  server: z.string().nullable(),
+  /** e.g. v1.20.2, once connected. */
+  serverVersion: z.string().nullable(),
+  /** The context's namespace (default when unset): where a namespace-limited user looks. */
+  namespace: z.string(),
+  error: apiErrorSchema.nullable(),
+})
+export type Connection = z.infer<typeof connectionSchema>
+
+const contextParam = z.object({ context: z.string().min(1) }).strict()
+
+export const clusterEvents = {
+  'clusters.connection': event(connectionSchema, 'A context connected, failed (with cause and fix) or disconnected.'),
+}
+
 export const clusterMethods = {
   'clusters.listContexts': method(
     z.object({}).strict(),
@@ -40,4 +59,7 @@ export const clusterMethods = {
     z.object({ selected: z.string() }),
     "Look at another context. The kubeconfig's own current-context is left as it is.",
   ),
+  'clusters.connect': method(contextParam, connectionSchema, 'Connect to a context (several may be connected at once); a failure says why and how to fix it.'),
+  'clusters.disconnect': method(contextParam, z.object({ ok: z.literal(true) }), 'Disconnect a context and stop its watches.'),
+  'clusters.connections': method(z.object({}).strict(), z.array(connectionSchema), 'Every context Meshdeck has connected to, with its state.'),
 }

@@ -1,11 +1,23 @@
 import type { z } from 'zod'
 import { appEvents, appMethods } from './app'
-import { clusterMethods } from './clusters'
+import { clusterEvents, clusterMethods } from './clusters'
+import { demoEvents, demoMethods } from './demo'
+import { logEvents, logMethods, resourceEvents, resourceMethods } from './resources'
+import { topologyEvents, topologyMethods } from './topology'
+import { meshEvents, meshMethods } from './mesh'
+import { traceMethods } from './traces'
+import { securityEvents, securityMethods } from './security'
 import type { EventSpec, MethodSpec } from './define'
 
 export * from './errors'
 export * from './app'
 export * from './clusters'
+export * from './demo'
+export * from './mesh'
+export * from './resources'
+export * from './topology'
+export * from './traces'
+export * from './security'
 export type { EventSpec, MethodSpec } from './define'
 
 /**
@@ -15,11 +27,25 @@ export type { EventSpec, MethodSpec } from './define'
 export const methods = {
   ...appMethods,
   ...clusterMethods,
+  ...demoMethods,
+  ...meshMethods,
+  ...resourceMethods,
+  ...logMethods,
+  ...topologyMethods,
+  ...traceMethods,
+  ...securityMethods,
 } satisfies Record<string, MethodSpec>
 
 /** Every event main sends to the renderer. */
 export const events = {
   ...appEvents,
+  ...meshEvents,
+  ...clusterEvents,
+  ...demoEvents,
+  ...resourceEvents,
+  ...logEvents,
+  ...topologyEvents,
+  ...securityEvents,
 } satisfies Record<string, EventSpec>
 
 export type Methods = typeof methods

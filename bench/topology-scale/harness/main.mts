@@ -1,0 +1,83 @@
+/**
+ * Bench page: mounts the real topology store and graph component, with a bridge that stands in for
+ * the preload (the same interface the desktop app gives the renderer). The runner drives it.
+ */
+import type { EventName, MeshdeckBridge, TopologyDiff, TopologyGraph } from '@shared/contract'
+import type { LayoutReport } from '../../../src/renderer/src/components/topology/topology-canvas'
+
+interface LongTask {
+  start: number
+  duration: number
+}
+
+const longTasks: LongTask[] = []
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) longTasks.push({ start: e.startTime, duration: e.duration })
+}).observe({ type: 'longtask', buffered: true })
+
+const violations: string[] = []
+document.addEventListener('securitypolicyviolation', (e) => violations.push(`${e.violatedDirective}: ${e.blockedURI}`))
+
+let served: TopologyGraph = { version: 0, nodes: [], edges: [] }
+const listeners = new Set<(payload: TopologyDiff) => void>()
+
+const bridge = {
+  call: async (method: string) =>
+    method === 'topology.get'
+      ? { ok: true, result: served }
+      : { ok: false, error: { code: 'unavailable', message: `${method} is not part of the bench` } },
+  on: (event: EventName, handler: (payload: TopologyDiff) => void) => {
+    if (event !== 'topology.changed') return () => undefined
+    listeners.add(handler)
+    return () => void listeners.delete(handler)
+  },
+}
+window.meshdeck = bridge as unknown as MeshdeckBridge
+
+// Imported after the bridge exists: the API client picks its transport when it loads.
+const { createApp, h } = await import('vue')
+const { createPinia } = await import('pinia')
+const { useTopologyStore } = await import('../../../src/renderer/src/stores/topology')
+const { default: TopologyGraphView } = await import('../../../src/renderer/src/components/topology/TopologyGraph.vue')
+
+const layouts: LayoutReport[] = []
+const pinia = createPinia()
+const app = createApp({
+  setup() {
+    const store = useTopologyStore()
+    return () => h(TopologyGraphView, { graph: store.graph, onLayout: (r: LayoutReport) => layouts.push(r) })
+  },
+})
+app.use(pinia)
+app.mount('#app')
+const store = useTopologyStore(pinia)
+
+const frames = async (n: number): Promise<void> => {
+  for (let i = 0; i < n; i++) await new Promise<void>((resolve) => requestAnimationFrame(() => resolve()))
+}
+
+const bench = {
+  /** Serves the graph as topology.get, starts the store, and waits until the drawing is on screen. */
+  async load(graph: TopologyGraph): Promise<{ layoutMs: number | null; layout: string; paintedMs: number; nodes: number }> {
+    served = graph
+    const t0 = performance.now()
+    await store.start()
+    await frames(2)
+    const full = layouts.find((l) => l.scope === 'full')
+    return { layoutMs: full?.ms ?? null, layout: full?.name ?? 'none', paintedMs: performance.now() - t0, nodes: store.graph.nodes.length }
+  },
+  /** Delivers one topology.changed event and waits until it is drawn. */
+  async emit(diff: TopologyDiff): Promise<{ appliedMs: number; version: number; newLayouts: LayoutReport[] }> {
+    const before = layouts.length
+    const t0 = performance.now()
+    for (const listener of listeners) listener(diff)
+    await frames(2)
+    return { appliedMs: performance.now() - t0, version: store.version, newLayouts: layouts.slice(before) }
+  },
+  now: (): number => performance.now(),
+  longTasks: (since: number): LongTask[] => longTasks.filter((t) => t.start >= since),
+  violations: (): string[] => violations,
+}
+
+;(window as unknown as { bench: typeof bench }).bench = bench
+document.title = 'ready'

@@ -1,0 +1,194 @@
+/**
+ * Topology at scale, in real headless Chromium: 500 services and 2,000 edges, built by the real
+ * buildTopology, drawn by the real store and graph component. Prints the time to lay out and the
+ * long tasks seen while 1 Hz stat updates (every edge's numbers change) are applied for 30 s.
+ *
+ *   npm run bench:topology               (TOPOLOGY_BENCH_SECONDS=30 by default)
+ */
+import { createServer, type Server } from 'node:http'
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { extname, join, normalize } from 'node:path'
+import type { AddressInfo } from 'node:net'
+import vue from '@vitejs/plugin-vue'
+import { chromium } from 'playwright-core'
+import { build } from 'vite'
+import type { TopologyDiff, TopologyGraph } from '@shared/contract'
+import { contentSecurityPolicy } from '../../src/main/api/content-security-policy'
+import { buildTopology, diffTopology, type TopologyElements } from '../../src/main/telemetry'
+import { chromiumArgs, chromiumPath } from '../../playwright.config'
+import { defaultSynthetic, syntheticMesh } from './synthetic'
+
+const root = join(__dirname, '..', '..')
+const seconds = Number(process.env.TOPOLOGY_BENCH_SECONDS ?? 30)
+const goals = { layoutMs: 2_000, longTaskMs: 100 }
+
+interface LongTask {
+  start: number
+  duration: number
+}
+interface Bench {
+  load(graph: TopologyGraph): Promise<{ layoutMs: number | null; layout: string; paintedMs: number; nodes: number }>
+  emit(diff: TopologyDiff): Promise<{ appliedMs: number; version: number; newLayouts: { scope: string; nodes: number; ms: number }[] }>
+  now(): number
+  longTasks(since: number): LongTask[]
+  violations(): string[]
+}
+type BenchWindow = { bench: Bench }
+
+/** Built outside the repository so linters and git never see the bundle. */
+async function buildHarness(outDir: string): Promise<void> {
+  await build({
+    root: join(__dirname, 'harness'),
+    base: './',
+    logLevel: 'warn',
+    plugins: [vue()],
+    resolve: { alias: { '@shared': join(root, 'src/shared'), '@renderer': join(root, 'src/renderer/src') } },
+    // The harness targets one modern Chromium; no preload polyfill needed.
+    build: { outDir, emptyOutDir: true, target: 'es2022', modulePreload: { polyfill: false }, minify: process.env.TOPOLOGY_BENCH_PROFILE ? false : 'oxc' },
+  })
+}
+
+/** Serves the built page with the app's own Content-Security-Policy, on loopback only. */
+async function serve(outDir: string): Promise<Server> {
+  const types: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css' }
+  const server = createServer((req, res) => {
+    const path = normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)).replace(/^\/+/, '') || 'index.html'
+    readFile(join(outDir, path))
+      .then((body) => {
+        res.writeHead(200, { 'Content-Type': types[extname(path)] ?? 'application/octet-stream', 'Content-Security-Policy': contentSecurityPolicy })
+        res.end(body)
+      })
+      .catch(() => {
+        res.writeHead(404)
+        res.end()
+      })
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  return server
+}
+
+const quantile = (values: number[], q: number): number => {
+  const sorted = [...values].sort((a, b) => a - b)
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0
+}
+const ms = (v: number): string => `${v.toFixed(0)} ms`
+
+async function main(): Promise<void> {
+  const mesh = syntheticMesh(defaultSynthetic)
+  let t = performance.now()
+  let current: TopologyElements = buildTopology(mesh.input)
+  const buildMs = performance.now() - t
+  const kinds = (k: string): number => current.nodes.filter((n) => n.kind === k).length
+  console.log(`graph: ${kinds('service')} services, ${kinds('version')} versions, ${kinds('app') + kinds('namespace')} boxes (${current.nodes.length} nodes), ${current.edges.length} edges`)
+  console.log(`main: buildTopology ${ms(buildMs)} for the first build`)
+
+  const outDir = await mkdtemp(join(tmpdir(), 'meshdeck-topology-bench-'))
+  await buildHarness(outDir)
+  const server = await serve(outDir)
+  const browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs })
+  try {
+    const page = await browser.newPage({ viewport: { width: 1360, height: 860 } })
+    const errors: string[] = []
+    page.on('pageerror', (e) => errors.push(e.message))
+    page.on('console', (m) => {
+      if (m.text().startsWith('TIMING')) console.log(m.text())
+      if (m.type() === 'error') errors.push(m.text())
+    })
+    await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/index.html`)
+    await page.waitForFunction(() => (globalThis as unknown as { document: { title: string } }).document.title === "ready")
+
+    let version = 1
+    const loaded = await page.evaluate((g) => (globalThis as unknown as BenchWindow).bench.load(g), { version, ...current })
+    const loadTasks = await page.evaluate(() => (globalThis as unknown as BenchWindow).bench.longTasks(0))
+    console.log(`layout (${loaded.layout}, left→right, ${loaded.nodes} nodes): ${loaded.layoutMs === null ? 'did not run' : ms(loaded.layoutMs)}; graph on screen ${ms(loaded.paintedMs)} after topology.get`)
+    console.log(`  longest task while loading: ${ms(Math.max(0, ...loadTasks.map((x) => x.duration)))} (layout runs once, synchronously)`)
+
+    const profiler = process.env.TOPOLOGY_BENCH_PROFILE ? await page.context().newCDPSession(page) : null
+    if (profiler) {
+      await profiler.send('Profiler.enable')
+      await profiler.send('Profiler.start')
+    }
+
+    /** One run of 1 Hz updates; returns whether no long task exceeded the goal. */
+    const phase = async (title: string, flaps: boolean, offset: number): Promise<boolean> => {
+      const since = await page.evaluate(() => (globalThis as unknown as BenchWindow).bench.now())
+      const applied: number[] = []
+      const mainMs: number[] = []
+      let changedEdges = 0
+      let changedNodes = 0
+      let relayouts = 0
+      const started = Date.now()
+      for (let tick = 1; tick <= seconds; tick++) {
+        t = performance.now()
+        const next = buildTopology({ ...mesh.input, stats: mesh.stats(offset + tick, flaps) })
+        const changes = diffTopology(current, next)
+        mainMs.push(performance.now() - t)
+        current = next
+        const diff: TopologyDiff = { fromVersion: version, version: version + 1, ...changes }
+        version += 1
+        changedEdges += changes.upsertEdges.length
+        changedNodes += changes.upsertNodes.length
+        const result = await page.evaluate((d) => (globalThis as unknown as BenchWindow).bench.emit(d), diff)
+        applied.push(result.appliedMs)
+        relayouts += result.newLayouts.length
+        if (result.version !== version) throw new Error(`store is at version ${result.version}, expected ${version}`)
+        const wait = started + tick * 1_000 - Date.now()
+        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait))
+      }
+      const tasks = await page.evaluate((x) => (globalThis as unknown as BenchWindow).bench.longTasks(x), since)
+      const longest = Math.max(0, ...tasks.map((x) => x.duration))
+      console.log(`updates, ${title}: ${seconds} at 1 Hz, each changing ${Math.round(changedEdges / seconds)} edges and ${Math.round(changedNodes / seconds)} nodes; ${relayouts} layouts run`)
+      console.log(`  renderer apply + 2 frames: median ${ms(quantile(applied, 0.5))}, p95 ${ms(quantile(applied, 0.95))}, max ${ms(Math.max(...applied))}`)
+      console.log(`  main buildTopology + diff: median ${ms(quantile(mainMs, 0.5))}, max ${ms(Math.max(...mainMs))}`)
+      console.log(`  long tasks (>50 ms): ${tasks.length}, longest ${ms(longest)}`)
+      return longest <= goals.longTaskMs
+    }
+
+    const numbersOk = await phase('numbers only (every rate moves, health steady)', false, 0)
+    const flapsOk = await phase('numbers + health flaps (~1 % of calls turn failing and recover each second)', true, seconds)
+    if (profiler) await writeProfile(profiler)
+    const violations = await page.evaluate(() => (globalThis as unknown as BenchWindow).bench.violations())
+
+    console.log(`CSP violations: ${violations.length}; page errors: ${errors.length}${errors.length ? ` (${errors.slice(0, 3).join(' | ')})` : ''}`)
+    const layoutOk = loaded.layoutMs !== null && loaded.layoutMs < goals.layoutMs
+    console.log(`goal layout < ${goals.layoutMs} ms: ${layoutOk ? 'met' : 'MISSED'}`)
+    console.log(`goal no long task over ${goals.longTaskMs} ms during updates: numbers only ${numbersOk ? 'met' : 'MISSED'}; with health flaps ${flapsOk ? 'met' : 'MISSED'}`)
+  } finally {
+    await browser.close()
+    await new Promise((resolve) => server.close(resolve))
+    await rm(outDir, { recursive: true, force: true })
+  }
+}
+
+/** With TOPOLOGY_BENCH_PROFILE=1: where the update phase spends its time, by function (self time). */
+async function writeProfile(session: import('playwright-core').CDPSession): Promise<void> {
+  const { profile } = (await session.send('Profiler.stop')) as unknown as { profile: { nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[]; samples: number[]; timeDeltas: number[] } }
+  const self = new Map<string, number>()
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]))
+  profile.samples.forEach((id, i) => {
+    const f = byId.get(id)?.callFrame
+    const key = `${f?.functionName || '(anon)'} ${f?.url.split('/').pop() ?? ''}:${f?.lineNumber ?? 0}`
+    self.set(key, (self.get(key) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000)
+  })
+  for (const [k, v] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 12)) console.log(`  profile self ${v.toFixed(0).padStart(6)} ms  ${k}`)
+  const parent = new Map<number, number>()
+  for (const n of profile.nodes as { id: number; children?: number[] }[]) for (const c of n.children ?? []) parent.set(c, n.id)
+  const total = new Map<string, number>()
+  profile.samples.forEach((id, i) => {
+    const seen = new Set<string>()
+    for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
+      const f = byId.get(at)?.callFrame
+      const key = `${f?.functionName || '(anon)'} ${f?.url.split('/').pop() ?? ''}:${f?.lineNumber ?? 0}`
+      if (seen.has(key)) continue
+      seen.add(key)
+      total.set(key, (total.get(key) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000)
+    }
+  })
+  for (const [k, v] of [...total].sort((a, b) => b[1] - a[1]).slice(0, 30)) console.log(`  profile total ${v.toFixed(0).padStart(6)} ms  ${k}`)
+}
+
+main().catch((err: unknown) => {
+  console.error(err)
+  process.exitCode = 1
+})

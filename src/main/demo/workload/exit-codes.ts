@@ -1,0 +1,2 @@
+/** Exit code for a bad command line: the supervisor does not restart a workload that cannot start. */
+export const exitConfigError = 2

@@ -1,0 +1,112 @@
+import type { DestinationRule, ServiceEntry, ServicePort, SourceLocation, Subset } from './model'
+import type { MeshSnapshot } from './snapshot'
+
+/** One backend instance of a service: a ServiceEntry endpoint or a selected WorkloadEntry. */
+export interface ServiceEndpoint {
+  address: string
+  /** The workload's namespace (the ServiceEntry's for inline endpoints). */
+  namespace: string
+  /** Port name → port, as in WorkloadEntry.ports; a missing name means "the service port". */
+  ports: Record<string, number>
+  labels: Record<string, string>
+  /** `region/zone/subzone`, possibly partial or empty. */
+  locality: string
+  weight: number
+  /** Which object declared it (`WorkloadEntry/ns/name` or `ServiceEntry/ns/name#i`). */
+  origin: string
+  source?: SourceLocation
+}
+
+/** A service the mesh routes to: a ServiceEntry host with its ports and endpoints. */
+export interface MeshService {
+  /** The fully qualified host, as written in the ServiceEntry. */
+  host: string
+  /** The first DNS label, which clients may dial too (`reviews` for `reviews.demo.svc.cluster.local`). */
+  shortName: string
+  namespace: string
+  ports: ServicePort[]
+  endpoints: ServiceEndpoint[]
+  entry: ServiceEntry
+}
+
+function matchesLabels(labels: Record<string, string>, selector: Record<string, string> | undefined): boolean {
+  return Object.entries(selector ?? {}).every(([key, value]) => labels[key] === value)
+}
+
+/** Every ServiceEntry host as a service with its endpoints (inline endpoints + selected WorkloadEntries). */
+export function resolveServices(snapshot: MeshSnapshot): MeshService[] {
+  const services: MeshService[] = []
+  for (const entry of snapshot.serviceEntries) {
+    const endpoints: ServiceEndpoint[] = []
+    for (const [index, endpoint] of (entry.spec.endpoints ?? []).entries()) {
+      endpoints.push({
+        address: endpoint.address ?? '',
+        namespace: entry.namespace,
+        ports: endpoint.ports ?? {},
+        labels: endpoint.labels ?? {},
+        locality: endpoint.locality ?? '',
+        weight: endpoint.weight ?? 1,
+        origin: `ServiceEntry/${entry.namespace}/${entry.name}#${index}`,
+        source: entry.source,
+      })
+    }
+    const selector = entry.spec.workloadSelector?.labels
+    if (selector) {
+      for (const workload of snapshot.workloadEntries) {
+        if (workload.namespace !== entry.namespace) continue
+        if (!matchesLabels(workload.spec.labels ?? {}, selector)) continue
+        endpoints.push({
+          address: workload.spec.address ?? '',
+          namespace: workload.namespace,
+          ports: workload.spec.ports ?? {},
+          labels: workload.spec.labels ?? {},
+          locality: workload.spec.locality ?? '',
+          weight: workload.spec.weight ?? 1,
+          origin: `WorkloadEntry/${workload.namespace}/${workload.name}`,
+          source: workload.source,
+        })
+      }
+    }
+    for (const host of entry.spec.hosts ?? []) {
+      services.push({
+        host,
+        shortName: host.split('.')[0] ?? host,
+        namespace: entry.namespace,
+        ports: entry.spec.ports ?? [],
+        endpoints,
+        entry,
+      })
+    }
+  }
+  return services
+}
+
+/**
+ * Finds the service a VirtualService/DestinationRule host names: the exact host, or the short name
+ * of a service in the same namespace (Istio resolves short names relative to the namespace).
+ */
+export function findService(services: readonly MeshService[], host: string, namespace: string): MeshService | undefined {
+  return (
+    services.find((service) => service.host === host) ??
+    services.find((service) => service.shortName === host && service.namespace === namespace) ??
+    services.find((service) => service.shortName === host)
+  )
+}
+
+/** The port an endpoint serves a service port on (Istio: ports[portName], else the service port number). */
+export function endpointPort(endpoint: ServiceEndpoint, port: ServicePort): number {
+  return (port.name !== undefined ? endpoint.ports[port.name] : undefined) ?? port.targetPort ?? port.number
+}
+
+export function endpointInSubset(endpoint: ServiceEndpoint, subset: Subset | undefined): boolean {
+  return subset === undefined || matchesLabels(endpoint.labels, subset.labels)
+}
+
+/** The DestinationRule that applies to a service, if any (first by namespace/name order). */
+export function destinationRuleFor(
+  rules: readonly DestinationRule[],
+  services: readonly MeshService[],
+  service: MeshService,
+): DestinationRule | undefined {
+  return rules.find((rule) => findService(services, rule.spec.host ?? '', rule.namespace)?.host === service.host)
+}

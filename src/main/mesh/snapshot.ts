@@ -1,0 +1,29 @@
+import type { DestinationRule, MeshObject, ServiceEntry, VirtualService, WorkloadEntry } from './model'
+
+/**
+ * One immutable, versioned view of the mesh config. Translation, validation and the UI all read a
+ * snapshot, never a live source, so a push is always computed from one consistent set of objects.
+ */
+export interface MeshSnapshot {
+  /** Increases by one for every applied change of a source. */
+  readonly version: number
+  readonly virtualServices: readonly VirtualService[]
+  readonly destinationRules: readonly DestinationRule[]
+  readonly serviceEntries: readonly ServiceEntry[]
+  readonly workloadEntries: readonly WorkloadEntry[]
+}
+
+export function createSnapshot(version: number, objects: readonly MeshObject[]): MeshSnapshot {
+  const sorted = [...objects].sort((a, b) =>
+    `${a.namespace}/${a.name}`.localeCompare(`${b.namespace}/${b.name}`),
+  )
+  return Object.freeze({
+    version,
+    virtualServices: Object.freeze(sorted.filter((o): o is VirtualService => o.kind === 'VirtualService')),
+    destinationRules: Object.freeze(sorted.filter((o): o is DestinationRule => o.kind === 'DestinationRule')),
+    serviceEntries: Object.freeze(sorted.filter((o): o is ServiceEntry => o.kind === 'ServiceEntry')),
+    workloadEntries: Object.freeze(sorted.filter((o): o is WorkloadEntry => o.kind === 'WorkloadEntry')),
+  })
+}
+
+export const emptySnapshot: MeshSnapshot = createSnapshot(0, [])

@@ -1,0 +1,265 @@
+import { isIP } from 'node:net'
+import { parseDuration } from './duration'
+import type { DestinationRule, MeshObject, StringMatch, TrafficPolicy, VirtualService, WorkloadEntrySpec } from './model'
+import type { MeshProblem } from './problems'
+import { findService, resolveServices, type MeshService } from './services'
+import type { MeshSnapshot } from './snapshot'
+
+/** gRPC status names Istio's `grpcStatus` may use, with their codes. */
+export const grpcStatusCodes: Record<string, number> = {
+  OK: 0, CANCELLED: 1, UNKNOWN: 2, INVALID_ARGUMENT: 3, DEADLINE_EXCEEDED: 4, NOT_FOUND: 5,
+  ALREADY_EXISTS: 6, PERMISSION_DENIED: 7, RESOURCE_EXHAUSTED: 8, FAILED_PRECONDITION: 9, ABORTED: 10,
+  OUT_OF_RANGE: 11, UNIMPLEMENTED: 12, INTERNAL: 13, UNAVAILABLE: 14, DATA_LOSS: 15, UNAUTHENTICATED: 16,
+}
+
+/** retryOn values gRPC clients act on (grpc-js-xds ignores the rest, e.g. Envoy's 5xx). */
+export const grpcRetryOn = new Set(['cancelled', 'deadline-exceeded', 'internal', 'resource-exhausted', 'unavailable'])
+
+type Report = (problem: Omit<MeshProblem, 'kind' | 'namespace' | 'name' | 'source'>) => void
+
+function reporter(problems: MeshProblem[], object: MeshObject): Report {
+  return (problem) =>
+    problems.push({ ...problem, kind: object.kind, namespace: object.namespace, name: object.name, source: object.source })
+}
+
+function unsupportedKeys(value: object, allowed: readonly string[], field: string, report: Report, why: string): void {
+  for (const key of Object.keys(value)) {
+    if (!allowed.includes(key)) {
+      report({
+        severity: 'error',
+        field: `${field}.${key}`,
+        message: `${key} cannot be expressed for proxyless gRPC clients.`,
+        hint: `${why} Supported here: ${allowed.join(', ')}.`,
+      })
+    }
+  }
+}
+
+function checkStringMatch(match: StringMatch, field: string, report: Report, allowEmpty: boolean): void {
+  const keys = Object.keys(match)
+  if (keys.length === 0 && allowEmpty) return
+  if (keys.length !== 1 || !['exact', 'prefix', 'regex'].includes(keys[0] as string)) {
+    report({
+      severity: 'error',
+      field,
+      message: `a string match needs exactly one of exact, prefix, regex; got ${keys.join(', ') || 'none'}.`,
+      hint: allowEmpty ? 'Use e.g. `exact: v2`, or `{}` to match on presence.' : 'Use e.g. `prefix: /demo.Echo/`.',
+    })
+    return
+  }
+  if (match.regex !== undefined) {
+    try {
+      new RegExp(match.regex)
+    } catch (err) {
+      report({ severity: 'error', field: `${field}.regex`, message: `regex does not compile: ${(err as Error).message}`, hint: 'Use RE2 syntax.' })
+    }
+  }
+}
+
+function checkDuration(value: unknown, field: string, report: Report): void {
+  if (value !== undefined && parseDuration(value) === null) {
+    report({ severity: 'error', field, message: `"${String(value)}" is not a duration.`, hint: 'Write e.g. 500ms, 2s or 1m.' })
+  }
+}
+
+function checkPercent(value: unknown, field: string, report: Report): void {
+  if (value === undefined) return
+  if (typeof value !== 'number' || value < 0 || value > 100) {
+    report({ severity: 'error', field, message: `percentage ${String(value)} is outside 0–100.`, hint: 'Use a number from 0 to 100.' })
+  }
+}
+
+function checkVirtualService(vs: VirtualService, services: MeshService[], rules: readonly DestinationRule[], owners: Map<string, string>, problems: MeshProblem[]): void {
+  const report = reporter(problems, vs)
+  unsupportedKeys(vs.spec, ['hosts', 'gateways', 'http', 'exportTo'], 'spec', report, 'Proxyless gRPC routes HTTP/2 requests only (no tcp/tls routes).')
+  if (vs.spec.gateways && vs.spec.gateways.some((g) => g !== 'mesh')) {
+    report({ severity: 'warning', field: 'spec.gateways', message: 'gateways other than "mesh" are ignored.', hint: 'The embedded control plane programs mesh clients only.' })
+  }
+  const hosts = vs.spec.hosts ?? []
+  if (hosts.length === 0) report({ severity: 'error', field: 'spec.hosts', message: 'hosts is empty.', hint: 'List the service host(s) this routes, e.g. reviews.' })
+  for (const [index, host] of hosts.entries()) {
+    const service = findService(services, host, vs.namespace)
+    if (!service) {
+      report({ severity: 'error', field: `spec.hosts[${index}]`, message: `host "${host}" matches no ServiceEntry.`, hint: 'Add a ServiceEntry for it or fix the name.' })
+      continue
+    }
+    const owner = owners.get(service.host)
+    const me = `${vs.namespace}/${vs.name}`
+    if (owner && owner !== me) {
+      report({ severity: 'error', field: `spec.hosts[${index}]`, message: `host "${service.host}" is already routed by VirtualService ${owner}.`, hint: 'Merge the two VirtualServices; one host has one route table.' })
+    } else owners.set(service.host, me)
+  }
+  for (const [i, http] of (vs.spec.http ?? []).entries()) {
+    const at = `spec.http[${i}]`
+    unsupportedKeys(http, ['name', 'match', 'route', 'timeout', 'retries', 'fault'], at, report, 'gRPC clients do not rewrite, redirect, mirror or change headers.')
+    for (const [m, match] of (http.match ?? []).entries()) {
+      unsupportedKeys(match, ['name', 'uri', 'headers'], `${at}.match[${m}]`, report, 'gRPC clients match on the method path (uri) and headers.')
+      if (match.uri) checkStringMatch(match.uri, `${at}.match[${m}].uri`, report, false)
+      for (const [header, headerMatch] of Object.entries(match.headers ?? {})) {
+        checkStringMatch(headerMatch, `${at}.match[${m}].headers.${header}`, report, true)
+      }
+    }
+    const routes = http.route ?? []
+    if (routes.length === 0) report({ severity: 'error', field: `${at}.route`, message: 'route is empty.', hint: 'Add at least one destination.' })
+    let weightSum = 0
+    for (const [r, route] of routes.entries()) {
+      const field = `${at}.route[${r}]`
+      unsupportedKeys(route, ['destination', 'weight'], field, report, 'gRPC clients cannot change headers per destination.')
+      weightSum += route.weight ?? (routes.length === 1 ? 100 : 0)
+      if (route.weight !== undefined && (!Number.isInteger(route.weight) || route.weight < 0)) {
+        report({ severity: 'error', field: `${field}.weight`, message: `weight ${route.weight} is not a whole number ≥ 0.`, hint: 'Use whole percentages that add up to 100.' })
+      }
+      const host = route.destination?.host
+      const service = host ? findService(services, host, vs.namespace) : undefined
+      if (!service) {
+        report({ severity: 'error', field: `${field}.destination.host`, message: `destination host "${host ?? ''}" matches no ServiceEntry.`, hint: 'Add a ServiceEntry for it or fix the name.' })
+        continue
+      }
+      const port = route.destination.port?.number
+      if (port !== undefined && !service.ports.some((p) => p.number === port)) {
+        report({ severity: 'error', field: `${field}.destination.port.number`, message: `${service.host} has no port ${port}.`, hint: `Use one of ${service.ports.map((p) => p.number).join(', ')}.` })
+      }
+      const subset = route.destination.subset
+      if (subset !== undefined) {
+        const rule = rules.find((r2) => findService(services, r2.spec.host ?? '', r2.namespace)?.host === service.host)
+        if (!rule?.spec.subsets?.some((s) => s.name === subset)) {
+          report({ severity: 'error', field: `${field}.destination.subset`, message: `subset "${subset}" is not defined for ${service.host}.`, hint: 'Define it in the DestinationRule for that host (subsets: - name: … labels: …).' })
+        }
+      }
+    }
+    if (routes.length > 1 && weightSum !== 100) {
+      report({ severity: weightSum === 0 ? 'error' : 'warning', field: `${at}.route`, message: `weights add up to ${weightSum}, not 100.`, hint: 'Make the weights of one route add up to 100.' })
+    }
+    checkDuration(http.timeout, `${at}.timeout`, report)
+    if (http.retries) {
+      unsupportedKeys(http.retries, ['attempts', 'perTryTimeout', 'retryOn', 'retryRemoteLocalities'], `${at}.retries`, report, '')
+      const attempts = http.retries.attempts
+      if (attempts !== undefined && (!Number.isInteger(attempts) || attempts < 0)) {
+        report({ severity: 'error', field: `${at}.retries.attempts`, message: `attempts ${attempts} is not a whole number ≥ 0.`, hint: 'Use e.g. 3.' })
+      } else if (attempts !== undefined && attempts > 4) {
+        report({ severity: 'warning', field: `${at}.retries.attempts`, message: `gRPC caps attempts at 5 in total, so ${attempts} retries act as 4.`, hint: 'Use at most 4 retries.' })
+      }
+      checkDuration(http.retries.perTryTimeout, `${at}.retries.perTryTimeout`, report)
+      if (http.retries.perTryTimeout !== undefined) {
+        report({ severity: 'warning', field: `${at}.retries.perTryTimeout`, message: 'gRPC clients ignore perTryTimeout; the route timeout bounds all attempts.', hint: 'Set timeout on the route instead.' })
+      }
+      const codes = (http.retries.retryOn ?? '').split(',').map((c) => c.trim()).filter(Boolean)
+      const unknown = codes.filter((c) => !grpcRetryOn.has(c))
+      if (unknown.length > 0) {
+        report({ severity: codes.length === unknown.length ? 'error' : 'warning', field: `${at}.retries.retryOn`, message: `gRPC clients do not retry on ${unknown.join(', ')}.`, hint: `Use gRPC conditions: ${[...grpcRetryOn].join(', ')}.` })
+      }
+    }
+    if (http.fault) {
+      unsupportedKeys(http.fault, ['delay', 'abort'], `${at}.fault`, report, '')
+      const { delay, abort } = http.fault
+      if (delay) {
+        unsupportedKeys(delay, ['fixedDelay', 'percentage', 'percent'], `${at}.fault.delay`, report, 'gRPC clients inject fixed delays only.')
+        if (delay.fixedDelay === undefined) report({ severity: 'error', field: `${at}.fault.delay.fixedDelay`, message: 'fixedDelay is missing.', hint: 'Write e.g. `fixedDelay: 2s`.' })
+        checkDuration(delay.fixedDelay, `${at}.fault.delay.fixedDelay`, report)
+        checkPercent(delay.percentage?.value ?? delay.percent, `${at}.fault.delay.percentage.value`, report)
+      }
+      if (abort) {
+        unsupportedKeys(abort, ['httpStatus', 'grpcStatus', 'percentage'], `${at}.fault.abort`, report, '')
+        if (abort.grpcStatus !== undefined && grpcStatusCodes[abort.grpcStatus] === undefined) {
+          report({ severity: 'error', field: `${at}.fault.abort.grpcStatus`, message: `"${abort.grpcStatus}" is not a gRPC status name.`, hint: 'Use e.g. UNAVAILABLE or INTERNAL.' })
+        }
+        if (abort.grpcStatus === undefined && abort.httpStatus === undefined) {
+          report({ severity: 'error', field: `${at}.fault.abort`, message: 'abort needs grpcStatus or httpStatus.', hint: 'Write e.g. `grpcStatus: UNAVAILABLE`.' })
+        }
+        checkPercent(abort.percentage?.value, `${at}.fault.abort.percentage.value`, report)
+      }
+    }
+  }
+}
+
+function checkTrafficPolicy(policy: TrafficPolicy, field: string, report: Report): void {
+  unsupportedKeys(policy, ['loadBalancer', 'connectionPool', 'outlierDetection'], field, report, 'TLS settings come from the CA (PeerAuthentication); port-level policies are not supported.')
+  const lb = policy.loadBalancer
+  if (lb) {
+    if (lb.simple !== undefined && lb.simple !== 'ROUND_ROBIN') {
+      report({ severity: 'error', field: `${field}.loadBalancer.simple`, message: `${lb.simple} is not available in gRPC clients.`, hint: 'Use ROUND_ROBIN, or consistentHash for sticky routing.' })
+    }
+    if (lb.consistentHash) {
+      unsupportedKeys(lb.consistentHash, ['httpHeaderName'], `${field}.loadBalancer.consistentHash`, report, 'gRPC clients hash on a request header.')
+      if (!lb.consistentHash.httpHeaderName) report({ severity: 'error', field: `${field}.loadBalancer.consistentHash.httpHeaderName`, message: 'httpHeaderName is missing.', hint: 'Name the header to hash, e.g. x-user.' })
+    }
+  }
+  const pool = policy.connectionPool
+  if (pool) {
+    unsupportedKeys(pool, ['http'], `${field}.connectionPool`, report, 'gRPC clients limit concurrent requests only.')
+    if (pool.http) unsupportedKeys(pool.http, ['http2MaxRequests'], `${field}.connectionPool.http`, report, 'gRPC clients limit concurrent requests only.')
+  }
+  const od = policy.outlierDetection
+  if (od) {
+    unsupportedKeys(od, ['consecutive5xxErrors', 'consecutiveGatewayErrors', 'interval', 'baseEjectionTime', 'maxEjectionPercent'], `${field}.outlierDetection`, report, '')
+    checkDuration(od.interval, `${field}.outlierDetection.interval`, report)
+    checkDuration(od.baseEjectionTime, `${field}.outlierDetection.baseEjectionTime`, report)
+    checkPercent(od.maxEjectionPercent, `${field}.outlierDetection.maxEjectionPercent`, report)
+    if (od.consecutive5xxErrors !== undefined || od.consecutiveGatewayErrors !== undefined) {
+      report({ severity: 'warning', field: `${field}.outlierDetection`, message: 'gRPC clients eject by failure percentage, not by consecutive errors: an endpoint failing ≥50% of at least that many requests per interval is ejected.', hint: 'Expect ejection to work on rates; see the Control plane page for what was sent.' })
+    }
+  }
+}
+
+function checkDestinationRule(rule: DestinationRule, services: MeshService[], problems: MeshProblem[]): void {
+  const report = reporter(problems, rule)
+  unsupportedKeys(rule.spec, ['host', 'trafficPolicy', 'subsets', 'exportTo'], 'spec', report, '')
+  if (!findService(services, rule.spec.host ?? '', rule.namespace)) {
+    report({ severity: 'error', field: 'spec.host', message: `host "${rule.spec.host ?? ''}" matches no ServiceEntry.`, hint: 'Add a ServiceEntry for it or fix the name.' })
+  }
+  if (rule.spec.trafficPolicy) checkTrafficPolicy(rule.spec.trafficPolicy, 'spec.trafficPolicy', report)
+  const seen = new Set<string>()
+  for (const [i, subset] of (rule.spec.subsets ?? []).entries()) {
+    if (!subset.name) report({ severity: 'error', field: `spec.subsets[${i}].name`, message: 'a subset has no name.', hint: 'Name it, e.g. v1.' })
+    if (seen.has(subset.name)) report({ severity: 'error', field: `spec.subsets[${i}].name`, message: `subset "${subset.name}" is defined twice.`, hint: 'Give each subset its own name.' })
+    seen.add(subset.name)
+    if (subset.trafficPolicy) checkTrafficPolicy(subset.trafficPolicy, `spec.subsets[${i}].trafficPolicy`, report)
+  }
+}
+
+function checkEndpoint(endpoint: WorkloadEntrySpec, field: string, report: Report): void {
+  if (!endpoint.address || isIP(endpoint.address) === 0) {
+    report({ severity: 'error', field: `${field}.address`, message: `address "${endpoint.address ?? ''}" is not an IP address.`, hint: 'gRPC clients accept IPv4/IPv6 endpoint addresses only, e.g. 127.0.0.1.' })
+  }
+  if (endpoint.weight !== undefined && (!Number.isInteger(endpoint.weight) || endpoint.weight < 1 || endpoint.weight > 0xffff_ffff)) {
+    report({ severity: 'error', field: `${field}.weight`, message: `weight ${endpoint.weight} is not a whole number ≥ 1.`, hint: 'Use 1 or more, or leave it out.' })
+  }
+  if (endpoint.locality !== undefined && endpoint.locality.split('/').length > 3) {
+    report({ severity: 'error', field: `${field}.locality`, message: `locality "${endpoint.locality}" has more than region/zone/subzone.`, hint: 'Write e.g. us-east/zone-a.' })
+  }
+}
+
+/**
+ * Everything in a snapshot proxyless gRPC clients cannot be given as written, before any push.
+ * Pure: plain input, list of problems out.
+ */
+export function validateMesh(snapshot: MeshSnapshot): MeshProblem[] {
+  const problems: MeshProblem[] = []
+  const services = resolveServices(snapshot)
+  const hostsSeen = new Map<string, string>()
+  for (const entry of snapshot.serviceEntries) {
+    const report = reporter(problems, entry)
+    const spec = entry.spec
+    if (!spec.hosts || spec.hosts.length === 0) report({ severity: 'error', field: 'spec.hosts', message: 'hosts is empty.', hint: 'Name the service, e.g. reviews.demo.svc.cluster.local.' })
+    for (const [i, host] of (spec.hosts ?? []).entries()) {
+      const other = hostsSeen.get(host)
+      if (other) report({ severity: 'error', field: `spec.hosts[${i}]`, message: `host "${host}" is also declared by ${other}.`, hint: 'Declare each host in one ServiceEntry.' })
+      hostsSeen.set(host, `ServiceEntry ${entry.namespace}/${entry.name}`)
+    }
+    if (!spec.ports || spec.ports.length === 0) report({ severity: 'error', field: 'spec.ports', message: 'ports is empty.', hint: 'Add e.g. `- number: 9080\n  name: grpc\n  protocol: GRPC`.' })
+    for (const [i, port] of (spec.ports ?? []).entries()) {
+      if (!Number.isInteger(port.number) || port.number < 1 || port.number > 65535) {
+        report({ severity: 'error', field: `spec.ports[${i}].number`, message: `port ${String(port.number)} is not 1–65535.`, hint: 'Use the port clients dial.' })
+      }
+    }
+    if (spec.resolution !== undefined && spec.resolution !== 'STATIC' && spec.resolution !== 'NONE') {
+      report({ severity: 'error', field: 'spec.resolution', message: `resolution ${spec.resolution} is not supported.`, hint: 'Use STATIC with IP endpoints or WorkloadEntries.' })
+    }
+    for (const [i, endpoint] of (spec.endpoints ?? []).entries()) checkEndpoint(endpoint, `spec.endpoints[${i}]`, report)
+  }
+  for (const workload of snapshot.workloadEntries) checkEndpoint(workload.spec, 'spec', reporter(problems, workload))
+  for (const rule of snapshot.destinationRules) checkDestinationRule(rule, services, problems)
+  const owners = new Map<string, string>()
+  for (const vs of snapshot.virtualServices) checkVirtualService(vs, services, snapshot.destinationRules, owners, problems)
+  return problems
+}

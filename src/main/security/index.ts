@@ -1,0 +1,49 @@
+// The security folder's public surface: the mesh CA, SPIFFE identities, workload certificate files,
+// the gRPC bootstrap's certificate_providers block, and the pure mTLS policy logic.
+export {
+  CertificateAuthority,
+  defaultCertificateTtlMs,
+  type CaSummary,
+  type CertificateAuthorityOptions,
+  type CertificateSummary,
+  type IssuedCertificate,
+  type IssueOptions,
+  type RotateOptions,
+  type UpstreamRootPem,
+} from './certificate-authority'
+export { SecurityErrorCode } from './ca-errors'
+export { defaultTrustDomain, parseSpiffeId, principalOf, spiffeId, type WorkloadIdentity } from './spiffe'
+export { renewalTime, renewAfterFraction } from './renewal-time'
+export {
+  workloadCertificateFiles,
+  workloadKey,
+  writeWorkloadCertificate,
+  type WorkloadCertificateFiles,
+  type WorkloadRef,
+} from './workload-files'
+export {
+  certificateProviderInstance,
+  certificateProviders,
+  defaultRefreshIntervalSeconds,
+  type CertificateProviders,
+  type FileWatcherProvider,
+} from './bootstrap'
+export {
+  CertificateRenewer,
+  type CertificateRenewerOptions,
+  type RenewalReason,
+  type RenewedListener,
+  type WorkloadCertificate,
+} from './certificate-renewer'
+export * from './policy'
+export { checkSpiffeServerIdentity, spiffeIdsOf } from './peer-identity'
+export {
+  SecurityService,
+  certificateDto,
+  readUpstreamRoot,
+  securityDirs,
+  type CaRotation,
+  type SecurityEvents,
+  type SecurityServiceOptions,
+  type WorkloadSecurity,
+} from './security-service'

@@ -1,0 +1,202 @@
+import { promises as fs } from 'node:fs'
+import { join } from 'node:path'
+import { MeshdeckError, type CaInfo, type WorkloadCertificateDto } from '@shared/contract'
+import type { Disposable } from '../lib/disposable'
+import { certificateProviders, defaultRefreshIntervalSeconds, type CertificateProviders } from './bootstrap'
+import { CertificateAuthority, type CaSummary, type UpstreamRootPem } from './certificate-authority'
+import { CertificateRenewer, type RenewalReason, type RenewedListener, type WorkloadCertificate } from './certificate-renewer'
+import { detectConflicts, type MeshPolicyInput, type PolicyConflict } from './policy'
+import { defaultTrustDomain, spiffeId, type WorkloadIdentity } from './spiffe'
+import type { WorkloadCertificateFiles, WorkloadRef } from './workload-files'
+
+export interface SecurityServiceOptions {
+  /** Meshdeck's data folder; the CA lives in <dataDir>/ca, workload files in <dataDir>/workload-certs. */
+  dataDir: string
+  trustDomain?: string
+  /** First run only: make the CA an intermediate under this root. */
+  upstream?: UpstreamRootPem
+  certificateTtlMs?: number
+  /** How often workloads re-read their certificate files (the bootstrap's refresh_interval). */
+  refreshIntervalSeconds?: number
+  /** Wait between handing out a rotated trust bundle and switching certificates; default two refresh intervals. */
+  bundlePropagationMs?: number
+}
+
+/** What a workload's gRPC bootstrap needs from security. */
+export interface WorkloadSecurity {
+  spiffeId: string
+  files: WorkloadCertificateFiles
+  /** Drop into the bootstrap JSON as `certificate_providers`. */
+  certificateProviders: CertificateProviders
+  certificate: WorkloadCertificate
+}
+
+export interface CaRotation {
+  ca: CaSummary
+  /** When workloads switch to certificates from the new CA (after every peer trusts it). */
+  certificatesSwitchAt: Date
+  /** Settles when every workload has its new certificate. */
+  done: Promise<void>
+}
+
+/** What the service tells its owner (Meshdeck forwards these as contract events). */
+export interface SecurityEvents {
+  certificateRenewed?(certificate: WorkloadCertificateDto, reason: RenewalReason): void
+  caChanged?(ca: CaInfo): void
+}
+
+export function securityDirs(dataDir: string): { caDir: string; workloadsDir: string } {
+  return { caDir: join(dataDir, 'ca'), workloadsDir: join(dataDir, 'workload-certs') }
+}
+
+/**
+ * Citadel for Meshdeck: the CA (made on first use), workload certificates kept fresh on disk,
+ * CA rotation in two phases, and mTLS policy conflicts for the Security page.
+ */
+export class SecurityService implements Disposable {
+  readonly ca: CertificateAuthority
+  readonly renewer: CertificateRenewer
+  private policies: MeshPolicyInput | null = null
+  private readonly timers = new Set<NodeJS.Timeout>()
+  private readonly refreshIntervalSeconds: number
+
+  constructor(
+    private readonly options: SecurityServiceOptions,
+    private readonly events: SecurityEvents = {},
+  ) {
+    const { caDir, workloadsDir } = securityDirs(options.dataDir)
+    this.ca = new CertificateAuthority({ dir: caDir, trustDomain: options.trustDomain, upstream: options.upstream })
+    this.renewer = new CertificateRenewer({ ca: this.ca, dir: workloadsDir, ttlMs: options.certificateTtlMs })
+    this.refreshIntervalSeconds = options.refreshIntervalSeconds ?? defaultRefreshIntervalSeconds
+    const { certificateRenewed } = events
+    if (certificateRenewed) this.renewer.onRenewed((cert, reason) => certificateRenewed(certificateDto(cert), reason))
+  }
+
+  /** The SPIFFE ID of ns/sa in this mesh's trust domain (the stored CA's, once there is one). */
+  async spiffeId(identity: WorkloadIdentity): Promise<string> {
+    const existing = await this.ca.existing()
+    return spiffeId(existing?.meta.trustDomain ?? this.options.trustDomain ?? defaultTrustDomain, identity)
+  }
+
+  /** Issues (first time) and keeps renewing a workload's certificate; returns its bootstrap block. */
+  async workloadSecurity(ref: WorkloadRef): Promise<WorkloadSecurity> {
+    const caExisted = (await this.ca.existing()) !== null
+    const certificate = await this.renewer.ensure(ref)
+    if (!caExisted && this.events.caChanged) this.events.caChanged(await this.caInfo())
+    return {
+      spiffeId: certificate.spiffeId,
+      files: certificate.files,
+      certificateProviders: certificateProviders(certificate.files, { refreshIntervalSeconds: this.refreshIntervalSeconds }),
+      certificate,
+    }
+  }
+
+  /** Stops renewing a workload's certificate (it stopped). */
+  releaseWorkload(ref: WorkloadRef): void {
+    this.renewer.release(ref)
+  }
+
+  async caSummary(): Promise<CaSummary | null> {
+    return this.ca.summary()
+  }
+
+  /** The CA for the contract: 'absent' until first use (asking does not create it). */
+  async caInfo(): Promise<CaInfo> {
+    const summary = await this.ca.summary()
+    if (!summary) return { state: 'absent', dir: this.ca.dir, trustDomain: this.options.trustDomain ?? defaultTrustDomain }
+    return { state: 'ready', ...summary }
+  }
+
+  certificates(): WorkloadCertificate[] {
+    return this.renewer.list()
+  }
+
+  certificateDtos(): WorkloadCertificateDto[] {
+    return this.renewer.list().map(certificateDto)
+  }
+
+  /** security.rotateCa: optional root files named by the user, read here in main. */
+  async rotateCaFromFiles(params: { upstreamCertFile?: string; upstreamKeyFile?: string }): Promise<{ ca: CaInfo; certificatesSwitchAt: string }> {
+    const upstream =
+      params.upstreamCertFile !== undefined && params.upstreamKeyFile !== undefined
+        ? await readUpstreamRoot(params.upstreamCertFile, params.upstreamKeyFile)
+        : undefined
+    const rotation = await this.rotateCa({ upstream })
+    return { ca: { state: 'ready', ...rotation.ca }, certificatesSwitchAt: rotation.certificatesSwitchAt.toISOString() }
+  }
+
+  onCertificateRenewed(listener: RenewedListener): Disposable {
+    return this.renewer.onRenewed(listener)
+  }
+
+  /**
+   * Rotates the CA without breaking a connection: first every workload gets a trust bundle with
+   * the old and the new root, and only after they have all re-read it (two refresh intervals)
+   * do certificates from the new CA go out.
+   */
+  async rotateCa(options: { upstream?: UpstreamRootPem } = {}): Promise<CaRotation> {
+    const ca = await this.ca.rotate({ upstream: options.upstream })
+    await this.renewer.writeTrustBundles()
+    this.events.caChanged?.({ state: 'ready', ...ca })
+    const waitMs = this.options.bundlePropagationMs ?? 2 * this.refreshIntervalSeconds * 1000
+    const done = new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.timers.delete(timer)
+        this.renewer.renewAll('ca-rotated').then(() => resolve(), reject)
+      }, waitMs)
+      timer.unref()
+      this.timers.add(timer)
+    })
+    // Failures are recorded per workload (lastError) and retried by the renewer.
+    done.catch(() => undefined)
+    return { ca, certificatesSwitchAt: new Date(Date.now() + waitMs), done }
+  }
+
+  /** The mesh's current Istio security config, from whoever owns mesh config (null: none yet). */
+  setMeshPolicies(input: MeshPolicyInput | null): void {
+    this.policies = input
+  }
+
+  conflicts(): { evaluated: boolean; conflicts: PolicyConflict[] } {
+    return this.policies ? { evaluated: true, conflicts: detectConflicts(this.policies) } : { evaluated: false, conflicts: [] }
+  }
+
+  dispose(): void {
+    for (const timer of this.timers) clearTimeout(timer)
+    this.timers.clear()
+    this.renewer.dispose()
+  }
+}
+
+export function certificateDto(cert: WorkloadCertificate): WorkloadCertificateDto {
+  return {
+    workload: cert.workload,
+    namespace: cert.ref.namespace,
+    serviceAccount: cert.ref.serviceAccount,
+    spiffeId: cert.spiffeId,
+    serial: cert.serial,
+    issuer: cert.issuer,
+    caGeneration: cert.caGeneration,
+    notBefore: cert.notBefore.toISOString(),
+    notAfter: cert.notAfter.toISOString(),
+    renewAt: cert.renewAt.toISOString(),
+    directory: cert.files.dir,
+    lastError: cert.lastError,
+  }
+}
+
+/** Reads a root certificate and key the user names by path, with errors that name the file. */
+export async function readUpstreamRoot(certFile: string, keyFile: string): Promise<UpstreamRootPem> {
+  const read = async (file: string, what: string): Promise<string> => {
+    try {
+      return await fs.readFile(file, 'utf8')
+    } catch (err) {
+      throw new MeshdeckError(
+        'ca_upstream_invalid',
+        `Cannot read the ${what} ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}.`,
+        'Check the path and that Meshdeck may read the file; nothing was changed.',
+      )
+    }
+  }
+  return { certPem: await read(certFile, 'root certificate'), keyPem: await read(keyFile, 'root key') }
+}

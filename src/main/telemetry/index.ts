@@ -1,0 +1,13 @@
+/**
+ * Telemetry: the live service topology and its time series.
+ *
+ * Feed it with `TopologyService.update(feeder, { services, workloads, routes, stats })`; the input
+ * types below say what each field means. `buildTopology` is the pure core, usable on its own.
+ */
+export type { EdgeStatsInput, HealthThresholds, RouteInput, ServiceInput, TopologyInput, TrafficSource, WorkloadInput } from './inputs'
+export { defaultHealthThresholds, emptyTopologyInput } from './inputs'
+export { buildTopology, type BuildOptions, type TopologyElements } from './build-topology'
+export { diffTopology, isEmptyChange, type TopologyChanges } from './diff-topology'
+export { TopologySeriesStore, type SeriesStoreOptions } from './series-store'
+export { TopologyService, mergeFeeders, type TopologyServiceOptions } from './topology-service'
+export { topologyIds } from './ids'

@@ -1,0 +1,106 @@
+import { ErrorCode, MeshdeckError, type AppStatus, type ControlPlaneStatus, type EventPayload } from '@shared/contract'
+import type { Disposable } from '../lib/disposable'
+import type { BootstrapOptions, XdsBootstrap } from './bootstrap'
+import { startControlPlane, type ControlPlane, type ControlPlaneOptions } from './control-plane'
+
+export interface ControlPlaneNotifications {
+  changed(payload: EventPayload<'controlPlane.changed'>): void
+  clientNacked(payload: EventPayload<'controlPlane.clientNacked'>): void
+  /** The status bar's view (state, address, connected count) may have changed. */
+  statusChanged(): void
+}
+
+/** Connect storms (hundreds of clients) become at most a few UI updates per second. */
+const notifyEveryMs = 250
+
+/**
+ * The control plane as the app sees it: optional (only with a mesh folder), never fatal (a port in
+ * use shows as state "failed" with the reason), and chatty only at a bounded rate.
+ */
+export class ControlPlaneService implements Disposable {
+  private plane: ControlPlane | null = null
+  private failure: string | null = null
+  private subscription: Disposable | null = null
+  private timer: NodeJS.Timeout | null = null
+
+  constructor(
+    private readonly options: ControlPlaneOptions | null,
+    private readonly notify: ControlPlaneNotifications,
+  ) {}
+
+  async start(): Promise<void> {
+    if (!this.options) return
+    try {
+      this.plane = await startControlPlane(this.options)
+    } catch (err) {
+      this.failure = `The xDS server could not start: ${(err as Error).message}`
+      return
+    }
+    this.subscription = this.plane.onEvent((event) => {
+      if (event.kind === 'nacked') {
+        this.notify.clientNacked({ nodeId: event.nodeId, streamId: event.streamId, type: event.type, version: event.version, message: event.message })
+      }
+      this.scheduleChanged()
+    })
+  }
+
+  /** The running control plane, for services that feed on it (demo mesh, topology); null when off. */
+  get controlPlane(): ControlPlane | null {
+    return this.plane
+  }
+
+  private scheduleChanged(): void {
+    if (this.timer) return
+    this.timer = setTimeout(() => {
+      this.timer = null
+      const status = this.status()
+      this.notify.changed({ servedVersion: status.servedVersion, streams: status.streams, problems: status.problems.length })
+      this.notify.statusChanged()
+    }, notifyEveryMs)
+  }
+
+  status(): ControlPlaneStatus {
+    if (this.plane) return this.plane.status()
+    return {
+      state: this.failure ? 'failed' : 'stopped',
+      address: null,
+      meshDir: this.options?.meshDir ?? null,
+      servedVersion: 0,
+      sourceVersion: 0,
+      streams: 0,
+      nodes: 0,
+      byStatus: { SYNCED: 0, STALE: 0, NACKED: 0, 'NOT SENT': 0 },
+      problems: [],
+      rejected: [],
+      lastPushAt: null,
+    }
+  }
+
+  /** What the status bar shows. */
+  appStatus(): AppStatus['controlPlane'] {
+    if (this.plane) return { state: 'running', address: this.plane.address, connectedClients: this.plane.clients().length }
+    return this.failure
+      ? { state: 'failed', address: null, connectedClients: 0, message: this.failure }
+      : { state: 'stopped', address: null, connectedClients: 0 }
+  }
+
+  running(): ControlPlane {
+    if (this.plane) return this.plane
+    throw new MeshdeckError(
+      ErrorCode.unavailable,
+      this.failure ?? 'The embedded control plane is not running.',
+      this.failure ? 'Free the xDS port or pick another with --xds-port, then restart Meshdeck.' : 'Start Meshdeck with --mesh-dir DIR [--xds-port PORT].',
+    )
+  }
+
+  bootstrap(options: Omit<BootstrapOptions, 'xdsAddress' | 'serverListenerTemplate'>): XdsBootstrap {
+    return this.running().bootstrap(options)
+  }
+
+  async dispose(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer)
+    this.subscription?.dispose()
+    await this.plane?.dispose()
+    this.plane = null
+  }
+}

@@ -1,0 +1,191 @@
+import { Server, ServerCredentials } from '@grpc/grpc-js'
+import type { ConfigDump, ControlPlaneStatus, MeshProblemDto, ProxySyncStatus, XdsClient } from '@shared/contract'
+import type { Disposable } from '../lib/disposable'
+import { guardSnapshot, startDirectorySource, type DirectorySource, type MeshProblem, type MeshSnapshot, type MeshSourceUpdate } from '../mesh'
+import { AdsServer, type AdsEvent } from './ads-server'
+import { renderBootstrap, type BootstrapOptions, type XdsBootstrap } from './bootstrap'
+import { SnapshotEncoder } from './encoded-snapshot'
+import { LoadStatsServer, type ClusterLoad } from './load-stats'
+import { xdsServices } from './protos'
+import { defaultServerListenerTemplate } from './resource-types'
+import { translate, type MeshSecurity } from './translate'
+
+export interface ControlPlaneOptions {
+  /** Folder of Istio YAML (VirtualService, DestinationRule, ServiceEntry, WorkloadEntry). */
+  meshDir: string
+  /** Loopback by default; anything else exposes mesh config to the network. */
+  host?: string
+  /** 0 (default) picks a free port. */
+  port?: number
+  serverListenerTemplate?: string
+  debounceMs?: number
+  /**
+   * Clusters ask clients to report load here (LRS) every this many ms; 0 turns load reporting off.
+   * Default 2000.
+   */
+  loadReportIntervalMs?: number
+  /** mTLS decisions (from the security side); change them later with setSecurity(). */
+  security?: MeshSecurity
+}
+
+export type ControlPlaneEvent =
+  | AdsEvent
+  /** A new config version is being served. */
+  | { kind: 'applied'; version: number; problems: MeshProblem[] }
+  /**
+   * Objects of a config version had errors: each keeps serving its last good version (or, if new,
+   * is left out) while everything valid in that version is applied.
+   */
+  | { kind: 'rejected'; version: number; objects: string[]; problems: MeshProblem[] }
+
+export interface ControlPlane extends Disposable {
+  readonly host: string
+  readonly port: number
+  /** host:port, what a bootstrap's server_uri holds. */
+  readonly address: string
+  status(): ControlPlaneStatus
+  /** Connected ADS streams, per type SYNCED / STALE / NACKED / NOT SENT with NACK text. */
+  clients(): XdsClient[]
+  /** What each stream of a node was last sent, exactly. */
+  configDump(nodeId: string): ConfigDump
+  /** Current problems (file/parse problems and validation), errors first. */
+  problems(): MeshProblem[]
+  /** A bootstrap for a workload pointing at this control plane. */
+  bootstrap(options: Omit<BootstrapOptions, 'xdsAddress' | 'serverListenerTemplate'>): XdsBootstrap
+  /** Push, ACK, NACK, connect/disconnect, applied and rejected configs. */
+  onEvent(listener: (event: ControlPlaneEvent) => void): Disposable
+  /** Request rate, error rate and in-flight calls per cluster, from the clients' load reports. */
+  loadStats(): ClusterLoad[]
+  /**
+   * Replaces the mTLS decisions (e.g. after a PeerAuthentication change) and pushes what changed;
+   * null makes everything plaintext.
+   */
+  setSecurity(security: MeshSecurity | null): void
+  /** Re-reads the mesh folder now instead of waiting for the watcher's debounce. */
+  refresh(): Promise<void>
+}
+
+function sortProblems(problems: MeshProblem[]): MeshProblem[] {
+  return [...problems].sort((a, b) => (a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1))
+}
+
+export function problemToDto(problem: MeshProblem): MeshProblemDto {
+  const { source, ...rest } = problem
+  return source ? { ...rest, file: source.file, line: source.line } : rest
+}
+
+/**
+ * The embedded control plane: a watched folder of Istio YAML → validation → translate() → encoded
+ * once → ADS to every proxyless gRPC client, with proxy status. Binds 127.0.0.1 unless told not to.
+ */
+export async function startControlPlane(options: ControlPlaneOptions): Promise<ControlPlane> {
+  const host = options.host ?? '127.0.0.1'
+  const template = options.serverListenerTemplate ?? defaultServerListenerTemplate
+  const ads = new AdsServer()
+  const encoder = new SnapshotEncoder()
+  const loadReportIntervalMs = options.loadReportIntervalMs ?? 2000
+  const lrs = new LoadStatsServer(Math.max(loadReportIntervalMs, 100))
+  const listeners = new Set<(event: ControlPlaneEvent) => void>()
+  const emit = (event: ControlPlaneEvent): void => {
+    for (const listener of listeners) listener(event)
+  }
+  ads.onEvent(emit)
+
+  let servedVersion = 0
+  let sourceVersion = 0
+  let problems: MeshProblem[] = []
+  let validationProblems: MeshProblem[] = []
+  let rejected: string[] = []
+  let lastPushAt: Date | null = null
+  let lastGood: MeshSnapshot | null = null
+  let security: MeshSecurity | undefined = options.security
+
+  const push = (snapshot: MeshSnapshot, version: string): void => {
+    const resources = translate(snapshot, { serverListenerTemplate: template, loadReporting: loadReportIntervalMs > 0, security })
+    lastPushAt = new Date()
+    ads.setSnapshot(encoder.encode(version, resources))
+  }
+  let securityGeneration = 0
+  // Config version, plus the security generation once mTLS decisions changed ("7" → "7.s2").
+  const versionString = (): string => (securityGeneration > 0 ? `${sourceVersion}.s${securityGeneration}` : String(sourceVersion))
+
+  const apply = (update: MeshSourceUpdate): void => {
+    if (update.snapshot.version === sourceVersion) {
+      // Only file problems changed (e.g. a broken edit whose last good objects keep serving).
+      problems = sortProblems([...update.problems, ...validationProblems])
+      return
+    }
+    sourceVersion = update.snapshot.version
+    const guarded = guardSnapshot(update.snapshot, lastGood)
+    validationProblems = guarded.problems
+    problems = sortProblems([...update.problems, ...validationProblems])
+    rejected = guarded.rejected
+    if (rejected.length > 0) emit({ kind: 'rejected', version: sourceVersion, objects: rejected, problems })
+    lastGood = guarded.snapshot
+    servedVersion = sourceVersion
+    push(guarded.snapshot, versionString())
+    emit({ kind: 'applied', version: servedVersion, problems })
+  }
+
+  const source: DirectorySource = await startDirectorySource({ dir: options.meshDir, debounceMs: options.debounceMs, onChange: apply })
+
+  const server = new Server({ 'grpc.keepalive_permit_without_calls': 1 })
+  server.addService(xdsServices().ads, { StreamAggregatedResources: ads.handleStream })
+  server.addService(xdsServices().lrs, { StreamLoadStats: lrs.handleStream })
+  let port: number
+  try {
+    port = await new Promise<number>((resolve, reject) => {
+      server.bindAsync(`${host}:${options.port ?? 0}`, ServerCredentials.createInsecure(), (err, bound) => (err ? reject(err) : resolve(bound)))
+    })
+  } catch (err) {
+    await source.dispose()
+    throw err
+  }
+  const address = `${host.includes(':') ? `[${host}]` : host}:${port}`
+
+  return {
+    host,
+    port,
+    address,
+    status: () => {
+      const clients = ads.clients()
+      const byStatus: Record<ProxySyncStatus, number> = { SYNCED: 0, STALE: 0, NACKED: 0, 'NOT SENT': 0 }
+      for (const client of clients) for (const type of client.types) byStatus[type.status] += 1
+      return {
+        state: 'running',
+        address,
+        meshDir: options.meshDir,
+        servedVersion,
+        sourceVersion,
+        streams: clients.length,
+        nodes: new Set(clients.map((c) => c.nodeId)).size,
+        byStatus,
+        problems: problems.map(problemToDto),
+        rejected,
+        lastPushAt: lastPushAt?.toISOString() ?? null,
+      }
+    },
+    clients: () => ads.clients(),
+    configDump: (nodeId) => ads.configDump(nodeId),
+    problems: () => problems,
+    bootstrap: (bootstrapOptions) => renderBootstrap({ ...bootstrapOptions, xdsAddress: address, serverListenerTemplate: template }),
+    onEvent: (listener) => {
+      listeners.add(listener)
+      return { dispose: () => void listeners.delete(listener) }
+    },
+    loadStats: () => lrs.loads(),
+    setSecurity: (next) => {
+      security = next ?? undefined
+      securityGeneration += 1
+      if (lastGood) push(lastGood, versionString())
+    },
+    refresh: () => source.refresh(),
+    dispose: async () => {
+      listeners.clear()
+      await source.dispose()
+      ads.dispose()
+      lrs.dispose()
+      server.forceShutdown()
+    },
+  }
+}

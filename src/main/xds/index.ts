@@ -1,0 +1,32 @@
+/**
+ * The embedded xDS control plane for proxyless gRPC (@grpc/grpc-js-xds).
+ *
+ *   const cp = await startControlPlane({ meshDir, port: 15010 })   // host defaults to 127.0.0.1
+ *   cp.address                 // '127.0.0.1:15010'
+ *   cp.status() / cp.clients() / cp.configDump(nodeId)
+ *   cp.onEvent((e) => …)       // pushed / acked / nacked / connected / disconnected / applied / rejected
+ *   renderBootstrap({ nodeId, xdsAddress: cp.address, certificateProviders })
+ *   await cp.dispose()
+ *
+ * translate() is pure (MeshSnapshot → resources) and usable on its own.
+ */
+export {
+  startControlPlane,
+  problemToDto,
+  type ControlPlane,
+  type ControlPlaneEvent,
+  type ControlPlaneOptions,
+} from './control-plane'
+export { ControlPlaneService, type ControlPlaneNotifications } from './control-plane-service'
+export { renderBootstrap, type BootstrapOptions, type XdsBootstrap } from './bootstrap'
+export type { AdsEvent } from './ads-server'
+export type { ClusterLoad } from './load-stats'
+export { translate, clusterName, routeConfigName, dialNames, formatListeningAddress, type TranslateOptions, type MeshSecurity } from './translate'
+export {
+  typeUrls,
+  resourceTypes,
+  defaultServerListenerTemplate,
+  type ResourceType,
+  type XdsResource,
+  type XdsResources,
+} from './resource-types'

@@ -1,0 +1,72 @@
+import type { TopologyEdge, TopologyNode, TrafficStats } from '@shared/contract'
+
+/** The data cytoscape styles read; labels are prepared here so the stylesheet stays declarative. */
+export interface NodeData {
+  id: string
+  parent?: string
+  kind: TopologyNode['kind']
+  health: TopologyNode['health']
+  missing: 'yes' | 'no'
+  label: string
+}
+
+export interface EdgeData {
+  id: string
+  source: string
+  target: string
+  kind: TopologyEdge['kind']
+  health: TopologyEdge['health']
+  label: string
+}
+
+export function formatRps(rps: number): string {
+  if (rps >= 100) return `${Math.round(rps)} rps`
+  if (rps >= 10) return `${rps.toFixed(1)} rps`
+  return `${rps.toFixed(2)} rps`
+}
+
+export function formatPct(pct: number): string {
+  return pct >= 10 || pct === 0 ? `${Math.round(pct)}%` : `${pct.toFixed(1)}%`
+}
+
+export function formatMs(ms: number | null): string {
+  if (ms === null) return '—'
+  return ms >= 100 ? `${Math.round(ms)} ms` : `${ms.toFixed(1)} ms`
+}
+
+/** "12.3 rps · 0.5% err · p99 80 ms", the live numbers on an edge or under a node. */
+export function trafficLine(stats: TrafficStats): string {
+  const parts = [formatRps(stats.rps), `${formatPct(stats.errorPct)} err`]
+  if (stats.p99Ms !== null) parts.push(`p99 ${formatMs(stats.p99Ms)}`)
+  return parts.join(' · ')
+}
+
+/** "weight 20% / observed 19%": what the VirtualService asks for next to what happened. */
+export function weightLine(edge: TopologyEdge): string | null {
+  const weight = edge.configuredWeight === null ? null : `weight ${formatPct(edge.configuredWeight)}`
+  const observed = edge.observedShare === null ? null : `observed ${formatPct(edge.observedShare)}`
+  if (weight && observed) return `${weight} / ${observed}`
+  return weight ?? observed
+}
+
+export function nodeData(node: TopologyNode): NodeData {
+  const boxed = node.kind === 'namespace' || node.kind === 'app'
+  const label = boxed ? node.label : node.missing ? `${node.label}\n(no workloads)` : node.stats && node.stats.rps > 0 ? `${node.label}\n${formatRps(node.stats.rps)}` : node.label
+  // Boxes are drawn as neutral frames; keeping their (rolled-up) health out of the drawing spares a
+  // restyle of a box and everything inside it whenever one member's health flips.
+  const data: NodeData = { id: node.id, kind: node.kind, health: boxed ? 'idle' : node.health, missing: node.missing ? 'yes' : 'no', label }
+  if (node.parent !== null) data.parent = node.parent
+  return data
+}
+
+export function edgeData(edge: TopologyEdge): EdgeData {
+  const lines: string[] = []
+  if (edge.kind === 'route') {
+    const weights = weightLine(edge)
+    if (weights) lines.push(weights)
+    if (edge.stats.rps > 0) lines.push(trafficLine(edge.stats))
+  } else {
+    lines.push(trafficLine(edge.stats))
+  }
+  return { id: edge.id, source: edge.source, target: edge.target, kind: edge.kind, health: edge.health, label: lines.join('\n') }
+}

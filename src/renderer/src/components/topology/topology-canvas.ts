@@ -1,0 +1,396 @@
+import cytoscape, { type Core, type ElementDefinition, type LayoutOptions, type NodeCollection, type NodeSingular, type Position } from 'cytoscape'
+import dagre from 'cytoscape-dagre'
+import fcose from 'cytoscape-fcose'
+import type { TopologyEdge, TopologyNode } from '@shared/contract'
+import { edgeData, nodeData } from './element-data'
+import { graphStyle, readPalette } from './graph-style'
+import { layeredLayout } from './layered-layout'
+import { loadSavedLayout, storeSavedLayout, type SavedLayout } from './saved-layout'
+
+let extensionsRegistered = false
+function registerExtensions(): void {
+  if (extensionsRegistered) return
+  cytoscape.use(dagre)
+  cytoscape.use(fcose)
+  extensionsRegistered = true
+}
+
+/** `auto` is dagre for small graphs and the layered layout above `dagreLimit` nodes, where dagre takes seconds to minutes. */
+export type LayoutName = 'auto' | 'dagre' | 'layered' | 'fcose'
+
+/** Measured on the scale bench: dagre needs 13–100 s for 1,100 nodes and 2,000 edges; it is fine for a few hundred. */
+export const dagreLimit = 250
+export type Selection = { kind: 'node' | 'edge'; id: string } | null
+
+export interface CanvasSnapshot {
+  nodes: readonly TopologyNode[]
+  edges: readonly TopologyEdge[]
+}
+
+export interface LayoutReport {
+  /** Whole graph laid out (first load, button) or only new elements placed. */
+  scope: 'full' | 'new'
+  /** The layout that ran: dagre, layered or fcose for a full layout; `neighbours` for new nodes placed beside theirs. */
+  name: string
+  nodes: number
+  ms: number
+}
+
+export interface CanvasOptions {
+  container: HTMLElement
+  onSelect: (selection: Selection) => void
+  onLayout?: (report: LayoutReport) => void
+  layout?: LayoutName
+  storage?: Storage
+}
+
+/** Above this many edges, edges are drawn the cheap way (see graph-style.ts). */
+const largeEdgeCount = 800
+const isBox = (kind: string): boolean => kind === 'namespace' || kind === 'app'
+/** Above this share of new nodes, placing them one by one looks worse than laying out again. */
+const fullLayoutShare = 0.5
+
+/**
+ * Owns the cytoscape instance. Updates are incremental: changed numbers only update element data
+ * (styles follow); removed elements go; only added nodes get positions. The layout runs on the
+ * whole graph only the first time (or on request), so a person's mental map survives every refresh.
+ */
+export class TopologyCanvas {
+  private readonly cy: Core
+  private readonly applied = new Map<string, TopologyNode | TopologyEdge>()
+  private readonly saved: SavedLayout
+  private readonly pinned: Set<string>
+  private readonly media: MediaQueryList
+  private readonly onTheme = (): void => void this.cy.style(graphStyle(readPalette(), { large: this.large }))
+  private large = false
+  private saveTimer: ReturnType<typeof setTimeout> | null = null
+  /** Label text not yet given to cytoscape because nobody can read it now (zoomed out or off screen). */
+  private readonly pendingLabels = new Map<string, string>()
+  private flushTimer: ReturnType<typeof setTimeout> | null = null
+  private layoutName: LayoutName
+
+  constructor(private readonly options: CanvasOptions) {
+    registerExtensions()
+    this.layoutName = options.layout ?? 'auto'
+    this.saved = loadSavedLayout(options.storage)
+    this.pinned = new Set(this.saved.pinned)
+    this.cy = cytoscape({
+      container: options.container,
+      style: graphStyle(readPalette()),
+      minZoom: 0.05,
+      maxZoom: 3,
+      // While panning or zooming a big graph, draw a cached texture instead of every edge.
+      textureOnViewport: true,
+      boxSelectionEnabled: false,
+    })
+    this.cy.on('tap', 'node, edge', (e) => options.onSelect({ kind: e.target.isNode() ? 'node' : 'edge', id: e.target.id() as string }))
+    this.cy.on('tap', (e) => {
+      if (e.target === this.cy) options.onSelect(null)
+    })
+    // A node the user dragged stays where they put it, across updates, layouts and reloads.
+    this.cy.on('dragfree', 'node', (e) => {
+      const moved = (e.target as NodeSingular).union((e.target as NodeSingular).descendants())
+      moved.forEach((n) => {
+        if (!n.isParent()) this.pinned.add(n.id())
+      })
+      this.scheduleSave()
+    })
+    this.cy.on('viewport', () => {
+      this.flushTimer ??= setTimeout(() => {
+        this.flushTimer = null
+        this.flushLabels()
+      }, 120)
+    })
+    this.media = window.matchMedia('(prefers-color-scheme: dark)')
+    this.media.addEventListener('change', this.onTheme)
+  }
+
+  get pinnedCount(): number {
+    return this.pinned.size
+  }
+
+  /** Brings the drawing in line with a snapshot; returns how many nodes were added. */
+  apply(next: CanvasSnapshot): number {
+    const addedNodes: ElementDefinition[] = []
+    const addedEdges: ElementDefinition[] = []
+    const seen = new Set<string>()
+    // Chosen before adding anything: restyling thousands of elements afterwards doubles the first paint.
+    const large = next.edges.length > largeEdgeCount
+    if (large !== this.large) {
+      this.large = large
+      this.onTheme()
+    }
+    this.cy.batch(() => {
+      for (const node of next.nodes) {
+        seen.add(node.id)
+        const before = this.applied.get(node.id) as TopologyNode | undefined
+        if (before === node) continue
+        this.applied.set(node.id, node)
+        const data = nodeData(node)
+        if (!before) {
+          addedNodes.push({ group: 'nodes', data: this.withDeferredLabel(data) })
+          continue
+        }
+        const el = this.cy.getElementById(node.id)
+        if (before.parent !== node.parent) el.move({ parent: node.parent })
+        const old = nodeData(before)
+        // Style-bearing fields go in at once (a colour change must show); the label follows its own rules.
+        if (old.health !== data.health || old.missing !== data.missing || old.kind !== data.kind) el.data({ health: data.health, missing: data.missing, kind: data.kind })
+        this.setLabel(node.id, data.label, false)
+      }
+      for (const edge of next.edges) {
+        seen.add(edge.id)
+        const before = this.applied.get(edge.id)
+        if (before === edge) continue
+        this.applied.set(edge.id, edge)
+        const data = edgeData(edge)
+        if (!before) addedEdges.push({ group: 'edges', data: this.withDeferredLabel(data) })
+        else {
+          if ((before as TopologyEdge).health !== edge.health) this.cy.getElementById(edge.id).data('health', edge.health)
+          this.setLabel(edge.id, data.label, true)
+        }
+      }
+      for (const id of [...this.applied.keys()]) {
+        if (seen.has(id)) continue
+        this.applied.delete(id)
+        this.pendingLabels.delete(id)
+        this.cy.getElementById(id).remove()
+      }
+      // Parents before children: a child added before its box would land at the top level.
+      const depth = (d: ElementDefinition): number => (d.data.kind === 'namespace' ? 0 : d.data.kind === 'app' ? 1 : 2)
+      this.cy.add(addedNodes.sort((a, b) => depth(a) - depth(b)))
+      this.cy.add(addedEdges)
+    })
+    const newLeaves = addedNodes.filter((d) => !isBox(d.data.kind as string)).map((d) => d.data.id as string)
+    if (newLeaves.length > 0) this.placeNew(newLeaves)
+    return addedNodes.length
+  }
+
+  /** Lays out the whole graph again (the toolbar button, or a layout change); pinned nodes stay. */
+  relayout(name: LayoutName = this.layoutName): void {
+    this.layoutName = name
+    this.runFullLayout()
+  }
+
+  unpinAll(): void {
+    this.pinned.clear()
+    this.runFullLayout()
+  }
+
+  /**
+   * Fits the leaf nodes' centres (plus a margin) into the view. cytoscape's own fit measures every
+   * label and edge curve first, which took over 3 s on the 2,000-edge bench graph.
+   */
+  fit(): void {
+    const leaves = this.cy.nodes().filter((n) => !n.isParent())
+    if (leaves.empty()) return
+    let x1 = Infinity
+    let y1 = Infinity
+    let x2 = -Infinity
+    let y2 = -Infinity
+    leaves.forEach((n) => {
+      const p = n.position()
+      x1 = Math.min(x1, p.x)
+      y1 = Math.min(y1, p.y)
+      x2 = Math.max(x2, p.x)
+      y2 = Math.max(y2, p.y)
+    })
+    const margin = 80
+    const zoom = Math.min(this.cy.width() / (x2 - x1 + 2 * margin), this.cy.height() / (y2 - y1 + 2 * margin), 1.5)
+    const clamped = Math.max(this.cy.minZoom(), Math.min(this.cy.maxZoom(), zoom))
+    this.cy.viewport({ zoom: clamped, pan: { x: this.cy.width() / 2 - ((x1 + x2) / 2) * clamped, y: this.cy.height() / 2 - ((y1 + y2) / 2) * clamped } })
+  }
+
+  select(id: string | null): void {
+    this.cy.$(':selected').unselect()
+    if (id) this.cy.getElementById(id).select()
+  }
+
+  destroy(): void {
+    if (this.flushTimer) clearTimeout(this.flushTimer)
+    if (this.saveTimer) {
+      clearTimeout(this.saveTimer)
+      this.savePositions()
+    }
+    this.media.removeEventListener('change', this.onTheme)
+    this.cy.destroy()
+  }
+
+  /**
+   * Changing an element's data makes cytoscape restyle it; doing that for thousands of labels every
+   * second is what made large graphs stutter. A label nobody can read right now (the zoom hides it,
+   * or it is off screen) is kept here and handed over when the view comes to it.
+   */
+  private setLabel(id: string, label: string, isEdge: boolean): void {
+    if (!this.labelZoom(isEdge)) {
+      this.pendingLabels.set(id, label)
+      return
+    }
+    const el = this.cy.getElementById(id)
+    if (this.readable(el)) {
+      this.pendingLabels.delete(id)
+      if (el.data('label') !== label) el.data('label', label)
+    } else {
+      this.pendingLabels.set(id, label)
+    }
+  }
+
+  /**
+   * In a large graph a new element starts without its label; measuring thousands of labels nobody
+   * can read at the zoom a large graph needs was most of the first paint. flushLabels adds them as
+   * they come into view.
+   */
+  private withDeferredLabel<T extends { id: string; label: string }>(data: T): T {
+    if (!this.large || data.label === '') return data
+    this.pendingLabels.set(data.id, data.label)
+    return { ...data, label: '' }
+  }
+
+  private flushLabels(): void {
+    if (this.pendingLabels.size === 0) return
+    this.cy.batch(() => {
+      for (const [id, label] of this.pendingLabels) {
+        const el = this.cy.getElementById(id)
+        if (el.empty()) this.pendingLabels.delete(id)
+        else if (this.readable(el)) {
+          el.data('label', label)
+          this.pendingLabels.delete(id)
+        }
+      }
+    })
+  }
+
+  /** Same thresholds as min-zoomed-font-size in graph-style.ts (font size × zoom). */
+  private labelZoom(isEdge: boolean): boolean {
+    return isEdge ? this.cy.zoom() * 10 >= 8 : this.cy.zoom() * 11 >= 7
+  }
+
+  private readable(el: cytoscape.CollectionReturnValue): boolean {
+    if (!this.labelZoom(el.isEdge())) return false
+    const view = this.cy.extent()
+    const inside = (p: Position): boolean => p.x >= view.x1 - 100 && p.x <= view.x2 + 100 && p.y >= view.y1 - 100 && p.y <= view.y2 + 100
+    if (el.isNode()) return inside(el.position())
+    const edge = el as unknown as cytoscape.EdgeSingular
+    return inside(edge.source().position()) || inside(edge.target().position())
+  }
+
+  private placeNew(ids: string[]): void {
+    const started = performance.now()
+    const leaves = this.cy.nodes().filter((n) => !n.isParent())
+    const unknown = ids.filter((id) => !this.saved.positions[id])
+    for (const id of ids) {
+      const at = this.saved.positions[id]
+      if (at) this.cy.getElementById(id).position({ ...at })
+    }
+    const firstTime = leaves.length === ids.length
+    if (unknown.length === 0) {
+      if (firstTime) this.fit()
+      this.flushLabels()
+      return
+    }
+    if (firstTime || unknown.length > leaves.length * fullLayoutShare) {
+      // Nodes with remembered places keep them; the layout is only for everything else.
+      this.runFullLayout(ids.filter((id) => this.saved.positions[id]))
+      return
+    }
+    this.placeNearNeighbours(unknown)
+    this.flushLabels()
+    this.scheduleSave()
+    this.options.onLayout?.({ scope: 'new', name: 'neighbours', nodes: unknown.length, ms: performance.now() - started })
+  }
+
+  /**
+   * A new node goes right of a node that calls it, left of one it calls, or under a sibling in its
+   * box; the rest of the graph does not move.
+   */
+  private placeNearNeighbours(ids: string[]): void {
+    const placed = new Set(this.cy.nodes().filter((n) => !n.isParent() && !ids.includes(n.id())).map((n) => n.id()))
+    const taken = (p: Position): boolean =>
+      [...placed].some((id) => {
+        const q = this.cy.getElementById(id).position()
+        return Math.abs(q.x - p.x) < 60 && Math.abs(q.y - p.y) < 50
+      })
+    const free = (p: Position): Position => {
+      const at = { ...p }
+      while (taken(at)) at.y += 70
+      return at
+    }
+    const placedIn = (c: NodeCollection): NodeSingular[] => c.filter((n) => placed.has(n.id())).toArray() as NodeSingular[]
+    const remaining = [...ids]
+    while (remaining.length > 0) {
+      let index = remaining.findIndex((id) => placedIn(this.cy.getElementById(id).neighborhood().nodes()).length > 0)
+      if (index < 0) index = 0
+      const id = remaining.splice(index, 1)[0] as string
+      const node = this.cy.getElementById(id)
+      const caller = placedIn(node.incomers().nodes())[0]
+      const callee = placedIn(node.outgoers().nodes())[0]
+      const sibling = placedIn(node.siblings().nodes()).at(-1)
+      let at: Position
+      if (caller) at = { x: caller.position().x + 220, y: caller.position().y }
+      else if (callee) at = { x: callee.position().x - 220, y: callee.position().y }
+      else if (sibling) at = { x: sibling.position().x, y: sibling.position().y + 80 }
+      else {
+        const box = this.cy.nodes().filter((n) => placed.has(n.id())).boundingBox()
+        at = placed.size > 0 ? { x: box.x2 + 200, y: box.y1 } : { x: 0, y: 0 }
+      }
+      node.position(free(at))
+      placed.add(id)
+    }
+  }
+
+  private runFullLayout(keep: string[] = []): void {
+    const started = performance.now()
+    const hold = new Map<string, Position>()
+    for (const id of [...this.pinned, ...keep]) {
+      const at = this.saved.positions[id]
+      if (at && this.cy.getElementById(id).nonempty()) hold.set(id, at)
+    }
+    const leaves = this.cy.nodes().filter((n) => !n.isParent())
+    const name = this.layoutName === 'auto' ? (leaves.length <= dagreLimit ? 'dagre' : 'layered') : this.layoutName
+    if (name === 'layered') {
+      const positions = layeredLayout(
+        this.cy.nodes().map((n) => ({ id: n.id(), parent: (n.data('parent') as string | undefined) ?? null, kind: n.data('kind') as string })),
+        this.cy.edges().map((e) => ({ source: e.data('source') as string, target: e.data('target') as string })),
+      )
+      this.cy.batch(() => {
+        for (const [id, at] of positions) this.cy.getElementById(id).position(at)
+      })
+    } else {
+      this.cy.layout(this.layoutOptions(name)).run()
+    }
+    this.cy.batch(() => {
+      for (const [id, at] of hold) this.cy.getElementById(id).position({ ...at })
+    })
+    this.fit()
+    this.flushLabels()
+    this.savePositions()
+    this.options.onLayout?.({ scope: 'full', name, nodes: this.cy.nodes().length, ms: performance.now() - started })
+  }
+
+  private layoutOptions(name: 'dagre' | 'fcose'): LayoutOptions {
+    if (name === 'fcose') {
+      return { name: 'fcose', animate: false, randomize: true, quality: 'default', nodeSeparation: 90, idealEdgeLength: 140 } as LayoutOptions
+    }
+    return { name: 'dagre', rankDir: 'LR', animate: false, nodeSep: 28, rankSep: 140, edgeSep: 10, fit: false } as LayoutOptions
+  }
+
+  private scheduleSave(): void {
+    if (this.saveTimer) clearTimeout(this.saveTimer)
+    this.saveTimer = setTimeout(() => {
+      this.saveTimer = null
+      this.savePositions()
+    }, 400)
+  }
+
+  private savePositions(): void {
+    const positions: SavedLayout['positions'] = {}
+    this.cy.nodes().forEach((n) => {
+      if (n.isParent()) return
+      const p = n.position()
+      positions[n.id()] = { x: Math.round(p.x), y: Math.round(p.y) }
+    })
+    this.saved.positions = positions
+    this.saved.pinned = [...this.pinned].filter((id) => positions[id])
+    storeSavedLayout(this.saved, this.options.storage)
+  }
+}

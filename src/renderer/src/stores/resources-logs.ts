@@ -1,0 +1,83 @@
+import { onBeforeUnmount, ref, shallowRef, type Ref, type ShallowRef } from 'vue'
+import type { LogOptions } from '@shared/contract'
+import { ApiCallError, call, on } from '../api/client'
+import { LogBuffer } from './resources-log-buffer'
+
+/**
+ * One log view: starts a stream with the chosen options, keeps a bounded buffer, and can pause
+ * (lines keep arriving into a side buffer and appear on resume, so nothing is lost while reading).
+ */
+export function useLogStream(): {
+  lines: ShallowRef<string[]>
+  dropped: Ref<number>
+  running: Ref<boolean>
+  paused: Ref<boolean>
+  error: Ref<string | null>
+  start: (opts: LogOptions) => Promise<void>
+  stop: () => void
+  togglePause: () => void
+} {
+  const buffer = new LogBuffer()
+  const held: string[] = []
+  const lines = shallowRef<string[]>([])
+  const dropped = ref(0)
+  const running = ref(false)
+  const paused = ref(false)
+  const error = ref<string | null>(null)
+  let streamId: string | null = null
+
+  const publish = (): void => {
+    lines.value = [...buffer.lines]
+    dropped.value = buffer.dropped
+  }
+  const offLines = on('logs.lines', (e) => {
+    if (e.streamId !== streamId) return
+    if (paused.value) held.push(...e.lines)
+    else {
+      buffer.push(e.lines)
+      publish()
+    }
+  })
+  const offEnded = on('logs.ended', (e) => {
+    if (e.streamId !== streamId) return
+    running.value = false
+    if (e.error) error.value = `${e.error.message} ${e.error.hint ?? ''}`.trim()
+  })
+
+  function stop(): void {
+    if (streamId) void call('logs.stop', { streamId }).catch(() => undefined)
+    streamId = null
+    running.value = false
+  }
+
+  async function start(opts: LogOptions): Promise<void> {
+    stop()
+    buffer.clear()
+    held.length = 0
+    paused.value = false
+    error.value = null
+    publish()
+    try {
+      running.value = true
+      streamId = (await call('logs.start', opts)).streamId
+    } catch (err) {
+      running.value = false
+      error.value = err instanceof ApiCallError ? `${err.error.message} ${err.error.hint ?? ''}`.trim() : String(err)
+    }
+  }
+
+  function togglePause(): void {
+    paused.value = !paused.value
+    if (!paused.value && held.length > 0) {
+      buffer.push(held.splice(0))
+      publish()
+    }
+  }
+
+  onBeforeUnmount(() => {
+    stop()
+    offLines()
+    offEnded()
+  })
+  return { lines, dropped, running, paused, error, start, stop, togglePause }
+}

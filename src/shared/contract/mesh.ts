@@ -1,0 +1,140 @@
+import { z } from 'zod'
+import { event, method } from './define'
+
+/** The four xDS types proxyless gRPC subscribes to. */
+export const xdsTypeSchema = z.enum(['LDS', 'RDS', 'CDS', 'EDS'])
+export type XdsType = z.infer<typeof xdsTypeSchema>
+
+/**
+ * Per client and type, as istioctl proxy-status shows it: SYNCED (the client ACKed the last
+ * response), STALE (sent, no answer yet), NACKED (the client rejected it; see the message),
+ * NOT SENT (nothing sent yet).
+ */
+export const proxySyncStatusSchema = z.enum(['SYNCED', 'STALE', 'NACKED', 'NOT SENT'])
+export type ProxySyncStatus = z.infer<typeof proxySyncStatusSchema>
+
+export const meshProblemSchema = z.object({
+  severity: z.enum(['error', 'warning']),
+  kind: z.string().optional(),
+  namespace: z.string().optional(),
+  name: z.string().optional(),
+  /** Istio field path, e.g. spec.http[0].route[1].weight. */
+  field: z.string().optional(),
+  message: z.string(),
+  hint: z.string(),
+  file: z.string().optional(),
+  line: z.number().int().optional(),
+})
+export type MeshProblemDto = z.infer<typeof meshProblemSchema>
+
+export const xdsTypeStateSchema = z.object({
+  type: xdsTypeSchema,
+  status: proxySyncStatusSchema,
+  /** Resource names the client asked for. */
+  subscribed: z.array(z.string()),
+  sentVersion: z.string().nullable(),
+  sentNonce: z.string().nullable(),
+  sentAt: z.string().nullable(),
+  ackedVersion: z.string().nullable(),
+  /** The client's own error text when it rejected the last response. */
+  nack: z.object({ version: z.string(), message: z.string(), at: z.string() }).nullable(),
+})
+export type XdsTypeState = z.infer<typeof xdsTypeStateSchema>
+
+export const xdsClientSchema = z.object({
+  /** One ADS stream; a node id may hold several (one per channel or process). */
+  streamId: z.string(),
+  nodeId: z.string(),
+  cluster: z.string(),
+  metadata: z.record(z.string(), z.unknown()),
+  locality: z.object({ region: z.string(), zone: z.string(), subZone: z.string() }),
+  userAgent: z.string(),
+  /** Where the stream comes from, e.g. ipv4:127.0.0.1:53122. */
+  peer: z.string(),
+  connectedSince: z.string(),
+  types: z.array(xdsTypeStateSchema),
+})
+export type XdsClient = z.infer<typeof xdsClientSchema>
+
+export const controlPlaneStatusSchema = z.object({
+  state: z.enum(['stopped', 'starting', 'running', 'failed']),
+  /** Where xDS clients dial, host:port. */
+  address: z.string().nullable(),
+  meshDir: z.string().nullable(),
+  /** Version of the config being served (0 before the first config was read). */
+  servedVersion: z.number().int(),
+  /** Latest version read from the mesh folder. */
+  sourceVersion: z.number().int(),
+  streams: z.number().int(),
+  nodes: z.number().int(),
+  byStatus: z.record(proxySyncStatusSchema, z.number().int()),
+  /** What is wrong in the mesh config now; errors keep the last good config serving. */
+  problems: z.array(meshProblemSchema),
+  /** Kind/namespace/name of objects whose current text has errors: their last good version (if any) serves instead. */
+  rejected: z.array(z.string()),
+  lastPushAt: z.string().nullable(),
+})
+export type ControlPlaneStatus = z.infer<typeof controlPlaneStatusSchema>
+
+export const configDumpSchema = z.object({
+  nodeId: z.string(),
+  streams: z.array(
+    z.object({
+      streamId: z.string(),
+      types: z.array(
+        z.object({
+          type: xdsTypeSchema,
+          version: z.string().nullable(),
+          nonce: z.string().nullable(),
+          /** Exactly what was last sent, in Envoy config-dump JSON. */
+          resources: z.array(z.record(z.string(), z.unknown())),
+        }),
+      ),
+    }),
+  ),
+})
+export type ConfigDump = z.infer<typeof configDumpSchema>
+
+export const clusterLoadSchema = z.object({
+  /** `outbound|port|subset|host`. */
+  cluster: z.string(),
+  host: z.string(),
+  port: z.number().int(),
+  subset: z.string(),
+  requestRate: z.number(),
+  errorRate: z.number(),
+  inFlight: z.number(),
+  callers: z.array(z.string()),
+})
+export type ClusterLoadDto = z.infer<typeof clusterLoadSchema>
+
+export const meshMethods = {
+  'controlPlane.status': method(z.object({}).strict(), controlPlaneStatusSchema, 'Embedded xDS control plane: address, served config version, clients by sync status, config problems.'),
+  'controlPlane.clients': method(z.object({}).strict(), z.array(xdsClientSchema), 'Connected xDS clients with per-type SYNCED/STALE/NACKED/NOT SENT and NACK text.'),
+  'controlPlane.configDump': method(
+    z.object({ nodeId: z.string().min(1) }).strict(),
+    configDumpSchema,
+    'Exactly what the control plane last sent to a node, per stream and type.',
+  ),
+  'controlPlane.loadStats': method(
+    z.object({}).strict(),
+    z.array(clusterLoadSchema),
+    'Per service/subset request rate, error rate and in-flight calls, from the clients’ load reports (LRS).',
+  ),
+  'mesh.bootstrap': method(
+    z.object({ nodeId: z.string().min(1).max(253) }).strict(),
+    z.object({ bootstrap: z.record(z.string(), z.unknown()) }),
+    'The gRPC xDS bootstrap JSON for a workload with this node id, pointing at this control plane.',
+  ),
+}
+
+export const meshEvents = {
+  'controlPlane.changed': event(
+    z.object({ servedVersion: z.number().int(), streams: z.number().int(), problems: z.number().int() }),
+    'The control plane pushed new config, rejected config, or clients came or went.',
+  ),
+  'controlPlane.clientNacked': event(
+    z.object({ nodeId: z.string(), streamId: z.string(), type: xdsTypeSchema, version: z.string(), message: z.string() }),
+    'A client rejected config it was sent; message is the client’s own error text.',
+  ),
+}

@@ -1,0 +1,109 @@
+import { z } from 'zod'
+import { event, method } from './define'
+
+/** A certificate as the UI shows it; never key material. */
+export const certificateSummarySchema = z.object({
+  subject: z.string(),
+  /** SHA-256 of the DER, AA:BB:… */
+  fingerprint: z.string(),
+  notBefore: z.string(),
+  notAfter: z.string(),
+})
+export type CertificateSummaryDto = z.infer<typeof certificateSummarySchema>
+
+export const caInfoSchema = z.discriminatedUnion('state', [
+  z.object({
+    /** No CA yet: it is made the first time a workload needs a certificate. */
+    state: z.literal('absent'),
+    dir: z.string(),
+    trustDomain: z.string(),
+  }),
+  z.object({
+    state: z.literal('ready'),
+    dir: z.string(),
+    trustDomain: z.string(),
+    /** self-signed: Meshdeck's own root; intermediate: signed by a root the user supplied. */
+    kind: z.enum(['self-signed', 'intermediate']),
+    generation: z.string(),
+    signing: certificateSummarySchema.extend({ issuer: z.string() }),
+    root: certificateSummarySchema,
+    /** Roots workloads trust now; more than one during a rotation overlap. */
+    trustBundle: z.array(certificateSummarySchema.extend({ current: z.boolean(), trustedUntil: z.string().nullable() })),
+  }),
+])
+export type CaInfo = z.infer<typeof caInfoSchema>
+
+export const workloadCertificateSchema = z.object({
+  /** namespace/name */
+  workload: z.string(),
+  namespace: z.string(),
+  serviceAccount: z.string(),
+  spiffeId: z.string(),
+  serial: z.string(),
+  issuer: z.string(),
+  caGeneration: z.string(),
+  notBefore: z.string(),
+  notAfter: z.string(),
+  renewAt: z.string(),
+  /** Where the workload's cert-chain.pem, key.pem and root-cert.pem are. */
+  directory: z.string(),
+  lastError: z.string().nullable(),
+})
+export type WorkloadCertificateDto = z.infer<typeof workloadCertificateSchema>
+
+export const policyConflictSchema = z.object({
+  severity: z.enum(['error', 'warning']),
+  code: z.string(),
+  message: z.string(),
+  hint: z.string(),
+  resources: z.array(z.string()),
+  workload: z.string().nullable(),
+  port: z.number().int().nullable(),
+})
+export type PolicyConflictDto = z.infer<typeof policyConflictSchema>
+
+const pathSchema = z.string().min(1).max(4096)
+
+export const securityMethods = {
+  'security.caInfo': method(
+    z.object({}).strict(),
+    caInfoSchema,
+    'The mesh CA: subject, fingerprint and expiry of the signing and root certificates, and the trust bundle.',
+  ),
+  'security.certificates': method(
+    z.object({}).strict(),
+    z.object({ certificates: z.array(workloadCertificateSchema) }),
+    'Workload certificates Meshdeck issued: SPIFFE identity, issuer, validity and when each renews.',
+  ),
+  'security.rotateCa': method(
+    z
+      .object({
+        /** A root certificate and key (PEM files) to sign the new CA under; omit both for a new self-signed root. */
+        upstreamCertFile: pathSchema.optional(),
+        upstreamKeyFile: pathSchema.optional(),
+      })
+      .strict()
+      .refine((p) => (p.upstreamCertFile === undefined) === (p.upstreamKeyFile === undefined), {
+        message: 'give both upstreamCertFile and upstreamKeyFile, or neither',
+      }),
+    z.object({ ca: caInfoSchema, certificatesSwitchAt: z.string() }),
+    'Rotate the mesh CA: workloads trust old and new roots at once, then move to new certificates without dropped connections.',
+  ),
+  'security.conflicts': method(
+    z.object({}).strict(),
+    z.object({
+      /** False until mesh config (PeerAuthentication, DestinationRule…) has been handed to security. */
+      evaluated: z.boolean(),
+      conflicts: z.array(policyConflictSchema),
+    }),
+    'mTLS and authorization settings that break traffic or do nothing, each with the fix.',
+  ),
+}
+
+export const securityEvents = {
+  'security.certificateRenewed': event(
+    z.object({ certificate: workloadCertificateSchema, reason: z.enum(['issued', 'scheduled', 'ca-rotated']) }),
+    'A workload certificate was issued or renewed (its files on disk were replaced).',
+  ),
+  'security.caChanged': event(caInfoSchema, 'The mesh CA was created or rotated.'),
+}

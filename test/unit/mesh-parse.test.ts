@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest'
+import { parseMeshYaml } from '../../src/main/mesh'
+
+describe('parseMeshYaml', () => {
+  it('reads every document of a multi-document file with its line', () => {
+    const text = `apiVersion: networking.istio.io/v1
+kind: ServiceEntry
+metadata: { name: a, namespace: demo }
+spec: { hosts: [a.demo], ports: [{ number: 1, name: grpc }] }
+---
+apiVersion: networking.istio.io/v1
+kind: WorkloadEntry
+metadata: { name: a-1 }
+spec: { address: 127.0.0.1 }
+---
+apiVersion: security.istio.io/v1
+kind: PeerAuthentication
+metadata: { name: strict }
+spec: { mtls: { mode: STRICT } }
+`
+    const parsed = parseMeshYaml(text, 'a.yaml')
+    expect(parsed.problems).toEqual([])
+    expect(parsed.objects.map((o) => [o.kind, o.namespace, o.name, o.source?.line])).toEqual([
+      ['ServiceEntry', 'demo', 'a', 1],
+      ['WorkloadEntry', 'default', 'a-1', 6],
+    ])
+  })
+
+  it('reports broken YAML with the file and line, and keeps the good documents', () => {
+    const text = `apiVersion: networking.istio.io/v1
+kind: WorkloadEntry
+metadata: { name: ok }
+spec: { address: 127.0.0.1 }
+---
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: { name: broken
+spec: {}
+`
+    const parsed = parseMeshYaml(text, 'b.yaml')
+    expect(parsed.objects.map((o) => o.name)).toEqual(['ok'])
+    expect(parsed.problems[0]).toMatchObject({ severity: 'error', source: { file: 'b.yaml', line: expect.any(Number) } })
+    expect(parsed.problems[0]?.source?.line).toBeGreaterThanOrEqual(8)
+    expect(parsed.problems[0]?.message).toMatch(/YAML does not parse/)
+  })
+
+  it('names missing names and unknown kinds', () => {
+    const parsed = parseMeshYaml(
+      `apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {}\nspec: {}\n---\napiVersion: networking.istio.io/v1\nkind: Gateway\nmetadata: { name: g }\nspec: {}\n`,
+      'c.yaml',
+    )
+    expect(parsed.problems.map((p) => [p.severity, p.field ?? '', p.source?.line])).toEqual([
+      ['error', 'metadata.name', 1],
+      ['warning', '', 6],
+    ])
+  })
+})

@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest'
+import { edgeData, nodeData, trafficLine, weightLine } from '../../src/renderer/src/components/topology/element-data'
+import { buildTopology, topologyIds as ids } from '../../src/main/telemetry'
+import { demoMesh, host } from './topology-fixtures'
+
+describe('what the graph writes on nodes and edges', () => {
+  const g = buildTopology(demoMesh())
+  const edge = (id: string) => {
+    const e = g.edges.find((x) => x.id === id)
+    if (!e) throw new Error(id)
+    return e
+  }
+
+  it('puts weight and observed share side by side on a split edge, with its traffic', () => {
+    const e = edge(ids.routeEdge(ids.service(host('reviews')), ids.version('default', 'reviews', 'v2')))
+    expect(weightLine(e)).toBe('weight 20% / observed 19%')
+    expect(edgeData(e).label).toBe('weight 20% / observed 19%\n1.90 rps · 26% err · p99 80.0 ms')
+  })
+
+  it('writes rate, error share and p99 on a request edge, and leaves latency out when nothing measured it', () => {
+    const e = edge(ids.requestEdge(ids.version('default', 'frontend', 'v1'), ids.service(host('details'))))
+    expect(edgeData(e).label).toBe('10.0 rps · 0% err · p99 12.0 ms')
+    expect(trafficLine({ rps: 250.4, errorPct: 0.25, p50Ms: null, p99Ms: null, inFlight: 0 })).toBe('250 rps · 0.3% err')
+  })
+
+  it('shows only the weight when nothing was observed, and nothing when neither is known', () => {
+    const idle = buildTopology({ ...demoMesh(), stats: [] })
+    const e = idle.edges.find((x) => x.id === ids.routeEdge(ids.service(host('reviews')), ids.version('default', 'reviews', 'v1')))
+    expect(e && edgeData(e).label).toBe('weight 80%')
+    const member = idle.edges.find((x) => x.id === ids.routeEdge(ids.service(host('details')), ids.version('default', 'details', 'v1')))
+    expect(member && edgeData(member).label).toBe('')
+  })
+
+  it('labels a node with its inbound rate, marks a missing subset, and keeps boxes neutral', () => {
+    const svc = g.nodes.find((n) => n.id === ids.service(host('reviews')))
+    expect(svc && nodeData(svc)).toMatchObject({ label: 'reviews\n10.0 rps', health: 'degraded', parent: 'app:default/reviews' })
+    const box = g.nodes.find((n) => n.id === 'app:default/reviews')
+    expect(box?.health).toBe('failing')
+    expect(box && nodeData(box)).toMatchObject({ label: 'reviews', health: 'idle', parent: 'ns:default' })
+    const ns = g.nodes.find((n) => n.id === 'ns:default')
+    expect(ns && 'parent' in nodeData(ns)).toBe(false)
+  })
+})
