@@ -1,7 +1,7 @@
 import { Server, ServerCredentials } from '@grpc/grpc-js'
 import type { ConfigDump, ControlPlaneStatus, MeshProblemDto, ProxySyncStatus, XdsClient } from '@shared/contract'
 import type { Disposable } from '../lib/disposable'
-import { guardSnapshot, startDirectorySource, type DirectorySource, type MeshProblem, type MeshSnapshot, type MeshSourceUpdate } from '../mesh'
+import { emptySnapshot, guardSnapshot, startDirectorySource, type DirectorySource, type MeshProblem, type MeshSnapshot, type MeshSourceUpdate } from '../mesh'
 import { AdsServer, type AdsEvent } from './ads-server'
 import { renderBootstrap, type BootstrapOptions, type XdsBootstrap } from './bootstrap'
 import { SnapshotEncoder } from './encoded-snapshot'
@@ -25,8 +25,15 @@ export interface ControlPlaneOptions {
    */
   loadReportIntervalMs?: number
   /** mTLS decisions (from the security side); change them later with setSecurity(). */
-  security?: MeshSecurity
+  security?: SecuritySource
 }
+
+/**
+ * Fixed decisions, or a function of the snapshot being pushed: the security side then re-derives
+ * them from every config change (PeerAuthentication, DestinationRule TLS, AuthorizationPolicy) in
+ * the same push as the rest of the change.
+ */
+export type SecuritySource = MeshSecurity | ((snapshot: MeshSnapshot) => MeshSecurity)
 
 export type ControlPlaneEvent =
   | AdsEvent
@@ -50,17 +57,19 @@ export interface ControlPlane extends Disposable {
   configDump(nodeId: string): ConfigDump
   /** Current problems (file/parse problems and validation), errors first. */
   problems(): MeshProblem[]
+  /** The mesh config being served (the last good objects, with the files they came from). */
+  snapshot(): MeshSnapshot
   /** A bootstrap for a workload pointing at this control plane. */
   bootstrap(options: Omit<BootstrapOptions, 'xdsAddress' | 'serverListenerTemplate'>): XdsBootstrap
   /** Push, ACK, NACK, connect/disconnect, applied and rejected configs. */
   onEvent(listener: (event: ControlPlaneEvent) => void): Disposable
   /** Request rate, error rate and in-flight calls per cluster, from the clients' load reports. */
-  loadStats(): ClusterLoad[]
+  loadStats(withinMs?: number): ClusterLoad[]
   /**
    * Replaces the mTLS decisions (e.g. after a PeerAuthentication change) and pushes what changed;
    * null makes everything plaintext.
    */
-  setSecurity(security: MeshSecurity | null): void
+  setSecurity(security: SecuritySource | null): void
   /** Re-reads the mesh folder now instead of waiting for the watcher's debounce. */
   refresh(): Promise<void>
 }
@@ -98,10 +107,11 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
   let rejected: string[] = []
   let lastPushAt: Date | null = null
   let lastGood: MeshSnapshot | null = null
-  let security: MeshSecurity | undefined = options.security
+  let security: SecuritySource | undefined = options.security
 
   const push = (snapshot: MeshSnapshot, version: string): void => {
-    const resources = translate(snapshot, { serverListenerTemplate: template, loadReporting: loadReportIntervalMs > 0, security })
+    const decisions = typeof security === 'function' ? security(snapshot) : security
+    const resources = translate(snapshot, { serverListenerTemplate: template, loadReporting: loadReportIntervalMs > 0, security: decisions })
     lastPushAt = new Date()
     ads.setSnapshot(encoder.encode(version, resources))
   }
@@ -168,12 +178,13 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
     clients: () => ads.clients(),
     configDump: (nodeId) => ads.configDump(nodeId),
     problems: () => problems,
+    snapshot: () => lastGood ?? emptySnapshot,
     bootstrap: (bootstrapOptions) => renderBootstrap({ ...bootstrapOptions, xdsAddress: address, serverListenerTemplate: template }),
     onEvent: (listener) => {
       listeners.add(listener)
       return { dispose: () => void listeners.delete(listener) }
     },
-    loadStats: () => lrs.loads(),
+    loadStats: (withinMs) => lrs.loads(withinMs),
     setSecurity: (next) => {
       security = next ?? undefined
       securityGeneration += 1

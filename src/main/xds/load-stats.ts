@@ -41,6 +41,15 @@ export interface ClusterLoad {
   inFlight: number
   /** Node ids that reported calls to this cluster in the window. */
   callers: string[]
+  /** The same numbers per reporting node, so a graph can draw one edge per caller. */
+  byCaller: CallerLoad[]
+}
+
+export interface CallerLoad {
+  nodeId: string
+  requestRate: number
+  errorRate: number
+  inFlight: number
 }
 
 interface Report {
@@ -122,11 +131,15 @@ export class LoadStatsServer implements Disposable {
     if (this.reports.length > 0 && (this.reports[0]?.at ?? 0) < oldest) this.reports = this.reports.filter((r) => r.at >= oldest)
   }
 
-  /** Per-cluster rates over the window, busiest first. */
-  loads(): ClusterLoad[] {
+  /**
+   * Per-cluster rates over the window, busiest first. `withinMs` narrows it to the most recent
+   * reports, so an analysis window does not mix in traffic from before a weight change.
+   */
+  loads(withinMs?: number): ClusterLoad[] {
     this.prune()
+    const since = withinMs === undefined ? -Infinity : this.now() - withinMs
     const byCluster = new Map<string, Report[]>()
-    for (const report of this.reports) byCluster.set(report.cluster, [...(byCluster.get(report.cluster) ?? []), report])
+    for (const report of this.reports.filter((r) => r.at >= since)) byCluster.set(report.cluster, [...(byCluster.get(report.cluster) ?? []), report])
     const out: ClusterLoad[] = []
     for (const [cluster, reports] of byCluster) {
       const [, port = '0', subset = '', host = cluster] = cluster.split('|')
@@ -134,15 +147,21 @@ export class LoadStatsServer implements Disposable {
       for (const r of reports) perNode.set(r.nodeId, [...(perNode.get(r.nodeId) ?? []), r])
       let rate = 0
       let inFlight = 0
-      for (const nodeReports of perNode.values()) {
+      const byCaller: CallerLoad[] = []
+      for (const [nodeId, nodeReports] of perNode) {
         const seconds = nodeReports.reduce((sum, r) => sum + r.seconds, 0)
         const issued = nodeReports.reduce((sum, r) => sum + r.issued, 0)
-        rate += seconds > 0 ? issued / seconds : 0
-        inFlight += nodeReports.at(-1)?.inProgress ?? 0
+        const nodeFailed = nodeReports.reduce((sum, r) => sum + r.failed + r.dropped, 0)
+        const nodeFinished = nodeReports.reduce((sum, r) => sum + r.succeeded, 0) + nodeFailed
+        const nodeRate = seconds > 0 ? issued / seconds : 0
+        const nodeInFlight = nodeReports.at(-1)?.inProgress ?? 0
+        rate += nodeRate
+        inFlight += nodeInFlight
+        byCaller.push({ nodeId, requestRate: nodeRate, errorRate: nodeFinished > 0 ? nodeFailed / nodeFinished : 0, inFlight: nodeInFlight })
       }
       const failed = reports.reduce((sum, r) => sum + r.failed + r.dropped, 0)
       const finished = reports.reduce((sum, r) => sum + r.succeeded, 0) + failed
-      out.push({ cluster, host, port: Number(port), subset, requestRate: rate, errorRate: finished > 0 ? failed / finished : 0, inFlight, callers: [...perNode.keys()].sort() })
+      out.push({ cluster, host, port: Number(port), subset, requestRate: rate, errorRate: finished > 0 ? failed / finished : 0, inFlight, callers: [...perNode.keys()].sort(), byCaller: byCaller.sort((a, b) => a.nodeId.localeCompare(b.nodeId)) })
     }
     return out.sort((a, b) => b.requestRate - a.requestRate)
   }

@@ -1,0 +1,49 @@
+import { MeshdeckError } from '@shared/contract'
+import type { ControlPlane } from '../xds'
+import type { CanaryMetrics } from './analysis'
+import type { LocalCanaryEditor } from './canary-service'
+import type { CanaryEnvironment } from './rollout-runner'
+
+export interface LocalEnvironmentDeps {
+  editor: Pick<LocalCanaryEditor, 'apply'>
+  controlPlane: Pick<ControlPlane, 'refresh' | 'status' | 'clients'>
+  metrics: (host: string, subset: string, windowSeconds: number) => Promise<CanaryMetrics> | CanaryMetrics
+  pollMs?: number
+}
+
+/**
+ * Rollouts on the embedded control plane: weights go to the mesh folder, the control plane re-reads
+ * it at once, and "ACKed" means no client is left STALE on the new version. A NACK ends the wait
+ * with the client's own words, since a rejected config will never be ACKed.
+ */
+export function localCanaryEnvironment(deps: LocalEnvironmentDeps): CanaryEnvironment {
+  const pollMs = deps.pollMs ?? 50
+  return {
+    async applyWeights(spec, weights) {
+      const result = await deps.editor.apply(spec.target, weights)
+      if (result.outcome !== 'applied') throw new MeshdeckError('conflict', result.message, 'The rollout paused; check the VirtualService file.')
+      await deps.controlPlane.refresh()
+    },
+
+    async waitForAck(_host, signal) {
+      const wanted = deps.controlPlane.status().sourceVersion
+      for (;;) {
+        if (signal.aborted) throw new Error('cancelled')
+        const status = deps.controlPlane.status()
+        if (status.sourceVersion > status.servedVersion && status.problems.some((p) => p.severity === 'error')) {
+          throw new Error(`the new config was rejected: ${status.problems.find((p) => p.severity === 'error')?.message ?? ''}`)
+        }
+        const clients = deps.controlPlane.clients()
+        const nacked = clients.flatMap((c) => c.types.filter((t) => t.status === 'NACKED').map((t) => ({ c, t })))[0]
+        if (nacked) throw new Error(`${nacked.c.nodeId} rejected ${nacked.t.type}: ${nacked.t.nack?.message ?? 'no reason given'}`)
+        const stale = clients.some((c) => c.types.some((t) => t.status === 'STALE'))
+        if (status.servedVersion >= wanted && !stale) return
+        await new Promise((resolve) => setTimeout(resolve, pollMs))
+      }
+    },
+
+    async canaryMetrics(host, subset, windowSeconds) {
+      return deps.metrics(host, subset, windowSeconds)
+    },
+  }
+}
