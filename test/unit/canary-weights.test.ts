@@ -48,3 +48,23 @@ describe('weight sliders', () => {
     for (let value = 0; value <= 100; value += 7) expect(sum(setWeight({ v1: 33, v2: 33, v3: 34 }, 'v2', value))).toBe(100)
   })
 })
+
+describe('the diff shown before Apply', () => {
+  it('folds unchanged lines away from the change, keeping three lines of context', async () => {
+    const { lineDiff, withContext } = await import('@shared/canary/line-diff')
+    const before = Array.from({ length: 20 }, (_, i) => `line ${i}`).join('\n')
+    const after = before.replace('line 10', 'line ten')
+    expect(withContext(lineDiff(before, after)).map((l) => (l.kind === 'skipped' ? l.text : `${l.kind}:${l.text}`))).toEqual([
+      '… 7 unchanged lines',
+      'same:line 7',
+      'same:line 8',
+      'same:line 9',
+      'removed:line 10',
+      'added:line ten',
+      'same:line 11',
+      'same:line 12',
+      'same:line 13',
+      '… 6 unchanged lines',
+    ])
+  })
+})

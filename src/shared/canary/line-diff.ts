@@ -28,3 +28,25 @@ export function lineDiff(before: string, after: string): DiffLine[] {
   while (j < b.length) out.push({ kind: 'added', text: b[j++]! })
   return out
 }
+
+export type DiffHunkLine = DiffLine | { kind: 'skipped'; text: string; count: number }
+
+/** Keeps `context` unchanged lines around each change and folds the rest, as a unified diff does. */
+export function withContext(lines: DiffLine[], context = 3): DiffHunkLine[] {
+  const near = lines.map(() => false)
+  lines.forEach((line, i) => {
+    if (line.kind === 'same') return
+    for (let j = Math.max(0, i - context); j <= Math.min(lines.length - 1, i + context); j++) near[j] = true
+  })
+  const out: DiffHunkLine[] = []
+  let skipped = 0
+  lines.forEach((line, i) => {
+    if (near[i]) {
+      if (skipped > 0) out.push({ kind: 'skipped', text: `… ${skipped} unchanged lines`, count: skipped })
+      skipped = 0
+      out.push(line)
+    } else skipped++
+  })
+  if (skipped > 0) out.push({ kind: 'skipped', text: `… ${skipped} unchanged lines`, count: skipped })
+  return out
+}

@@ -11,11 +11,21 @@ export function createWebBridge(): MeshdeckBridge {
   const handlers = new Map<string, Set<(payload: unknown) => void>>()
   let socket: WebSocket | undefined
   let retryDelay = 500
+  // Calls wait (briefly) for the event socket's first open, so events caused by a call — the first
+  // batch after a subscribe — cannot be sent before anyone listens.
+  let markOpen: () => void = () => undefined
+  const firstOpen = Promise.race([
+    new Promise<void>((resolve) => (markOpen = resolve)),
+    new Promise<void>((resolve) => setTimeout(resolve, 3000)),
+  ])
 
   const connect = (): void => {
     const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/api/events`
     socket = new WebSocket(url, ['meshdeck.v1', `meshdeck-token.${token}`])
-    socket.onopen = () => (retryDelay = 500)
+    socket.onopen = () => {
+      retryDelay = 500
+      markOpen()
+    }
     socket.onmessage = (message: MessageEvent<string>) => {
       const frame = JSON.parse(message.data) as { event: string; payload: unknown }
       for (const handler of handlers.get(frame.event) ?? []) handler(frame.payload)
@@ -30,6 +40,7 @@ export function createWebBridge(): MeshdeckBridge {
 
   return {
     async call<M extends MethodName>(method: M, params: Params<M>): Promise<CallOutcomeOf<M>> {
+      await firstOpen
       try {
         const response = await fetch(`/api/${method}`, {
           method: 'POST',
