@@ -101,7 +101,19 @@ export function graphStyle(p: GraphPalette, options: { large: boolean } = { larg
     },
     // Haystack edges are the cheapest cytoscape draws; at the zoom a large graph needs, arrows are
     // specks anyway, and the left → right layout already says which way calls go.
-    { selector: 'edge[kind = "route"]', style: { 'line-style': 'dashed', 'line-dash-pattern': [6, 3] } },
+    {
+      selector: 'edge[kind = "route"]',
+      style: {
+        'line-style': 'dashed',
+        'line-dash-pattern': [6, 3],
+        // A service fans out to its versions over short edges: mid-edge labels would pile up on
+        // each other, so each split's label sits by the version it goes to instead.
+        label: '',
+        'target-label': 'data(label)',
+        'target-text-offset': 70,
+        'target-text-rotation': 'autorotate',
+      },
+    },
     ...(options.large
       ? ([
           // Dashes are stroked segment by segment; solid lines are one stroke each.
