@@ -23,7 +23,15 @@ spec: { mtls: { mode: STRICT } }
     expect(parsed.objects.map((o) => [o.kind, o.namespace, o.name, o.source?.line])).toEqual([
       ['ServiceEntry', 'demo', 'a', 1],
       ['WorkloadEntry', 'default', 'a-1', 6],
+      // security.istio.io kinds are read too: the CA side turns them into TLS and RBAC.
+      ['PeerAuthentication', 'default', 'strict', 11],
     ])
+  })
+
+  it('names the group a security kind needs', () => {
+    const parsed = parseMeshYaml('apiVersion: networking.istio.io/v1\nkind: AuthorizationPolicy\nmetadata: { name: x }\nspec: {}\n', 'p.yaml')
+    expect(parsed.objects).toEqual([])
+    expect(parsed.problems).toEqual([expect.objectContaining({ severity: 'error', message: 'apiVersion "networking.istio.io/v1" is not security.istio.io.', source: { file: 'p.yaml', line: 1 } })])
   })
 
   it('reports broken YAML with the file and line, and keeps the good documents', () => {

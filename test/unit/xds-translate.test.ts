@@ -278,7 +278,7 @@ describe('validateMesh', () => {
   it('rejects load balancers gRPC lacks and flags weights that do not add up', () => {
     const problems = problemsOf([
       ...base.slice(0, 3),
-      destinationRuleYaml({ name: 'reviews', host, subsets: ['v1', 'v2'], trafficPolicy: { loadBalancer: { simple: 'LEAST_REQUEST' }, tls: { mode: 'ISTIO_MUTUAL' } } }),
+      destinationRuleYaml({ name: 'reviews', host, subsets: ['v1', 'v2'], trafficPolicy: { loadBalancer: { simple: 'LEAST_REQUEST' }, tls: { mode: 'SIMPLE' } } }),
       virtualServiceYaml({ name: 'reviews', hosts: [host], http: [{ route: [{ destination: { host, subset: 'v1' }, weight: 30 }, { destination: { host, subset: 'v2' }, weight: 30 }] }] }),
     ])
     expect(problems).toEqual(

@@ -13,7 +13,7 @@ export interface GuardedSnapshot {
 }
 
 function objectsOf(snapshot: MeshSnapshot): MeshObject[] {
-  return [...snapshot.serviceEntries, ...snapshot.workloadEntries, ...snapshot.destinationRules, ...snapshot.virtualServices]
+  return [...snapshot.serviceEntries, ...snapshot.workloadEntries, ...snapshot.destinationRules, ...snapshot.virtualServices, ...snapshot.peerAuthentications, ...snapshot.authorizationPolicies]
 }
 
 const problemKey = (p: MeshProblem): string | undefined => (p.kind ? `${p.kind}/${p.namespace}/${p.name}` : undefined)

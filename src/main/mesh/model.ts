@@ -5,8 +5,11 @@
  * names the fields proxyless gRPC cannot honour instead of dropping them silently.
  */
 
-export type MeshKind = 'VirtualService' | 'DestinationRule' | 'ServiceEntry' | 'WorkloadEntry'
-export const meshKinds: readonly MeshKind[] = ['VirtualService', 'DestinationRule', 'ServiceEntry', 'WorkloadEntry']
+export type MeshKind = 'VirtualService' | 'DestinationRule' | 'ServiceEntry' | 'WorkloadEntry' | SecurityKind
+export const meshKinds: readonly MeshKind[] = ['VirtualService', 'DestinationRule', 'ServiceEntry', 'WorkloadEntry', 'PeerAuthentication', 'AuthorizationPolicy']
+/** security.istio.io kinds: translation does not read them, the security side turns them into TLS and RBAC decisions. */
+export type SecurityKind = 'PeerAuthentication' | 'AuthorizationPolicy'
+export const securityKinds: readonly SecurityKind[] = ['PeerAuthentication', 'AuthorizationPolicy']
 
 /** Where an object came from, so a problem can point at the file and line to fix. */
 export interface SourceLocation {
@@ -100,6 +103,8 @@ export interface OutlierDetection {
 }
 
 export interface TrafficPolicy {
+  /** Client TLS; proxyless gRPC can do DISABLE and ISTIO_MUTUAL (certificates from the mesh CA). */
+  tls?: { mode?: 'DISABLE' | 'SIMPLE' | 'MUTUAL' | 'ISTIO_MUTUAL'; [unsupported: string]: unknown }
   loadBalancer?: LoadBalancerSettings
   connectionPool?: { http?: { http2MaxRequests?: number; [unsupported: string]: unknown }; [unsupported: string]: unknown }
   outlierDetection?: OutlierDetection
@@ -148,7 +153,12 @@ export interface ServiceEntrySpec {
   [unsupported: string]: unknown
 }
 
-export type MeshSpecOf<K extends MeshKind> = K extends 'VirtualService'
+/** Istio's security specs, kept as written; the security side reads them (src/main/security/policy). */
+export type SecuritySpec = Record<string, unknown>
+
+export type MeshSpecOf<K extends MeshKind> = K extends SecurityKind
+  ? SecuritySpec
+  : K extends 'VirtualService'
   ? VirtualServiceSpec
   : K extends 'DestinationRule'
     ? DestinationRuleSpec
@@ -160,6 +170,8 @@ export type VirtualService = MeshObject<'VirtualService'>
 export type DestinationRule = MeshObject<'DestinationRule'>
 export type ServiceEntry = MeshObject<'ServiceEntry'>
 export type WorkloadEntry = MeshObject<'WorkloadEntry'>
+export type PeerAuthentication = MeshObject<'PeerAuthentication'>
+export type AuthorizationPolicy = MeshObject<'AuthorizationPolicy'>
 
 /** `kind/namespace/name`, the key a problem or a UI row uses for an object. */
 export function objectKey(object: Pick<MeshObject, 'kind' | 'namespace' | 'name'>): string {

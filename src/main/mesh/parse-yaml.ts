@@ -1,5 +1,5 @@
 import { LineCounter, parseAllDocuments } from 'yaml'
-import { meshKinds, type MeshKind, type MeshObject } from './model'
+import { meshKinds, securityKinds, type MeshKind, type MeshObject, type SecurityKind } from './model'
 import type { MeshProblem } from './problems'
 
 export interface ParsedFile {
@@ -7,8 +7,8 @@ export interface ParsedFile {
   problems: MeshProblem[]
 }
 
-/** Kinds another part of Meshdeck owns (the CA reads these); the xDS translation skips them quietly. */
-const otherMeshdeckKinds = new Set(['PeerAuthentication', 'AuthorizationPolicy', 'RequestAuthentication'])
+/** Kinds Meshdeck knows but does not act on (JWT needs a RequestAuthentication issuer); skipped quietly. */
+const otherMeshdeckKinds = new Set(['RequestAuthentication'])
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
@@ -61,17 +61,18 @@ export function parseMeshYaml(text: string, file: string): ParsedFile {
       problems.push({
         severity: 'warning',
         message: `${kind} is not used by the embedded control plane and is ignored.`,
-        hint: 'Supported kinds: VirtualService, DestinationRule, ServiceEntry, WorkloadEntry.',
+        hint: `Supported kinds: ${meshKinds.join(', ')}.`,
         source,
       })
       continue
     }
-    if (!apiVersion.startsWith('networking.istio.io/')) {
+    const group = securityKinds.includes(kind as SecurityKind) ? 'security.istio.io' : 'networking.istio.io'
+    if (!apiVersion.startsWith(`${group}/`)) {
       problems.push({
         severity: 'error',
         kind: kind as MeshKind,
-        message: `apiVersion "${apiVersion}" is not networking.istio.io.`,
-        hint: 'Use `apiVersion: networking.istio.io/v1` (or v1beta1/v1alpha3).',
+        message: `apiVersion "${apiVersion}" is not ${group}.`,
+        hint: group === 'security.istio.io' ? 'Use `apiVersion: security.istio.io/v1` (or v1beta1).' : 'Use `apiVersion: networking.istio.io/v1` (or v1beta1/v1alpha3).',
         source,
       })
       continue

@@ -1,4 +1,4 @@
-import type { DestinationRule, MeshObject, ServiceEntry, VirtualService, WorkloadEntry } from './model'
+import type { AuthorizationPolicy, DestinationRule, MeshObject, PeerAuthentication, ServiceEntry, VirtualService, WorkloadEntry } from './model'
 
 /**
  * One immutable, versioned view of the mesh config. Translation, validation and the UI all read a
@@ -11,6 +11,8 @@ export interface MeshSnapshot {
   readonly destinationRules: readonly DestinationRule[]
   readonly serviceEntries: readonly ServiceEntry[]
   readonly workloadEntries: readonly WorkloadEntry[]
+  readonly peerAuthentications: readonly PeerAuthentication[]
+  readonly authorizationPolicies: readonly AuthorizationPolicy[]
 }
 
 export function createSnapshot(version: number, objects: readonly MeshObject[]): MeshSnapshot {
@@ -23,6 +25,8 @@ export function createSnapshot(version: number, objects: readonly MeshObject[]):
     destinationRules: Object.freeze(sorted.filter((o): o is DestinationRule => o.kind === 'DestinationRule')),
     serviceEntries: Object.freeze(sorted.filter((o): o is ServiceEntry => o.kind === 'ServiceEntry')),
     workloadEntries: Object.freeze(sorted.filter((o): o is WorkloadEntry => o.kind === 'WorkloadEntry')),
+    peerAuthentications: Object.freeze(sorted.filter((o): o is PeerAuthentication => o.kind === 'PeerAuthentication')),
+    authorizationPolicies: Object.freeze(sorted.filter((o): o is AuthorizationPolicy => o.kind === 'AuthorizationPolicy')),
   })
 }
 

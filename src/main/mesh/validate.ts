@@ -173,7 +173,19 @@ function checkVirtualService(vs: VirtualService, services: MeshService[], rules:
 }
 
 function checkTrafficPolicy(policy: TrafficPolicy, field: string, report: Report): void {
-  unsupportedKeys(policy, ['loadBalancer', 'connectionPool', 'outlierDetection'], field, report, 'TLS settings come from the CA (PeerAuthentication); port-level policies are not supported.')
+  unsupportedKeys(policy, ['tls', 'loadBalancer', 'connectionPool', 'outlierDetection'], field, report, 'Port-level policies are not supported.')
+  if (policy.tls) {
+    unsupportedKeys(policy.tls, ['mode'], `${field}.tls`, report, 'Certificates come from the mesh CA (ISTIO_MUTUAL), not from files named here.')
+    const mode = policy.tls.mode
+    if (mode !== undefined && mode !== 'DISABLE' && mode !== 'ISTIO_MUTUAL') {
+      report({
+        severity: 'error',
+        field: `${field}.tls.mode`,
+        message: `tls mode ${String(mode)} needs certificates of your own, which proxyless gRPC clients cannot be given here.`,
+        hint: 'Use ISTIO_MUTUAL (mesh certificates from Meshdeck\'s CA) or DISABLE, or remove tls so auto mTLS decides.',
+      })
+    }
+  }
   const lb = policy.loadBalancer
   if (lb) {
     if (lb.simple !== undefined && lb.simple !== 'ROUND_ROBIN') {

@@ -36,6 +36,9 @@ export {
   type WorkloadCertificate,
 } from './certificate-renewer'
 export * from './policy'
+export { MeshSecurityModel, meshPolicyInput, policyWorkloads, type MeshSecurityOptions, type SecurityDestination } from './mesh-security'
+export { MeshSecurityBinding, type EdgeSource } from './mesh-security-binding'
+export { buildMtlsStatus, edgeMtls, workloadOfClient, type MtlsStatusInput, type ObservedCalls } from './mtls-status'
 export { checkSpiffeServerIdentity, spiffeIdsOf } from './peer-identity'
 export {
   SecurityService,

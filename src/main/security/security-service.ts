@@ -57,6 +57,7 @@ export class SecurityService implements Disposable {
   readonly ca: CertificateAuthority
   readonly renewer: CertificateRenewer
   private policies: MeshPolicyInput | null = null
+  private extraConflicts: PolicyConflict[] = []
   private readonly timers = new Set<NodeJS.Timeout>()
   private readonly refreshIntervalSeconds: number
 
@@ -152,13 +153,29 @@ export class SecurityService implements Disposable {
     return { ca, certificatesSwitchAt: new Date(Date.now() + waitMs), done }
   }
 
-  /** The mesh's current Istio security config, from whoever owns mesh config (null: none yet). */
-  setMeshPolicies(input: MeshPolicyInput | null): void {
+  /**
+   * The mesh's current Istio security config, from whoever owns mesh config (null: none yet), and
+   * conflicts only that owner can see (e.g. what proxyless gRPC servers cannot do).
+   */
+  setMeshPolicies(input: MeshPolicyInput | null, extraConflicts: PolicyConflict[] = []): void {
     this.policies = input
+    this.extraConflicts = input ? extraConflicts : []
   }
 
   conflicts(): { evaluated: boolean; conflicts: PolicyConflict[] } {
-    return this.policies ? { evaluated: true, conflicts: detectConflicts(this.policies) } : { evaluated: false, conflicts: [] }
+    if (!this.policies) return { evaluated: false, conflicts: [] }
+    const all = [...this.extraConflicts, ...detectConflicts(this.policies)]
+    return { evaluated: true, conflicts: all.sort((a, b) => (a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1)) }
+  }
+
+  /** The configured trust domain (what a new CA gets). */
+  defaultTrustDomain(): string {
+    return this.options.trustDomain ?? defaultTrustDomain
+  }
+
+  /** The trust domain certificates carry (the stored CA's once there is one). */
+  async trustDomain(): Promise<string> {
+    return (await this.ca.existing())?.meta.trustDomain ?? this.options.trustDomain ?? defaultTrustDomain
   }
 
   dispose(): void {

@@ -64,6 +64,73 @@ export type PolicyConflictDto = z.infer<typeof policyConflictSchema>
 
 const pathSchema = z.string().min(1).max(4096)
 
+const peerModeSchema = z.enum(['DISABLE', 'PERMISSIVE', 'STRICT'])
+const clientTlsModeSchema = z.enum(['DISABLE', 'SIMPLE', 'MUTUAL', 'ISTIO_MUTUAL'])
+
+/** One port of a workload: what it enforces, what its callers send, and what reaches the wire. */
+export const mtlsPortStatusSchema = z.object({
+  port: z.number().int(),
+  /** Service hosts served on this port. */
+  hosts: z.array(z.string()),
+  /** Effective PeerAuthentication mode, and which level/object decided it. */
+  mode: peerModeSchema,
+  modeSource: z.enum(['default', 'mesh', 'namespace', 'workload', 'port']),
+  modePolicy: z.string().nullable(),
+  /** What the proxyless server really listens with: only STRICT serves mTLS. */
+  serves: z.enum(['mtls', 'plaintext']),
+  /** DestinationRule TLS its callers use, per host/subset (clusters are shared by every caller). */
+  callers: z.array(
+    z.object({
+      host: z.string(),
+      subset: z.string().nullable(),
+      mode: clientTlsModeSchema,
+      source: z.string(),
+      rule: z.string().nullable(),
+    }),
+  ),
+  /** AuthorizationPolicies enforced here as RBAC. */
+  authorization: z.array(z.string()),
+})
+
+export const mtlsWorkloadStatusSchema = z.object({
+  namespace: z.string(),
+  name: z.string(),
+  serviceAccount: z.string(),
+  spiffeId: z.string(),
+  ports: z.array(mtlsPortStatusSchema),
+  /** The certificate Meshdeck issued for it, or null when none was (not a Meshdeck-run workload). */
+  certificate: z
+    .object({ spiffeId: z.string(), issuer: z.string(), notBefore: z.string(), notAfter: z.string(), renewAt: z.string(), lastError: z.string().nullable() })
+    .nullable(),
+})
+
+export const mtlsEdgeStatusSchema = z.object({
+  /** Caller node id (from its load reports). */
+  caller: z.string(),
+  /** namespace/name of the caller workload when its node says so. */
+  callerWorkload: z.string().nullable(),
+  host: z.string(),
+  port: z.number().int(),
+  subset: z.string().nullable(),
+  clientMtls: z.boolean(),
+  serverMtls: z.boolean(),
+  /** Caller's CDS and every destination server's LDS acknowledged the current config. */
+  synced: z.boolean(),
+  /** true: mutual TLS on the wire; false: plaintext; null: not known yet (config not acknowledged, or mixed). */
+  mtls: z.boolean().nullable(),
+})
+export type MtlsEdgeStatusDto = z.infer<typeof mtlsEdgeStatusSchema>
+
+export const mtlsStatusSchema = z.object({
+  /** False until the control plane serves mesh config. */
+  evaluated: z.boolean(),
+  trustDomain: z.string(),
+  workloads: z.array(mtlsWorkloadStatusSchema),
+  edges: z.array(mtlsEdgeStatusSchema),
+  conflicts: z.array(policyConflictSchema),
+})
+export type MtlsStatusDto = z.infer<typeof mtlsStatusSchema>
+
 export const securityMethods = {
   'security.caInfo': method(
     z.object({}).strict(),
@@ -88,6 +155,11 @@ export const securityMethods = {
       }),
     z.object({ ca: caInfoSchema, certificatesSwitchAt: z.string() }),
     'Rotate the mesh CA: workloads trust old and new roots at once, then move to new certificates without dropped connections.',
+  ),
+  'security.mtlsStatus': method(
+    z.object({}).strict(),
+    mtlsStatusSchema,
+    'mTLS per workload and port (PeerAuthentication mode, callers’ DestinationRule TLS, certificate), per observed edge whether traffic is mutual TLS, and conflicts with fixes.',
   ),
   'security.conflicts': method(
     z.object({}).strict(),

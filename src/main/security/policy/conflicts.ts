@@ -22,6 +22,10 @@ export interface PolicyConflict {
     | 'root-namespace-selector-ignored'
     | 'duplicate-peer-authentication'
     | 'principals-without-mtls'
+    /** Proxyless gRPC only: a PERMISSIVE server serves plaintext, so ISTIO_MUTUAL callers fail. */
+    | 'proxyless-permissive-mtls-client'
+    /** Proxyless gRPC only: one cluster's endpoints disagree on STRICT, and a cluster has one TLS setting. */
+    | 'proxyless-mixed-strict-endpoints'
   message: string
   hint: string
   /** "Kind ns/name" of every resource involved. */

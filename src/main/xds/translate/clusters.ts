@@ -16,7 +16,12 @@ function effectivePolicy(rule: DestinationRule | undefined, subset: Subset | und
   return { ...(rule?.spec.trafficPolicy ?? {}), ...(subset?.trafficPolicy ?? {}) }
 }
 
-function cluster(name: string, policy: TrafficPolicy, loadReporting: boolean, mtls: MeshSecurity | undefined): XdsResource {
+interface ClusterMtls {
+  security: MeshSecurity
+  serverIdentities: string[]
+}
+
+function cluster(name: string, policy: TrafficPolicy, loadReporting: boolean, mtls: ClusterMtls | undefined): XdsResource {
   const resource: XdsResource = {
     name,
     type: 'EDS',
@@ -50,7 +55,7 @@ function cluster(name: string, policy: TrafficPolicy, loadReporting: boolean, mt
     }
   }
   if (loadReporting) resource.lrs_server = { self: {} }
-  if (mtls) resource.transport_socket = upstreamTransportSocket(mtls)
+  if (mtls) resource.transport_socket = upstreamTransportSocket(mtls.security, mtls.serverIdentities)
   return resource
 }
 
@@ -65,8 +70,11 @@ export function clusters(
   for (const service of services) {
     const rule = destinationRuleFor(rules, services, service)
     for (const port of service.ports) {
-      const mtls = (subset?: string): MeshSecurity | undefined =>
-        security?.clientMtls({ host: service.host, namespace: service.namespace, port: port.number, subset }) ? security : undefined
+      const mtls = (subset?: string): ClusterMtls | undefined => {
+        const destination = { host: service.host, namespace: service.namespace, port: port.number, subset }
+        if (!security?.clientMtls(destination)) return undefined
+        return { security, serverIdentities: security.serverIdentities?.(destination) ?? [] }
+      }
       const base = clusterName(port.number, undefined, service.host)
       out.set(base, cluster(base, effectivePolicy(rule, undefined), loadReporting, mtls()))
       for (const subset of rule?.spec.subsets ?? []) {

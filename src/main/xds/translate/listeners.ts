@@ -2,6 +2,8 @@ import { isIPv6 } from 'node:net'
 import { endpointPort, type MeshService } from '../../mesh'
 import { anyTypes, type XdsResource } from '../resource-types'
 import { dialNames, routeConfigName } from './names'
+import type { WorkloadAuthorization } from '../../security'
+import { rbacFilters } from './rbac'
 import { faultFilterName } from './routes'
 import { downstreamTransportSocket, type MeshSecurity } from './security'
 
@@ -29,7 +31,7 @@ function clientListener(name: string, routeConfig: string): XdsResource {
  * A server listener for an xDS-enabled gRPC server listening at address:port. gRPC asks for the
  * name made from the bootstrap's server_listener_resource_name_template and checks the address.
  */
-function serverListener(name: string, address: string, port: number, mtls: MeshSecurity | undefined): XdsResource {
+function serverListener(name: string, address: string, port: number, mtls: MeshSecurity | undefined, authz: WorkloadAuthorization | null): XdsResource {
   const listener: XdsResource = {
     name,
     address: { socket_address: { address, port_value: port } },
@@ -48,7 +50,8 @@ function serverListener(name: string, address: string, port: number, mtls: MeshS
               name: `inbound|${port}`,
               virtual_hosts: [{ name: 'inbound', domains: ['*'], routes: [{ match: { prefix: '' }, non_forwarding_action: {} }] }],
             },
-            http_filters: [router],
+            // RBAC (AuthorizationPolicy) before the router, which gRPC requires last.
+            http_filters: [...rbacFilters(authz), router],
           },
         },
       ],
@@ -73,8 +76,10 @@ export function listeners(services: readonly MeshService[], serverListenerTempla
       for (const endpoint of service.endpoints) {
         const portValue = endpointPort(endpoint, port)
         const name = serverListenerTemplate.replace('%s', formatListeningAddress(endpoint.address, portValue))
-        const strict = security?.serverRequiresMtls({ namespace: endpoint.namespace, labels: endpoint.labels, port: portValue })
-        if (!out.has(name)) out.set(name, serverListener(name, endpoint.address, portValue, strict ? security : undefined))
+        const workload = { namespace: endpoint.namespace, labels: endpoint.labels, port: portValue }
+        const strict = security?.serverRequiresMtls(workload)
+        const authz = security?.authorization?.(workload) ?? null
+        if (!out.has(name)) out.set(name, serverListener(name, endpoint.address, portValue, strict ? security : undefined, authz))
       }
     }
   }

@@ -1,3 +1,4 @@
+import type { WorkloadAuthorization } from '../../security'
 import type { XdsResource } from '../resource-types'
 
 /**
@@ -17,26 +18,34 @@ export interface MeshSecurity {
   serverRequiresMtls(workload: { namespace: string; labels: Record<string, string>; port: number }): boolean
   /** Accept only peers whose URI SAN starts with this, e.g. spiffe://cluster.local/. */
   trustedSanPrefix?: string
+  /**
+   * The SPIFFE IDs the destination's workloads hold: a client then accepts only those servers
+   * (as Istio's ISTIO_MUTUAL does). Empty or absent: any peer under trustedSanPrefix.
+   */
+  serverIdentities?(destination: { host: string; namespace: string; port: number; subset?: string }): string[]
+  /** AuthorizationPolicy for a server workload port, enforced as an RBAC filter; null: no policy. */
+  authorization?(workload: { namespace: string; labels: Record<string, string>; port: number }): WorkloadAuthorization | null
 }
 
 export const upstreamTlsType = 'type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext'
 export const downstreamTlsType = 'type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext'
 
-function validationContext(security: MeshSecurity): XdsResource {
+function validationContext(security: MeshSecurity, serverIdentities: readonly string[] = []): XdsResource {
   const context: XdsResource = { ca_certificate_provider_instance: { instance_name: security.providerInstance } }
-  if (security.trustedSanPrefix) context.match_subject_alt_names = [{ prefix: security.trustedSanPrefix }]
+  if (serverIdentities.length > 0) context.match_subject_alt_names = serverIdentities.map((id) => ({ exact: id }))
+  else if (security.trustedSanPrefix) context.match_subject_alt_names = [{ prefix: security.trustedSanPrefix }]
   return context
 }
 
-/** The cluster side: present our certificate, verify the server's against the CA bundle. */
-export function upstreamTransportSocket(security: MeshSecurity): XdsResource {
+/** The cluster side: present our certificate, verify the server's against the CA bundle (and its SPIFFE ID). */
+export function upstreamTransportSocket(security: MeshSecurity, serverIdentities: readonly string[] = []): XdsResource {
   return {
     name: 'envoy.transport_sockets.tls',
     typed_config: {
       '@type': upstreamTlsType,
       common_tls_context: {
         tls_certificate_provider_instance: { instance_name: security.providerInstance },
-        validation_context: validationContext(security),
+        validation_context: validationContext(security, serverIdentities),
       },
     },
   }
