@@ -21,11 +21,18 @@ export interface BootstrapArgs {
   out?: string
 }
 
+export interface DemoArgs {
+  command: 'demo'
+  xdsPort: number
+  /** The load generator's starting rate toward frontend. */
+  rps?: number
+}
+
 export interface HelpArgs {
   command: 'help'
 }
 
-export type CliArgs = ServeArgs | BootstrapArgs | HelpArgs
+export type CliArgs = ServeArgs | BootstrapArgs | DemoArgs | HelpArgs
 
 export class UsageError extends Error {}
 
@@ -33,6 +40,9 @@ export const usage = `Usage:
   meshdeck serve [--port N] [--host H] [--kubeconfig PATH] [--context NAME] [--demo]
       Serve the Meshdeck UI and API on http://127.0.0.1:PORT (default port 7420; 0 picks a free one).
       [--mesh-dir DIR] [--xds-port PORT]  also serve xDS for the Istio YAML in DIR on 127.0.0.1:PORT (default 15010).
+      --demo  also run the local demo mesh (in <MESHDECK_HOME>/demo-mesh unless --mesh-dir is given).
+  meshdeck demo [--xds-port PORT] [--rps N]
+      Run the local demo mesh headless on the embedded control plane, printing its status; Ctrl+C stops it.
   meshdeck bootstrap --node-id ID [--xds-port PORT] [--out FILE]
       Print (or write) the gRPC xDS bootstrap JSON for a workload (set GRPC_XDS_BOOTSTRAP to the file).
   meshdeck help
@@ -42,6 +52,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
   const [command, ...rest] = argv
   if (command === undefined || command === 'help' || command === '--help' || command === '-h') return { command: 'help' }
   if (command === 'bootstrap') return parseBootstrapArgs(rest)
+  if (command === 'demo') return parseDemoArgs(rest)
   if (command !== 'serve') throw new UsageError(`Unknown command "${command}".\n\n${usage}`)
   let values
   try {
@@ -85,6 +96,20 @@ function parsePort(flag: string, value: string | undefined, fallback: number): n
     throw new UsageError(`${flag} must be a whole number from 0 to 65535, got "${value}".`)
   }
   return port
+}
+
+function parseDemoArgs(rest: string[]): DemoArgs {
+  let values
+  try {
+    ;({ values } = parseArgs({ args: rest, strict: true, options: { 'xds-port': { type: 'string' }, rps: { type: 'string' } } }))
+  } catch (err) {
+    throw new UsageError(`${(err as Error).message}\n\n${usage}`)
+  }
+  const rps = values.rps === undefined ? undefined : Number(values.rps)
+  if (rps !== undefined && (!Number.isFinite(rps) || rps < 0 || rps > 1000)) {
+    throw new UsageError(`--rps must be a number from 0 to 1000 (requests per second), got "${values.rps}".`)
+  }
+  return { command: 'demo', xdsPort: parsePort('--xds-port', values['xds-port'], 15010), rps }
 }
 
 function parseBootstrapArgs(rest: string[]): BootstrapArgs {

@@ -1,6 +1,7 @@
 import { parseCliArgs, usage, UsageError } from './args'
 import { serve } from './serve'
 import { writeBootstrap } from './bootstrap'
+import { runDemo } from './demo'
 
 async function main(argv: string[]): Promise<void> {
   const args = parseCliArgs(argv)
@@ -10,6 +11,9 @@ async function main(argv: string[]): Promise<void> {
       return
     case 'serve':
       await serve(args)
+      return
+    case 'demo':
+      await runDemo(args)
       return
     case 'bootstrap':
       await writeBootstrap(args)

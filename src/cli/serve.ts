@@ -11,6 +11,7 @@ export async function serve(args: ServeArgs): Promise<void> {
     context: args.context,
     meshDir: args.meshDir,
     xdsPort: args.xdsPort,
+    demo: args.demo,
   })
   const transport = await startHttpTransport({
     router: meshdeck.router,
@@ -24,10 +25,14 @@ export async function serve(args: ServeArgs): Promise<void> {
   }
   console.log(`Meshdeck listening on ${transport.url}`)
   const controlPlane = meshdeck.controlPlane.appStatus()
-  if (args.meshDir) {
-    if (controlPlane.state === 'running') console.log(`xDS control plane on ${controlPlane.address} serving ${args.meshDir}`)
+  if (args.meshDir || args.demo) {
+    const meshDir = meshdeck.controlPlane.status().meshDir
+    if (controlPlane.state === 'running') console.log(`xDS control plane on ${controlPlane.address} serving ${meshDir}`)
     else console.error(`warning: ${controlPlane.message ?? 'the xDS control plane did not start'}`)
   }
+
+  if (meshdeck.demo.status().running) console.log(`demo mesh started: ${meshdeck.demo.status().workloads.length} workloads; spans to ${meshdeck.traces.collector.otlpUrl}`)
+  else if (args.demo) console.error('warning: the demo mesh did not start because the control plane is not running; pick a free xDS port with --xds-port 0.')
 
   let stopping = false
   const stop = (): void => {

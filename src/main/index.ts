@@ -5,6 +5,7 @@ import { pathToFileURL } from 'node:url'
 import { startIpcTransport } from './api/ipc-transport'
 import { contentSecurityPolicy } from './api/content-security-policy'
 import { createMeshdeck, type Meshdeck } from './app/meshdeck'
+import { shouldRunDemoByDefault } from './app/demo-default'
 import { mainWindowOptions } from './window/window-options'
 import { fitToDisplays, readWindowState, writeWindowState } from './window/window-state'
 
@@ -42,7 +43,8 @@ if (!app.requestSingleInstanceLock()) {
       callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [contentSecurityPolicy] } })
     })
 
-    meshdeck = await createMeshdeck({ mode: 'electron', dataDir: app.getPath('userData') })
+    // No cluster to look at: run the local demo mesh so the topology shows something living.
+    meshdeck = await createMeshdeck({ mode: 'electron', dataDir: app.getPath('userData'), demo: await shouldRunDemoByDefault() })
     const ipc = startIpcTransport(meshdeck.router, meshdeck.bus, isAppPage)
 
     const stateFile = join(app.getPath('userData'), 'window-state.json')
@@ -57,9 +59,16 @@ if (!app.requestSingleInstanceLock()) {
     })
     await window.loadFile(rendererIndex)
 
-    app.on('before-quit', () => {
+    // Quit waits for the services to stop (the demo's child processes get their SIGTERM grace).
+    let stopped = false
+    app.on('before-quit', (event) => {
+      if (stopped) return
+      event.preventDefault()
+      stopped = true
       ipc.dispose()
-      void meshdeck?.dispose()
+      void Promise.resolve(meshdeck?.dispose())
+        .catch((err: unknown) => console.error(`meshdeck: stopping failed: ${String(err)}`))
+        .finally(() => app.quit())
     })
   })
 

@@ -20,4 +20,11 @@ describe('meshdeck CLI arguments', () => {
     expect(() => parseCliArgs(['serve', '--nope'])).toThrow(UsageError)
     expect(() => parseCliArgs(['launch'])).toThrow(/Unknown command "launch"/)
   })
+
+  it('runs the demo headless with its own xDS port and load, and explains a bad rate', () => {
+    expect(parseCliArgs(['demo'])).toEqual({ command: 'demo', xdsPort: 15010, rps: undefined })
+    expect(parseCliArgs(['demo', '--xds-port', '0', '--rps', '12'])).toEqual({ command: 'demo', xdsPort: 0, rps: 12 })
+    expect(() => parseCliArgs(['demo', '--rps', 'lots'])).toThrow(/--rps must be a number from 0 to 1000/)
+    expect(parseCliArgs(['serve', '--demo', '--xds-port', '0'])).toMatchObject({ demo: true, xdsPort: 0 })
+  })
 })

@@ -26,7 +26,28 @@ describe('LoadStatsServer', () => {
     lrs.record('a', report(v1, 20, 20, 0, 0))
     const [load] = lrs.loads()
     // a: 40 calls / 4 s = 10/s; b: 40 / 2 s = 20/s.
-    expect(load).toEqual({ cluster: v1, host: 'reviews.demo', port: 9080, subset: 'v1', requestRate: 30, errorRate: 2 / 80, inFlight: 3, callers: ['a', 'b'] })
+    expect(load).toEqual({ cluster: v1, host: 'reviews.demo', port: 9080, subset: 'v1', requestRate: 30, errorRate: 2 / 80, inFlight: 3,
+      callers: ['a', 'b'],
+      // Each caller's own share, so the topology can draw a → reviews v1 and b → reviews v1 apart.
+      byCaller: [
+        { nodeId: 'a', requestRate: 10, errorRate: 2 / 40, inFlight: 0 },
+        { nodeId: 'b', requestRate: 20, errorRate: 0, inFlight: 3 },
+      ],
+    })
+  })
+
+  it("averages a quiet subset over all of its caller's reports, not only those that mention it", () => {
+    let now = 0
+    const lrs = new LoadStatsServer(2000, 10_000, () => now)
+    const v1 = 'outbound|9080|v1|reviews.demo'
+    const v3 = 'outbound|9080|v3|reviews.demo'
+    // Clients leave a cluster out of a report when they made no calls to it in that interval.
+    lrs.record('a', { cluster_stats: [...report(v1, 18, 18, 0, 0).cluster_stats, ...report(v3, 2, 2, 0, 0).cluster_stats] })
+    now = 2000
+    lrs.record('a', report(v1, 20, 20, 0, 0))
+    const rates = Object.fromEntries(lrs.loads().map((l) => [l.subset, l.requestRate]))
+    // 38 calls to v1 and 2 to v3 over the same 4 s: 9.5/s and 0.5/s (not 1/s for v3).
+    expect(rates).toEqual({ v1: 9.5, v3: 0.5 })
   })
 
   it('forgets reports older than the window', () => {

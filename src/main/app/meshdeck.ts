@@ -1,3 +1,4 @@
+import { mkdir } from 'node:fs/promises'
 import { homedir } from 'node:os'
 import { join } from 'node:path'
 import { MeshdeckError, type AppInfo, type AppStatus } from '@shared/contract'
@@ -5,12 +6,15 @@ import { EventBus } from '../api/event-bus'
 import { Router } from '../api/router'
 import { ContextService } from '../cluster/context-service'
 import { ConnectionService, LogService, loadKubeconfig } from '../cluster'
-import { DemoService } from '../demo'
+import { DemoService, demoCallEdges, demoTopologyWorkloads } from '../demo'
 import { DisposableStack, type Disposable } from '../lib/disposable'
-import { SecurityService } from '../security'
+import { MeshSecurityBinding, SecurityService } from '../security'
 import { TopologyService } from '../telemetry'
 import { startTracesOnFreePort, type Traces } from '../traces'
+import { CanaryRuntime } from '../canary'
 import { ControlPlaneService } from '../xds'
+import { startMeshTopologyFeed } from './topology-feed'
+import { secureDemoBootstrap } from './demo-security'
 import { version } from './version'
 
 export interface MeshdeckOptions {
@@ -25,6 +29,11 @@ export interface MeshdeckOptions {
   xdsPort?: number
   /** Port of the trace collector (OTLP/HTTP and Zipkin, 127.0.0.1). Default 4318, or a free one when taken. */
   tracesPort?: number
+  /**
+   * Run the local demo mesh on the embedded control plane. Without meshDir its config lives in
+   * <dataDir>/demo-mesh (seeded on first start, edits kept). Workloads send spans to the collector.
+   */
+  demo?: boolean
 }
 
 /** Everything main runs, independent of Electron: the Electron entry and `meshdeck serve` both build this. */
@@ -42,6 +51,8 @@ export interface Meshdeck extends Disposable {
   readonly security: SecurityService
   /** The trace collector: spans in, per-edge latency out. */
   readonly traces: Traces
+  /** Weight edits and progressive rollouts on the embedded control plane. */
+  readonly canary: CanaryRuntime
 }
 
 export function defaultDataDir(): string {
@@ -60,9 +71,12 @@ export async function createMeshdeck(options: MeshdeckOptions): Promise<Meshdeck
     dataDir: options.dataDir ?? defaultDataDir(),
   }
 
+  const meshDir = options.meshDir ?? (options.demo ? join(info.dataDir, 'demo-mesh') : undefined)
+  // The demo seeds its folder when it starts; the control plane needs the folder to exist to watch it.
+  if (options.demo && meshDir) await mkdir(meshDir, { recursive: true })
   // The xDS control plane runs only with a mesh folder; its methods answer "not running" otherwise.
   const controlPlane = stack.add(
-    new ControlPlaneService(options.meshDir ? { meshDir: options.meshDir, port: options.xdsPort ?? 15010 } : null, {
+    new ControlPlaneService(meshDir ? { meshDir, port: options.xdsPort ?? 15010 } : null, {
       changed: (payload) => bus.emit('controlPlane.changed', payload),
       clientNacked: (payload) => bus.emit('controlPlane.clientNacked', payload),
       statusChanged: () => bus.emit('app.status', status()),
@@ -150,6 +164,9 @@ export async function createMeshdeck(options: MeshdeckOptions): Promise<Meshdeck
   router.register('security.certificates', () => ({ certificates: security.certificateDtos() }))
   router.register('security.rotateCa', (params) => security.rotateCaFromFiles(params))
   router.register('security.conflicts', () => security.conflicts())
+  // mTLS and RBAC follow the served config (PeerAuthentication, DestinationRule TLS, AuthorizationPolicy).
+  const meshSecurity = controlPlane.controlPlane ? stack.add(await MeshSecurityBinding.bind(security, controlPlane.controlPlane)) : null
+  router.register('security.mtlsStatus', () => meshSecurity?.status() ?? { evaluated: false, trustDomain: security.defaultTrustDomain(), workloads: [], edges: [], conflicts: [] })
 
   const traces = stack.add(await startTracesOnFreePort({ port: options.tracesPort ?? 4318 }))
   router.register('traces.search', (query) => ({
@@ -163,11 +180,69 @@ export async function createMeshdeck(options: MeshdeckOptions): Promise<Meshdeck
     return { spans }
   })
 
+  // Canary works on the embedded control plane's mesh folder; without one its methods say so.
+  const canary = stack.add(
+    new CanaryRuntime({
+      controlPlane: () => controlPlane.running(),
+      edges: traces.edges,
+      dataDir: info.dataDir,
+      onRollout: (state) => bus.emit('rollout.changed', state),
+    }),
+  )
+  // Without a control plane there is nothing to split; the page explains how to get one.
+  router.register('canary.targets', () => ({ targets: controlPlane.status().state === 'running' ? canary.targets() : [] }))
+  router.register('canary.preview', ({ target, weights }) => canary.preview(target, weights))
+  router.register('canary.apply', ({ target, weights, baseVersion }) => canary.apply(target, weights, baseVersion))
+  router.register('rollout.start', ({ target, stable, canary: canarySubset, plan }) => canary.start(target, stable, canarySubset, plan))
+  router.register('rollout.control', ({ id, action }) => canary.control(id, action))
+  router.register('rollout.list', async () => ({ rollouts: await canary.list() }))
+  if (controlPlane.status().state === 'running') {
+
+    await canary.resume()
+  }
+
+  const plane = controlPlane.controlPlane
+  if (options.demo && plane && meshDir) {
+    try {
+      // Each workload's bootstrap names its CA-issued certificate files, so mTLS and RBAC can apply.
+      const renderBootstrap = await secureDemoBootstrap(security)
+      await demo.start({ controlPlaneAddress: plane.address, meshDir, tracesEndpoint: traces.collector.otlpUrl, renderBootstrap })
+      // Serve the seeded config now rather than after the folder watcher's debounce, so the first
+      // topology already holds every service and version (a graph laid out once, not piecemeal).
+      await plane.refresh()
+    } catch (err) {
+      await stack.dispose()
+      throw err
+    }
+  }
+  // The topology follows whatever the control plane serves: config, LRS rates and span latency.
+  if (plane) {
+    stack.add(
+      startMeshTopologyFeed({
+        topology,
+        controlPlane: plane,
+        edges: traces.edges,
+        // The demo's processes say more than their WorkloadEntries: crashed, restarting, the load generator.
+        liveWorkloads: () => {
+          const current = demo.status()
+          return current.running ? demoTopologyWorkloads(current.workloads) : []
+        },
+        knownEdges: () => {
+          const current = demo.status()
+          return current.running ? demoCallEdges(current.workloads) : []
+        },
+        // Topology edges get their lock from what was configured and acknowledged.
+        mtlsOf: (edge) => meshSecurity?.mtlsForEdge(edge) ?? null,
+      }),
+    )
+  }
+
   return {
     router,
     bus,
     info,
     traces,
+    canary,
     topology,
     demo,
     controlPlane,

@@ -1,4 +1,4 @@
-import { renderBootstrap } from '../xds'
+import { renderBootstrap, type BootstrapOptions } from '../xds'
 import { demoNamespace, type DemoWorkloadSpec } from './topology'
 
 /**
@@ -24,12 +24,18 @@ export function demoNodeMetadata(workload: DemoWorkloadSpec): Record<string, unk
  * The bootstrap JSON (what GRPC_XDS_BOOTSTRAP points at) for one demo workload, rendered by the
  * control plane's own renderer so the server template and node shape always match what it serves.
  */
-export function renderDemoBootstrap(controlPlaneAddress: string, workload: DemoWorkloadSpec): string {
+export function renderDemoBootstrap(
+  controlPlaneAddress: string,
+  workload: DemoWorkloadSpec,
+  /** The workload's certificate files (from the mesh CA), so mTLS and RBAC can apply to it. */
+  certificateProviders?: BootstrapOptions['certificateProviders'],
+): string {
   const bootstrap = renderBootstrap({
     nodeId: demoNodeId(workload),
     xdsAddress: controlPlaneAddress,
     cluster: workload.role,
     metadata: demoNodeMetadata(workload),
+    certificateProviders,
   })
   return `${JSON.stringify(bootstrap, null, 2)}\n`
 }

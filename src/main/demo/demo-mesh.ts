@@ -42,6 +42,8 @@ export interface DemoMeshOptions {
   logLines?: number
   /** Called whenever a workload changes state (started, serving, crashed, restarted, stopped). */
   onWorkloadChange?: (workload: DemoWorkload) => void
+  /** OTLP/HTTP traces URL (Meshdeck's collector, …/v1/traces); workloads send their spans there. None: no tracing. */
+  tracesEndpoint?: string
   /** Which workloads to run. Default: all of demoWorkloads. */
   workloads?: readonly DemoWorkloadSpec[]
 }
@@ -147,6 +149,7 @@ export async function startDemoMesh(options: DemoMeshOptions): Promise<DemoMesh>
             ...process.env,
             ...command.env,
             GRPC_XDS_BOOTSTRAP: bootstrapPath,
+            ...(options.tracesEndpoint ? { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: options.tracesEndpoint } : {}),
             // AuthorizationPolicy reaches proxyless servers as xDS RBAC, which grpc-js applies only with this set.
             GRPC_XDS_EXPERIMENTAL_RBAC: 'true',
           },

@@ -16,11 +16,12 @@ export {
   type ControlPlane,
   type ControlPlaneEvent,
   type ControlPlaneOptions,
+  type SecuritySource,
 } from './control-plane'
 export { ControlPlaneService, type ControlPlaneNotifications } from './control-plane-service'
 export { renderBootstrap, type BootstrapOptions, type XdsBootstrap } from './bootstrap'
 export type { AdsEvent } from './ads-server'
-export type { ClusterLoad } from './load-stats'
+export type { ClusterLoad, CallerLoad } from './load-stats'
 export { translate, clusterName, routeConfigName, dialNames, formatListeningAddress, type TranslateOptions, type MeshSecurity } from './translate'
 export {
   typeUrls,

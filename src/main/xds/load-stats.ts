@@ -73,6 +73,12 @@ const num = (value: string | number | undefined): number => Number(value ?? 0)
  */
 export class LoadStatsServer implements Disposable {
   private reports: Report[] = []
+  /**
+   * Each node's report times and intervals, whatever clusters they held: a client leaves out a
+   * cluster it made no calls to, so a quiet subset's rate must be averaged over the node's whole
+   * reported time, not only the intervals that mention it (that would inflate sparse subsets).
+   */
+  private batches: { at: number; nodeId: string; seconds: number }[] = []
   private readonly calls = new Set<ServerDuplexStream<LoadStatsRequest, LoadStatsResponse>>()
   private readonly listeners = new Set<(nodeId: string) => void>()
 
@@ -112,6 +118,8 @@ export class LoadStatsServer implements Disposable {
   /** Adds one request's reports (exported for unit tests with plain inputs). */
   record(nodeId: string, request: Pick<LoadStatsRequest, 'cluster_stats'>): void {
     const at = this.now()
+    const seconds = Math.max(0, ...request.cluster_stats.map((s) => num(s.load_report_interval?.seconds) + (s.load_report_interval?.nanos ?? 0) / 1e9))
+    this.batches.push({ at, nodeId, seconds })
     for (const stats of request.cluster_stats) {
       const report: Report = { at, nodeId, cluster: stats.cluster_name, seconds: num(stats.load_report_interval?.seconds) + (stats.load_report_interval?.nanos ?? 0) / 1e9, issued: 0, succeeded: 0, failed: 0, dropped: num(stats.total_dropped_requests), inProgress: 0 }
       for (const locality of stats.upstream_locality_stats) {
@@ -129,6 +137,7 @@ export class LoadStatsServer implements Disposable {
   private prune(): void {
     const oldest = this.now() - this.windowMs
     if (this.reports.length > 0 && (this.reports[0]?.at ?? 0) < oldest) this.reports = this.reports.filter((r) => r.at >= oldest)
+    if (this.batches.length > 0 && (this.batches[0]?.at ?? 0) < oldest) this.batches = this.batches.filter((b) => b.at >= oldest)
   }
 
   /**
@@ -140,6 +149,8 @@ export class LoadStatsServer implements Disposable {
     const since = withinMs === undefined ? -Infinity : this.now() - withinMs
     const byCluster = new Map<string, Report[]>()
     for (const report of this.reports.filter((r) => r.at >= since)) byCluster.set(report.cluster, [...(byCluster.get(report.cluster) ?? []), report])
+    const nodeSeconds = new Map<string, number>()
+    for (const batch of this.batches) nodeSeconds.set(batch.nodeId, (nodeSeconds.get(batch.nodeId) ?? 0) + batch.seconds)
     const out: ClusterLoad[] = []
     for (const [cluster, reports] of byCluster) {
       const [, port = '0', subset = '', host = cluster] = cluster.split('|')
@@ -149,7 +160,7 @@ export class LoadStatsServer implements Disposable {
       let inFlight = 0
       const byCaller: CallerLoad[] = []
       for (const [nodeId, nodeReports] of perNode) {
-        const seconds = nodeReports.reduce((sum, r) => sum + r.seconds, 0)
+        const seconds = Math.max(nodeSeconds.get(nodeId) ?? 0, nodeReports.reduce((sum, r) => sum + r.seconds, 0))
         const issued = nodeReports.reduce((sum, r) => sum + r.issued, 0)
         const nodeFailed = nodeReports.reduce((sum, r) => sum + r.failed + r.dropped, 0)
         const nodeFinished = nodeReports.reduce((sum, r) => sum + r.succeeded, 0) + nodeFailed

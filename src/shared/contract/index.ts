@@ -6,6 +6,7 @@ import { logEvents, logMethods, resourceEvents, resourceMethods } from './resour
 import { topologyEvents, topologyMethods } from './topology'
 import { meshEvents, meshMethods } from './mesh'
 import { traceMethods } from './traces'
+import { canaryEvents, canaryMethods } from './canary'
 import { securityEvents, securityMethods } from './security'
 import type { EventSpec, MethodSpec } from './define'
 
@@ -17,6 +18,7 @@ export * from './mesh'
 export * from './resources'
 export * from './topology'
 export * from './traces'
+export * from './canary'
 export * from './security'
 export type { EventSpec, MethodSpec } from './define'
 
@@ -33,6 +35,7 @@ export const methods = {
   ...logMethods,
   ...topologyMethods,
   ...traceMethods,
+  ...canaryMethods,
   ...securityMethods,
 } satisfies Record<string, MethodSpec>
 
@@ -45,6 +48,7 @@ export const events = {
   ...resourceEvents,
   ...logEvents,
   ...topologyEvents,
+  ...canaryEvents,
   ...securityEvents,
 } satisfies Record<string, EventSpec>
 

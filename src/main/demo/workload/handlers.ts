@@ -1,9 +1,11 @@
 import { status, type sendUnaryData, type ServerUnaryCall, type ServiceError, type UntypedServiceImplementation } from '@grpc/grpc-js'
+import type { Context } from '@opentelemetry/api'
 import type { FaultKnobs } from '../ipc'
 import type { DetailsReply, ProductPage, ProductRequest, RatingsReply, Review, ReviewsReply, Served, ServingRole } from './api'
 import { serviceOf } from './api'
 import { decideFault } from './fault'
 import type { Upstream } from './upstream'
+import { endSpan, type WorkloadTracing } from './tracing'
 
 export interface HandlerContext {
   served: Served
@@ -13,6 +15,8 @@ export interface HandlerContext {
   details?: Upstream<ProductRequest, DetailsReply>
   reviews?: Upstream<ProductRequest, ReviewsReply>
   ratings?: Upstream<ProductRequest, RatingsReply>
+  /** Null when no collector was given. */
+  tracing?: WorkloadTracing | null
 }
 
 const upstreamDeadlineMs = 3_000
@@ -36,32 +40,39 @@ function upstreamFailure(upstream: string, err: unknown): Partial<ServiceError> 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
 
 /** Wraps a role's logic with the fault knobs: latency first, then maybe a failure, then the real work. */
-function unary<Res>(ctx: HandlerContext, serve: (request: ProductRequest) => Promise<Res>) {
+function unary<Res>(ctx: HandlerContext, method: string, serve: (request: ProductRequest, parent?: Context) => Promise<Res>) {
   return (call: ServerUnaryCall<ProductRequest, Res>, callback: sendUnaryData<Res>): void => {
     const decision = decideFault(ctx.knobs(), Math.random(), ctx.served.workload)
+    // The server span covers the injected latency and failure too: that is what the caller felt.
+    const traced = ctx.tracing?.serverSpan(method, call.metadata)
+    const reply = (err: Partial<ServiceError> | null, value?: Res): void => {
+      if (traced) endSpan(traced.span, err)
+      if (err) callback(err)
+      else callback(null, value)
+    }
     void (async () => {
       if (decision.delayMs > 0) await sleep(decision.delayMs)
       if (decision.fail) {
         ctx.record(false)
-        callback(decision.fail)
+        reply(decision.fail)
         return
       }
       try {
-        const reply = await serve(call.request)
+        const value = await serve(call.request, traced?.context)
         ctx.record(true)
-        callback(null, reply)
+        reply(null, value)
       } catch (err) {
         ctx.record(false)
-        callback(isServiceError(err) ? err : { code: status.INTERNAL, details: String(err) })
+        reply(isServiceError(err) ? err : { code: status.INTERNAL, details: String(err) })
       }
     })()
   }
 }
 
-async function callUpstream<Res>(name: string, upstream: Upstream<ProductRequest, Res> | undefined, request: ProductRequest): Promise<Res> {
+async function callUpstream<Res>(name: string, upstream: Upstream<ProductRequest, Res> | undefined, request: ProductRequest, parent?: Context): Promise<Res> {
   if (!upstream) throw { code: status.FAILED_PRECONDITION, details: `no upstream configured for ${name}` }
   try {
-    return await upstream.call(request, upstreamDeadlineMs)
+    return await upstream.call(request, upstreamDeadlineMs, parent)
   } catch (err) {
     throw upstreamFailure(name, err)
   }
@@ -70,7 +81,7 @@ async function callUpstream<Res>(name: string, upstream: Upstream<ProductRequest
 /** The one service implementation this role serves. */
 export function implementationFor(role: ServingRole, ctx: HandlerContext): UntypedServiceImplementation {
   const { served } = ctx
-  const serveOne = (): ((request: ProductRequest) => Promise<unknown>) => {
+  const serveOne = (): ((request: ProductRequest, parent?: Context) => Promise<unknown>) => {
     switch (role) {
       case 'details':
         return async (request): Promise<DetailsReply> => ({
@@ -87,9 +98,9 @@ export function implementationFor(role: ServingRole, ctx: HandlerContext): Untyp
           ratings: { Reviewer1: 5, Reviewer2: 4 },
         })
       case 'reviews':
-        return async (request): Promise<ReviewsReply> => {
+        return async (request, parent): Promise<ReviewsReply> => {
           // v1 never calls ratings; v2 shows black stars and v3 red, as bookinfo does.
-          const ratings = served.version === 'v1' ? null : await callUpstream('ratings', ctx.ratings, request)
+          const ratings = served.version === 'v1' ? null : await callUpstream('ratings', ctx.ratings, request, parent)
           const starColor = ratings ? (served.version === 'v3' ? 'red' : 'black') : ''
           const reviews: Review[] = reviewers.map((r) => ({ ...r, stars: ratings?.ratings[r.reviewer] ?? 0, starColor }))
           return { served, productId: request.productId, reviews, ratingsServed: ratings?.served ?? null }
@@ -97,14 +108,15 @@ export function implementationFor(role: ServingRole, ctx: HandlerContext): Untyp
       case 'frontend':
         // A page needs both parts: an upstream failure fails the page with the upstream's status,
         // so a failing canary behind reviews shows up in the load generator's counts.
-        return async (request): Promise<ProductPage> => {
+        return async (request, parent): Promise<ProductPage> => {
           const [details, reviews] = await Promise.all([
-            callUpstream('details', ctx.details, request),
-            callUpstream('reviews', ctx.reviews, request),
+            callUpstream('details', ctx.details, request, parent),
+            callUpstream('reviews', ctx.reviews, request, parent),
           ])
           return { served, details, reviews }
         }
     }
   }
-  return { [serviceOf[role].method]: unary(ctx, serveOne()) }
+  const { service, method } = serviceOf[role]
+  return { [method]: unary(ctx, `meshdeck.demo.v1.${service}/${method}`, serveOne()) }
 }

@@ -14,6 +14,7 @@ import { implementationFor, type HandlerContext } from './handlers'
 import { LoadGenerator } from './load-generator'
 import { pinBarePortListensToLoopback } from './loopback-only'
 import { connectUpstream, type Upstream } from './upstream'
+import { startWorkloadTracing } from './tracing'
 
 
 const summaryEveryMs = 10_000
@@ -74,9 +75,16 @@ function main(): void {
   register()
   const api = loadDemoApi(config.protoPath ?? findDemoProto())
   let knobs: FaultKnobs = config.knobs
+  // The supervisor sets the endpoint to Meshdeck's collector; without one the workload records no spans.
+  const tracing = startWorkloadTracing({
+    endpoint: process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT,
+    service: config.role,
+    version: config.version,
+    instance: config.workload,
+  })
   const upstream = <Req, Res>(role: ServingRole): Upstream<Req, Res> | undefined => {
     const target = config.upstreams[role]
-    return target ? connectUpstream<Req, Res>(api, role, target) : undefined
+    return target ? connectUpstream<Req, Res>(api, role, target, tracing) : undefined
   }
 
   let ok = 0
@@ -88,6 +96,7 @@ function main(): void {
     details: upstream('details'),
     reviews: upstream('reviews'),
     ratings: upstream('ratings'),
+    tracing,
   }
   const frontend = config.role === 'loadgen' ? upstream<ProductRequest, ProductPage>('frontend') : undefined
   const loadgen = frontend ? new LoadGenerator(frontend, config.rps) : null
@@ -146,8 +155,10 @@ function main(): void {
     if (statsTimer) clearInterval(statsTimer)
     loadgen?.dispose()
     for (const u of [ctx.details, ctx.reviews, ctx.ratings, frontend]) u?.close()
-    const exit = (): never => process.exit(0)
-    if (!server) exit()
+    // Flush buffered spans, but never let a slow collector hold up the exit.
+    const flushed = tracing ? Promise.race([tracing.shutdown().catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 500))]) : Promise.resolve()
+    const exit = (): void => void flushed.then(() => process.exit(0))
+    if (!server) return exit()
     // In-flight RPCs get a moment to finish; the supervisor's SIGKILL is the backstop.
     const force = setTimeout(() => {
       server?.forceShutdown()

@@ -260,9 +260,14 @@ export class TopologyCanvas {
     })
   }
 
-  /** Same thresholds as min-zoomed-font-size in graph-style.ts (font size × zoom). */
+  /**
+   * Same rule cytoscape applies for min-zoomed-font-size in graph-style.ts: it compares the font
+   * size times the zoom rounded UP to its texture level (a power of two, device pixels included),
+   * so at zoom 0.6 a 10 px label is still drawn. Using the raw zoom here left drawn labels stale.
+   */
   private labelZoom(isEdge: boolean): boolean {
-    return isEdge ? this.cy.zoom() * 10 >= 8 : this.cy.zoom() * 11 >= 7
+    const scale = Math.pow(2, Math.ceil(Math.log2(this.cy.zoom() * (window.devicePixelRatio || 1))))
+    return isEdge ? scale * 10 >= 8 : scale * 11 >= 7
   }
 
   private readable(el: cytoscape.CollectionReturnValue): boolean {
