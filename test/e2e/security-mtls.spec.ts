@@ -48,3 +48,16 @@ test('the Security page shows STRICT mTLS per workload port with certificate cou
   await expect(frontendToReviews.getByTestId('edge-mtls')).toHaveText('mTLS', { timeout: 90_000 })
   await page.locator('section', { has: table }).screenshot({ path: join(screenshotDir, 'security-mtls.png') })
 })
+
+test('topology edges between STRICT workloads carry the mTLS lock', async ({ page }) => {
+  test.setTimeout(120_000)
+  await page.goto(`${serve.url}#/topology`)
+  // What cytoscape drew, read from the library's own registry on the container (no hook in Meshdeck).
+  const lockedEdges = (): Promise<number> =>
+    page.getByTestId('topology-graph').evaluate((el) => {
+      const reg = (el as unknown as { _cyreg?: { cy: { edges(): { map<T>(f: (e: { data(k: string): unknown }) => T): T[] } } } })._cyreg
+      return reg ? reg.cy.edges().map((e) => String(e.data('label'))).filter((l) => l.startsWith('mTLS ✓')).length : 0
+    })
+  await expect.poll(lockedEdges, { timeout: 90_000, intervals: [1000] }).toBeGreaterThan(0)
+  await page.screenshot({ path: join(screenshotDir, 'topology-mtls.png') })
+})

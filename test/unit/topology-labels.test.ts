@@ -41,3 +41,24 @@ describe('what the graph writes on nodes and edges', () => {
     expect(ns && 'parent' in nodeData(ns)).toBe(false)
   })
 })
+
+describe('the mTLS lock on an edge', () => {
+  it('marks an edge whose calls are mutual TLS, and only that', async () => {
+    const { edgeData } = await import('../../src/renderer/src/components/topology/element-data')
+    const base = {
+      id: 'e',
+      kind: 'request' as const,
+      source: 'a',
+      target: 'b',
+      configuredWeight: null,
+      sourceWeights: [],
+      observedShare: null,
+      stats: { rps: 10, errorPct: 0, p50Ms: 5, p99Ms: 12, inFlight: 0 },
+      health: 'healthy' as const,
+      refs: [],
+    }
+    expect(edgeData({ ...base, mtls: true }).label).toBe('mTLS ✓ · 10.0 rps · 0% err · p99 12.0 ms')
+    expect(edgeData({ ...base, mtls: false }).label).toBe('10.0 rps · 0% err · p99 12.0 ms')
+    expect(edgeData({ ...base, mtls: null }).label).toBe('10.0 rps · 0% err · p99 12.0 ms')
+  })
+})

@@ -68,5 +68,7 @@ export function edgeData(edge: TopologyEdge): EdgeData {
   } else {
     lines.push(trafficLine(edge.stats))
   }
+  // The lock: calls on this edge are mutual TLS, as configured and acknowledged by both sides.
+  if (edge.mtls === true && lines.length > 0) lines[0] = `mTLS ✓ · ${lines[0]}`
   return { id: edge.id, source: edge.source, target: edge.target, kind: edge.kind, health: edge.health, label: lines.join('\n') }
 }
