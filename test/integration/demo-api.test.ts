@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 import type { DemoWorkload } from '@shared/contract'
 import { createMeshdeck, type Meshdeck } from '../../src/main/app/meshdeck'
 import { demoWorkloads } from '../../src/main/demo'
+import { isAlive, waitFor } from '../support/wait'
 
 // The demo.* methods through Meshdeck's real router and event bus (which check every result and
 // event against the contract). Two real workload processes, plain-server fallback, no control
@@ -13,24 +14,8 @@ const dir = mkdtempSync(join(tmpdir(), 'meshdeck-demo-api-'))
 const kubeconfig = join(dir, 'config')
 writeFileSync(kubeconfig, 'apiVersion: v1\nkind: Config\ncontexts: []\n')
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch {
-    return false
-  }
-}
 
-async function until<T>(what: string, probe: () => T | undefined | null | false, timeoutMs = 90_000): Promise<T> {
-  const started = Date.now()
-  for (;;) {
-    const value = probe()
-    if (value) return value
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 100))
-  }
-}
+const until = <T>(what: string, probe: () => T | undefined | null | false, timeoutMs = 90_000): Promise<T> => waitFor(what, probe, timeoutMs)
 
 describe('the demo API', () => {
   let meshdeck: Meshdeck
@@ -69,7 +54,7 @@ describe('the demo API', () => {
     expect(status?.running).toBe(true)
     const ratings = status?.workloads.find((w) => w.name === 'ratings-v1')
     expect(ratings).toMatchObject({ service: 'ratings', version: 'v1', host: 'ratings.demo.svc.cluster.local', state: 'running', restarts: 0 })
-    expect(alive(ratings?.pid as number)).toBe(true)
+    expect(isAlive(ratings?.pid as number)).toBe(true)
   }, 120_000)
 
   it('turns a fault knob, shows it in the workload and its log', async () => {
@@ -104,6 +89,6 @@ describe('the demo API', () => {
     const pids = meshdeck.demo.status().workloads.map((w) => w.pid as number)
     expect(pids.length).toBe(2)
     await meshdeck.dispose()
-    expect(pids.filter(alive)).toEqual([])
+    expect(pids.filter(isAlive)).toEqual([])
   })
 })

@@ -5,30 +5,15 @@ import { afterAll, describe, expect, it } from 'vitest'
 import type { DemoLoad } from '@shared/contract'
 import { startDemoMesh, type DemoMesh } from '../../src/main/demo'
 import { startControlPlane, type ControlPlane } from '../../src/main/xds'
+import { isAlive, waitFor } from '../support/wait'
 
 // The whole local mesh for real: Meshdeck's embedded control plane serving the demo's Istio YAML,
 // and the demo workloads as proxyless grpc-js-xds clients and XdsServers in child processes.
 const dir = mkdtempSync(join(tmpdir(), 'meshdeck-demo-mesh-'))
 const meshDir = join(dir, 'mesh')
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch {
-    return false
-  }
-}
 
-async function until<T>(what: string, probe: () => T | undefined | null | false, timeoutMs = 60_000): Promise<T> {
-  const started = Date.now()
-  for (;;) {
-    const value = probe()
-    if (value) return value
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 200))
-  }
-}
+const until = <T>(what: string, probe: () => T | undefined | null | false, timeoutMs = 60_000): Promise<T> => waitFor(what, probe, timeoutMs, 200)
 
 /** The local addresses listening on a TCP port, read from the kernel's socket tables (Linux). */
 function listeningAddresses(port: number): string[] {
@@ -128,6 +113,6 @@ describe('the demo mesh on the embedded control plane', () => {
   it('leaves no workload process behind when stopped', async () => {
     const pids = demo.status().workloads.map((w) => w.pid as number)
     await demo.dispose()
-    expect(pids.filter(alive)).toEqual([])
+    expect(pids.filter(isAlive)).toEqual([])
   })
 })

@@ -5,30 +5,15 @@ import { afterAll, describe, expect, it } from 'vitest'
 import type { DemoWorkload } from '@shared/contract'
 import { startDemoMesh, type DemoMesh } from '../../src/main/demo'
 import { SupervisedProcess } from '../../src/main/demo/supervised-process'
+import { isAlive, waitFor } from '../support/wait'
 
 // Real child processes throughout. The demo runs its plain-server fallback here because this file
 // is about process supervision, not xDS: no control plane is started (demo-mesh.test.ts has one).
 const dir = mkdtempSync(join(tmpdir(), 'meshdeck-demo-supervisor-'))
 const fastRestart = { initialDelayMs: 200, maxDelayMs: 1_000, stableAfterMs: 60_000 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch {
-    return false
-  }
-}
 
-async function until<T>(what: string, probe: () => T | undefined | null | false, timeoutMs = 30_000): Promise<T> {
-  const started = Date.now()
-  for (;;) {
-    const value = probe()
-    if (value) return value
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 100))
-  }
-}
+const until = <T>(what: string, probe: () => T | undefined | null | false, timeoutMs = 30_000): Promise<T> => waitFor(what, probe, timeoutMs)
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
@@ -60,7 +45,7 @@ describe('the demo supervisor', () => {
     expect(status.workloads.map((w) => w.name).sort()).toEqual(
       ['details-v1', 'frontend-v1', 'loadgen', 'ratings-v1', 'reviews-v1', 'reviews-v2', 'reviews-v3'],
     )
-    for (const w of status.workloads) expect(alive(w.pid as number)).toBe(true)
+    for (const w of status.workloads) expect(isAlive(w.pid as number)).toBe(true)
     expect(changes.some((c) => c.name === 'reviews-v2' && c.state === 'running')).toBe(true)
     expect(demo.logs('reviews-v2').map((l) => l.text)).toContain(`serving reviews v2 on 127.0.0.1:${demo.workload('reviews-v2').port}`)
   }, 180_000)
@@ -108,9 +93,9 @@ describe('the demo supervisor', () => {
 
   it('stops every child on dispose: no PID is left', async () => {
     const pids = demo.status().workloads.map((w) => w.pid as number)
-    expect(pids.every(alive)).toBe(true)
+    expect(pids.every(isAlive)).toBe(true)
     await demo.dispose()
-    expect(pids.filter(alive)).toEqual([])
+    expect(pids.filter(isAlive)).toEqual([])
     expect(demo.status().workloads.every((w) => w.state === 'stopped')).toBe(true)
     // Their endpoints leave the mesh with them; the seeded config (and any edits to it) stays.
     expect(readdirSync(demo.meshDir).sort()).toEqual(['demo-peer-authentication.yaml', 'demo-reviews-routing.yaml', 'demo-services.yaml'])
@@ -135,7 +120,7 @@ describe('a supervised process', () => {
     const started = Date.now()
     await proc.dispose()
     expect(Date.now() - started).toBeGreaterThanOrEqual(450)
-    expect(alive(pid)).toBe(false)
+    expect(isAlive(pid)).toBe(false)
     expect(proc.logs.tail().map((l) => l.text)).toContain(`pid ${pid} ignored SIGTERM for 500 ms; sending SIGKILL`)
   })
 

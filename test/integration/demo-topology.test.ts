@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import type { TopologyEdge, TopologyGraph } from '@shared/contract'
 import { createMeshdeck, type Meshdeck } from '../../src/main/app/meshdeck'
+import { isAlive } from '../support/wait'
 
 // The embedded default end to end, all real: Meshdeck's control plane on a free port, seven demo
 // workload processes (proxyless gRPC xDS clients and servers, OpenTelemetry SDK exporting to the
@@ -12,14 +13,6 @@ const dir = mkdtempSync(join(tmpdir(), 'meshdeck-demo-topology-'))
 const kubeconfig = join(dir, 'config')
 writeFileSync(kubeconfig, 'apiVersion: v1\nkind: Config\ncontexts: []\n')
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch {
-    return false
-  }
-}
 
 async function until<T>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs: number): Promise<T> {
   const started = Date.now()
@@ -84,9 +77,9 @@ describe('meshdeck with demo: true', () => {
   }, 120_000)
 
   it('leaves no workload process behind when disposed', async () => {
-    expect(pids.some(alive)).toBe(true)
+    expect(pids.some(isAlive)).toBe(true)
     await meshdeck?.dispose()
     meshdeck = undefined
-    expect(pids.filter(alive)).toEqual([])
+    expect(pids.filter(isAlive)).toEqual([])
   }, 30_000)
 })

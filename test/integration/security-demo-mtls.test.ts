@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import { afterAll, describe, expect, it } from 'vitest'
 import { createMeshdeck, type Meshdeck } from '../../src/main/app/meshdeck'
 import { demoWorkloads } from '../../src/main/demo'
+import { waitFor } from '../support/wait'
 
 // The whole capability on the real demo: `createMeshdeck({ demo: true })` issues every workload a
 // certificate before it starts, a PeerAuthentication edit to STRICT turns the running demo to
@@ -12,15 +13,7 @@ const dir = mkdtempSync(join(tmpdir(), 'meshdeck-demo-mtls-'))
 const kubeconfig = join(dir, 'config')
 writeFileSync(kubeconfig, 'apiVersion: v1\nkind: Config\ncontexts: []\n')
 
-async function until<T>(what: string, probe: () => T | undefined | null | false | Promise<T | undefined | null | false>, timeoutMs = 40_000): Promise<T> {
-  const started = Date.now()
-  for (;;) {
-    const value = await probe()
-    if (value) return value
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 200))
-  }
-}
+const until = <T>(what: string, probe: () => T | undefined | null | false | Promise<T | undefined | null | false>, timeoutMs = 40_000): Promise<T> => waitFor(what, probe, timeoutMs, 200)
 
 describe('mTLS on the demo mesh', () => {
   let meshdeck: Meshdeck
