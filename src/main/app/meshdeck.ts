@@ -180,26 +180,30 @@ export async function createMeshdeck(options: MeshdeckOptions): Promise<Meshdeck
     return { spans }
   })
 
-  // Canary works on the embedded control plane's mesh folder; without one its methods say so.
+  // Canary works on the embedded control plane's mesh folder and, by context name, on connected
+  // clusters' VirtualServices (the cluster's credentials stay in the connection, in main).
   const canary = stack.add(
     new CanaryRuntime({
       controlPlane: () => controlPlane.running(),
       edges: traces.edges,
       dataDir: info.dataDir,
       onRollout: (state) => bus.emit('rollout.changed', state),
+      clusterClient: (context) => connections.client(context),
     }),
   )
-  // Without a control plane there is nothing to split; the page explains how to get one.
-  router.register('canary.targets', () => ({ targets: controlPlane.status().state === 'running' ? canary.targets() : [] }))
+  // Without a control plane there is nothing local to split; the page explains how to get one.
+  router.register('canary.targets', async ({ context }) => ({
+    targets: context ? await canary.clusterTargets(context) : controlPlane.status().state === 'running' ? canary.targets() : [],
+  }))
   router.register('canary.preview', ({ target, weights }) => canary.preview(target, weights))
   router.register('canary.apply', ({ target, weights, baseVersion }) => canary.apply(target, weights, baseVersion))
   router.register('rollout.start', ({ target, stable, canary: canarySubset, plan }) => canary.start(target, stable, canarySubset, plan))
   router.register('rollout.control', ({ id, action }) => canary.control(id, action))
   router.register('rollout.list', async () => ({ rollouts: await canary.list() }))
-  if (controlPlane.status().state === 'running') {
-
-    await canary.resume()
-  }
+  // Local rollouts resume on the control plane before anything else writes the folder; cluster
+  // ones from their VirtualService's annotation, in the background (a cluster may be slow or gone).
+  await canary.resume()
+  void canary.resumeClusters().catch(() => undefined)
 
   const plane = controlPlane.controlPlane
   if (options.demo && plane && meshDir) {

@@ -1,6 +1,8 @@
 import type { CanaryTarget, CanaryTargetRef } from '@shared/contract/canary'
 import { destinationRuleFor, findService, resolveServices, type MeshSnapshot, type VirtualService } from '../mesh'
 
+const localPropagation = "Each rollout step waits until every client of Meshdeck's control plane has ACKed the new weights."
+
 /**
  * Every VirtualService http route whose traffic can be split: two or more destinations, or a
  * destination host whose DestinationRule defines two or more subsets. Pure: reads a snapshot.
@@ -34,6 +36,7 @@ export function listCanaryTargets(snapshot: MeshSnapshot, ownership: (vs: Virtua
         })),
         subsets,
         ownedBy: ownership(vs),
+        propagation: localPropagation,
       })
     })
   }

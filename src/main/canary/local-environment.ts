@@ -25,7 +25,7 @@ export function localCanaryEnvironment(deps: LocalEnvironmentDeps): CanaryEnviro
       await deps.controlPlane.refresh()
     },
 
-    async waitForAck(_host, signal) {
+    async waitForAck(_spec, signal) {
       const wanted = deps.controlPlane.status().sourceVersion
       for (;;) {
         if (signal.aborted) throw new Error('cancelled')

@@ -19,6 +19,9 @@ const controllers: { match: (meta: ObjectMetaLike) => string | null }[] = [
     match: (meta) => {
       const owner = meta.ownerReferences?.find((o) => o.apiVersion?.startsWith('argoproj.io/'))
       if (owner) return `Argo Rollouts owns it (${owner.kind ?? 'Rollout'} "${owner.name ?? '?'}"); use the Rollout instead.`
+      // Argo Rollouts does not own the objects it shifts traffic on; it marks them with this annotation.
+      const rollout = meta.annotations?.['argo-rollouts.argoproj.io/managed-by-rollouts']
+      if (rollout !== undefined) return `Argo Rollouts manages it (Rollout "${rollout}", annotation argo-rollouts.argoproj.io/managed-by-rollouts); use the Rollout instead.`
       const managed = meta.managedFields?.some((f) => f.manager === 'rollouts-controller' || f.manager === 'argo-rollouts')
       return managed ? 'Argo Rollouts manages its weights (field manager rollouts-controller); use the Rollout instead.' : null
     },

@@ -11,21 +11,21 @@ import {
   type RolloutState,
   type Transition,
 } from './rollout-machine'
-import type { RolloutStore } from './rollout-store'
+import type { RolloutPersistence } from './rollout-store'
 
 /** What a rollout needs from the mesh: write weights, know when clients have them, measure. */
 export interface CanaryEnvironment {
   /** Validates and writes the route's weights (atomically locally; server-side apply in a cluster). */
   applyWeights(spec: RolloutSpec, weights: Weights): Promise<void>
-  /** Resolves once every client affected by the host's route has ACKed the current config. */
-  waitForAck(host: string, signal: AbortSignal): Promise<void>
+  /** Resolves once every client affected by the rollout's route has ACKed the current config. */
+  waitForAck(spec: RolloutSpec, signal: AbortSignal): Promise<void>
   /** Telemetry for the canary subset over the last `windowSeconds`. */
   canaryMetrics(host: string, subset: string, windowSeconds: number): Promise<CanaryMetrics>
 }
 
 export interface RolloutRunnerOptions {
   environment: CanaryEnvironment
-  store: RolloutStore
+  store: RolloutPersistence
   onChange: (state: RolloutState) => void
   now?: () => number
 }
@@ -43,14 +43,27 @@ export class RolloutRunner implements Disposable {
   }
 
   /** After a restart: every unfinished rollout writes its current step again and carries on. */
-  async resumeAll(): Promise<RolloutState[]> {
+  async resumeAll(filter: (state: RolloutState) => boolean = () => true): Promise<RolloutState[]> {
     const resumed: RolloutState[] = []
-    for (const state of await this.options.store.active()) {
-      this.running.set(state.spec.id, { state, pending: new AbortController() })
-      await this.dispatch(state.spec.id, { type: 'restarted', at: this.now() })
-      resumed.push(this.running.get(state.spec.id)!.state)
-    }
+    for (const state of (await this.options.store.active()).filter(filter)) resumed.push(await this.adopt(state))
     return resumed
+  }
+
+  /**
+   * Takes over one unfinished rollout found in storage (a file, or a cluster's annotation) and
+   * writes its step again. One that cannot be written now (cluster unreachable, a conflict) is
+   * held paused with the reason rather than left half-way: a person resumes it.
+   */
+  async adopt(state: RolloutState): Promise<RolloutState> {
+    const existing = this.running.get(state.spec.id)
+    if (existing && !isFinished(existing.state.phase)) return existing.state
+    this.running.set(state.spec.id, { state, pending: new AbortController() })
+    try {
+      await this.dispatch(state.spec.id, { type: 'restarted', at: this.now() })
+    } catch (err) {
+      await this.failed(state.spec.id, err)
+    }
+    return this.running.get(state.spec.id)!.state
   }
 
   async start(spec: RolloutSpec): Promise<RolloutState> {
@@ -58,7 +71,14 @@ export class RolloutRunner implements Disposable {
     if (existing && !isFinished(existing.state.phase)) throw new Error(`rollout ${spec.id} is already running`)
     const transition = startRollout(spec, this.now())
     this.running.set(spec.id, { state: transition.state, pending: new AbortController() })
-    await this.commit(spec.id, transition)
+    try {
+      await this.commit(spec.id, transition)
+    } catch (err) {
+      // Never saved: it never started. Saved but its first weights failed: hold it paused, visible.
+      if (!(await this.options.store.load(spec.id).catch(() => undefined))) this.running.delete(spec.id)
+      else await this.failed(spec.id, err)
+      throw err
+    }
     return this.running.get(spec.id)!.state
   }
 
@@ -86,10 +106,33 @@ export class RolloutRunner implements Disposable {
   private async commit(id: string, transition: Transition): Promise<void> {
     const entry = this.running.get(id)
     if (!entry) return
+    const previous = entry.state
     entry.state = transition.state
-    await this.options.store.save(transition.state)
+    try {
+      // Saved before anything is written, so storage is never behind the weights: at worst it
+      // names a step whose weights are not written yet, and a restart writes that step again.
+      await this.options.store.save(transition.state)
+    } catch (err) {
+      entry.state = previous
+      throw err
+    }
     this.options.onChange(transition.state)
     await this.perform(id, transition.actions)
+  }
+
+  /** An operation failed: pause with the reason; if even that cannot be saved, hold it paused in memory and say so. */
+  private async failed(id: string, err: unknown): Promise<void> {
+    const message = err instanceof Error ? err.message : String(err)
+    try {
+      await this.dispatch(id, { type: 'operationFailed', at: this.now(), message })
+    } catch (saveErr) {
+      const entry = this.running.get(id)
+      if (!entry) return
+      entry.pending.abort()
+      const reason = saveErr instanceof Error ? saveErr.message : String(saveErr)
+      entry.state = reduceRollout(entry.state, { type: 'operationFailed', at: this.now(), message: `${message} (and the pause could not be saved: ${reason})` }).state
+      this.options.onChange(entry.state)
+    }
   }
 
   private async perform(id: string, actions: RolloutAction[]): Promise<void> {
@@ -107,7 +150,7 @@ export class RolloutRunner implements Disposable {
         case 'awaitAck':
           if (isFinished(entry.state.phase)) break
           this.background(id, entry.pending.signal, async (signal) => {
-            await this.options.environment.waitForAck(entry.state.spec.host, signal)
+            await this.options.environment.waitForAck(entry.state.spec, signal)
             return { type: 'acked', at: this.now() }
           })
           break
@@ -128,8 +171,7 @@ export class RolloutRunner implements Disposable {
       .then((event) => (signal.aborted ? undefined : this.dispatch(id, event)))
       .catch((err: unknown) => {
         if (signal.aborted) return
-        const message = err instanceof Error ? err.message : String(err)
-        return this.dispatch(id, { type: 'operationFailed', at: this.now(), message })
+        return this.failed(id, err)
       })
   }
 }

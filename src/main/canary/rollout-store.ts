@@ -3,11 +3,19 @@ import { join } from 'node:path'
 import { writeFileAtomic } from '../lib/atomic-write'
 import { isFinished, type RolloutState } from './rollout-machine'
 
+/** Where rollout states are kept; the runner saves after every transition. */
+export interface RolloutPersistence {
+  save(state: RolloutState): Promise<void>
+  load(id: string): Promise<RolloutState | undefined>
+  list(): Promise<{ rollouts: RolloutState[]; unreadable: string[] }>
+  active(): Promise<RolloutState[]>
+}
+
 /**
  * Rollouts persisted as one JSON file each, rewritten atomically after every transition, so a
  * Meshdeck restart finds exactly the step it was on. Finished rollouts stay as history.
  */
-export class RolloutStore {
+export class RolloutStore implements RolloutPersistence {
   constructor(private readonly dir: string) {}
 
   async save(state: RolloutState): Promise<void> {

@@ -3,9 +3,14 @@ import { event, method } from './define'
 
 export const routeSelectorSchema = z.union([z.object({ name: z.string().min(1) }).strict(), z.object({ index: z.number().int().nonnegative() }).strict()])
 
-/** One http route of one VirtualService: what a weight editor or a rollout acts on. */
+/**
+ * One http route of one VirtualService: what a weight editor or a rollout acts on. Without
+ * `context` it is the local mesh folder's; with it, the VirtualService object in that kubeconfig
+ * context's cluster (only the context's name crosses the contract, never its credentials).
+ */
 export const canaryTargetRefSchema = z
   .object({
+    context: z.string().min(1).optional(),
     namespace: z.string().min(1),
     name: z.string().min(1),
     route: routeSelectorSchema,
@@ -35,6 +40,8 @@ export const canaryTargetSchema = z.object({
   subsets: z.array(z.string()),
   /** Set when a controller (Flagger, Argo Rollouts) owns the object; Meshdeck then leaves it alone. */
   ownedBy: z.string().nullable(),
+  /** How a rollout step learns that the mesh has the new weights (ACKs, or a weaker wait on a cluster). */
+  propagation: z.string().nullable(),
 })
 export type CanaryTarget = z.infer<typeof canaryTargetSchema>
 
@@ -45,16 +52,23 @@ export const weightProblemSchema = z.object({ subset: z.string().nullable(), mes
 export const canaryPreviewSchema = z.object({
   diff: z.array(diffLineSchema),
   problems: z.array(weightProblemSchema),
-  /** Fingerprint of the file the preview was made from; apply refuses to overwrite a newer one. */
+  /** Fingerprint of the file (or the object's resourceVersion) the preview was made from; apply refuses to overwrite a newer one. */
   baseVersion: z.string(),
 })
 
 export const canaryApplyResultSchema = z.discriminatedUnion('outcome', [
-  z.object({ outcome: z.literal('applied'), version: z.string() }),
+  z.object({
+    outcome: z.literal('applied'),
+    version: z.string(),
+    /** Anything the user should know about the write, e.g. which field manager gave up spec.http. */
+    note: z.string().optional(),
+  }),
   z.object({
     outcome: z.literal('conflict'),
     message: z.string(),
-    /** What is in the file now (someone else's change). */
+    /** What the edit was based on (the previewed version), when Meshdeck still has it. */
+    base: z.string().nullable().optional(),
+    /** What is in the file (or the cluster) now: someone else's change. */
     current: z.string(),
     /** What Meshdeck would write on top of it. */
     proposed: z.string(),
@@ -110,7 +124,11 @@ export const rolloutStateSchema = z.object({
 export type RolloutStateDto = z.infer<typeof rolloutStateSchema>
 
 export const canaryMethods = {
-  'canary.targets': method(z.object({}).strict(), z.object({ targets: z.array(canaryTargetSchema) }), 'Routes whose traffic can be split: VirtualService http routes with two or more subsets or destinations.'),
+  'canary.targets': method(
+    z.object({ context: z.string().min(1).optional() }).strict(),
+    z.object({ targets: z.array(canaryTargetSchema) }),
+    'Routes whose traffic can be split: VirtualService http routes with two or more subsets or destinations. With `context`, the VirtualServices of that cluster; otherwise the local mesh folder.',
+  ),
   'canary.preview': method(
     z.object({ target: canaryTargetRefSchema, weights: weightsSchema }).strict(),
     canaryPreviewSchema,
@@ -119,7 +137,7 @@ export const canaryMethods = {
   'canary.apply': method(
     z.object({ target: canaryTargetRefSchema, weights: weightsSchema, baseVersion: z.string().optional() }).strict(),
     canaryApplyResultSchema,
-    'Writes the weights (validated first; atomically). A change made meanwhile by someone else is returned as a conflict, never overwritten.',
+    'Writes the weights (validated first; atomically, or by server-side apply with field manager `meshdeck` on a cluster). A change made meanwhile by someone else is returned as a conflict with both versions, never overwritten.',
   ),
   'rollout.start': method(
     z.object({ target: canaryTargetRefSchema, stable: z.string().min(1), canary: z.string().min(1), plan: rolloutPlanSchema }).strict(),

@@ -1,0 +1,10 @@
+import type { CanaryEnvironment } from './rollout-runner'
+
+/** One runner drives local and cluster rollouts; each rollout's target says which mesh it acts on. */
+export function routedEnvironment(local: CanaryEnvironment, cluster: CanaryEnvironment): CanaryEnvironment {
+  return {
+    applyWeights: (spec, weights) => (spec.target.context ? cluster : local).applyWeights(spec, weights),
+    waitForAck: (spec, signal) => (spec.target.context ? cluster : local).waitForAck(spec, signal),
+    canaryMetrics: (host, subset, windowSeconds) => local.canaryMetrics(host, subset, windowSeconds),
+  }
+}
