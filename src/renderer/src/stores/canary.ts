@@ -8,25 +8,43 @@ type Preview = z.infer<typeof canaryPreviewSchema>
 type ApplyResult = z.infer<typeof canaryApplyResultSchema>
 export type RolloutPlan = z.infer<typeof rolloutPlanSchema>
 
-const sameRef = (a: CanaryTargetRef, b: CanaryTargetRef): boolean => JSON.stringify(a) === JSON.stringify(b)
+const sameRef = (a: CanaryTargetRef, b: CanaryTargetRef): boolean =>
+  (a.context ?? null) === (b.context ?? null) && a.namespace === b.namespace && a.name === b.name && JSON.stringify(a.route) === JSON.stringify(b.route)
 
-/** Canary targets, the weight editor's preview/apply, and rollouts (live through events). */
+/**
+ * Canary targets of one source (the local mesh folder, or a connected cluster context), the weight
+ * editor's preview/apply, and rollouts of every source (live through events).
+ */
 export const useCanaryStore = defineStore('canary', () => {
   const targets = ref<CanaryTarget[]>([])
   const loaded = ref(false)
   const error = ref<string | null>(null)
   const rollouts = ref<RolloutStateDto[]>([])
+  /** null: the local mesh folder; otherwise a kubeconfig context's name. */
+  const source = ref<string | null>(null)
+  /** Contexts Meshdeck is connected to: the clusters whose VirtualServices can be edited. */
+  const contexts = ref<string[]>([])
+
+  const targetsParams = (): { context?: string } => (source.value === null ? {} : { context: source.value })
 
   async function load(): Promise<void> {
     try {
-      const [t, r] = await Promise.all([call('canary.targets', {}), call('rollout.list', {})])
+      const [t, r, c] = await Promise.all([call('canary.targets', targetsParams()), call('rollout.list', {}), call('clusters.connections', {})])
       targets.value = t.targets
       rollouts.value = r.rollouts
+      contexts.value = c.filter((x) => x.state === 'connected').map((x) => x.context)
       error.value = null
     } catch (err) {
+      targets.value = []
       error.value = describe(err)
     }
     loaded.value = true
+  }
+
+  async function selectSource(next: string | null): Promise<void> {
+    source.value = next
+    loaded.value = false
+    await load()
   }
 
   async function preview(target: CanaryTargetRef, weights: Record<string, number>): Promise<Preview> {
@@ -56,12 +74,14 @@ export const useCanaryStore = defineStore('canary', () => {
   on('rollout.changed', (state) => {
     upsert(state)
     // Weights moved on disk: refresh the editor's view of them.
-    void call('canary.targets', {}).then((t) => (targets.value = t.targets))
+    void call('canary.targets', targetsParams())
+      .then((t) => (targets.value = t.targets))
+      .catch(() => undefined)
   })
 
   const rolloutFor = (ref: CanaryTargetRef): RolloutStateDto | undefined => rollouts.value.find((r) => sameRef(r.spec.target, ref))
 
-  return { targets, loaded, error, rollouts, load, preview, apply, startRollout, control, rolloutFor, history: computed(() => rollouts.value) }
+  return { targets, loaded, error, rollouts, source, contexts, load, selectSource, preview, apply, startRollout, control, rolloutFor, history: computed(() => rollouts.value) }
 })
 
 export function describe(err: unknown): string {
