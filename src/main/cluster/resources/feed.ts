@@ -4,6 +4,7 @@ import { KubeRequestError, type KubeClient } from '../kube-client'
 import { checkAccess } from './access-check'
 import { collectionPath, endpointsFallback, kindInfo, type KindInfo } from './kinds'
 import { Informer } from './informer'
+import { summarize } from './summarize'
 
 export interface FeedOptions {
   context: string
@@ -45,8 +46,8 @@ export class Feed implements Disposable {
       const synced = new Promise<void>((resolve) => (firstSync = resolve))
       this.informer = new Informer({
         client,
-        kind,
         path: collectionPath(info, access.namespace),
+        toItem: (object) => summarize(kind, object),
         onChange: this.opts.onChange,
         onState: (state, error) => {
           this.set({ state, error })

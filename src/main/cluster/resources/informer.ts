@@ -1,16 +1,22 @@
-import type { ApiError, FeedState, ResourceKind, ResourceRow } from '@shared/contract'
+import type { ApiError, FeedState, ResourceRow } from '@shared/contract'
 import type { Disposable } from '../../lib/disposable'
 import { KubeRequestError, type KubeClient, type WatchEvent } from '../kube-client'
 import { backoffDelay, sleep } from './backoff'
-import { summarize, type KubeObject } from './summarize'
+import type { KubeObject } from './summarize'
 
-export interface InformerOptions {
+/** What an informer keeps per object: the UI keeps compact rows, the mesh keeps what it translates. */
+export interface InformerItem {
+  uid: string
+}
+
+export interface InformerOptions<T extends InformerItem = ResourceRow> {
   client: KubeClient
-  kind: ResourceKind
   /** Collection path, e.g. /api/v1/pods or /api/v1/namespaces/team-a/pods. */
   path: string
+  /** Turns an API object into what the store keeps (list items carry their list's kind). */
+  toItem: (object: KubeObject) => T
   pageSize?: number
-  onChange: (upserts: ResourceRow[], deletes: string[]) => void
+  onChange: (upserts: T[], deletes: string[]) => void
   onState: (state: FeedState['state'], error: ApiError | null) => void
 }
 
@@ -22,13 +28,13 @@ class Expired extends Error {}
  * a quiet watch still advances; on 410 Gone relist and send only the difference; on a lost
  * connection back off and resume. The store holds compact rows keyed by uid.
  */
-export class Informer implements Disposable {
-  readonly store = new Map<string, ResourceRow>()
+export class Informer<T extends InformerItem = ResourceRow> implements Disposable {
+  readonly store = new Map<string, T>()
   private readonly abort = new AbortController()
   private resourceVersion = ''
   private synced = false
 
-  constructor(private readonly opts: InformerOptions) {}
+  constructor(private readonly opts: InformerOptions<T>) {}
 
   start(): void {
     void this.run()
@@ -60,7 +66,7 @@ export class Informer implements Disposable {
   }
 
   private async list(): Promise<void> {
-    const seen = new Map<string, ResourceRow>()
+    const seen = new Map<string, T>()
     let continueToken = ''
     let resourceVersion = ''
     do {
@@ -68,7 +74,7 @@ export class Informer implements Disposable {
       if (continueToken) query.set('continue', continueToken)
       const page = await this.opts.client.json<{ metadata?: { continue?: string; resourceVersion?: string }; items?: KubeObject[]; kind?: string }>('GET', `${this.opts.path}?${query}`)
       for (const item of page.items ?? []) {
-        const row = summarize(this.opts.kind, withKind(item, page.kind))
+        const row = this.opts.toItem(withKind(item, page.kind))
         seen.set(row.uid, row)
       }
       continueToken = page.metadata?.continue ?? ''
@@ -114,7 +120,7 @@ export class Informer implements Disposable {
     }
     if (meta.resourceVersion) this.resourceVersion = meta.resourceVersion
     if (event.type === 'BOOKMARK') return
-    const row = summarize(this.opts.kind, event.object)
+    const row = this.opts.toItem(event.object)
     if (event.type === 'DELETED') {
       if (this.store.delete(row.uid)) this.opts.onChange([], [row.uid])
       return
@@ -135,6 +141,6 @@ function withKind(item: KubeObject, listKind: string | undefined): KubeObject {
   return { ...item, kind: listKind.replace(/List$/, '') }
 }
 
-function sameRow(a: ResourceRow | undefined, b: ResourceRow): boolean {
+function sameRow<T>(a: T | undefined, b: T): boolean {
   return a !== undefined && JSON.stringify(a) === JSON.stringify(b)
 }
