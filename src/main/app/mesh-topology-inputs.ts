@@ -23,7 +23,7 @@ export function servicesFromSnapshot(snapshot: MeshSnapshot): ServiceInput[] {
       app: appOf(service),
       ports: service.ports.map((p) => ({ name: p.name ?? '', port: p.number, protocol: p.protocol ?? '' })),
       subsets: (rule?.spec.subsets ?? []).map((s) => ({ name: s.name, labels: { ...(s.labels ?? {}) } })),
-      refs: [ref('ServiceEntry', service.entry.namespace, service.entry.name), ...(rule ? [ref('DestinationRule', rule.namespace, rule.name)] : [])],
+      refs: [ref(service.definedBy.kind, service.definedBy.namespace, service.definedBy.name), ...(rule ? [ref('DestinationRule', rule.namespace, rule.name)] : [])],
     }
   })
 }
@@ -152,5 +152,5 @@ function spanLatency(edges: readonly EdgeWindowStats[], key: EdgeKey): { p50Ms: 
 }
 
 function appOf(service: MeshService): string | null {
-  return service.entry.spec.workloadSelector?.labels?.app ?? service.endpoints.find((e) => e.labels.app)?.labels.app ?? null
+  return service.selector?.app ?? service.endpoints.find((e) => e.labels.app)?.labels.app ?? null
 }

@@ -1,21 +1,12 @@
 import { watch, type FSWatcher, promises as fs } from 'node:fs'
 import { join } from 'node:path'
-import type { Disposable } from '../lib/disposable'
 import { objectKey, type MeshObject } from './model'
 import { parseMeshYaml } from './parse-yaml'
 import type { MeshProblem } from './problems'
-import { createSnapshot, type MeshSnapshot } from './snapshot'
+import { createSnapshot } from './snapshot'
+import type { MeshConfigSource, MeshSourceInfo, MeshSourceUpdate } from './source'
 
-export interface MeshSourceUpdate {
-  snapshot: MeshSnapshot
-  /** Problems reading the files (YAML, kinds, duplicates); validation problems come on top. */
-  problems: MeshProblem[]
-}
-
-/** Where mesh config comes from. One interface; the folder is the embedded default. */
-export interface MeshConfigSource extends Disposable {
-  current(): MeshSourceUpdate
-}
+export type { MeshConfigSource, MeshSourceUpdate } from './source'
 
 export interface DirectorySourceOptions {
   dir: string
@@ -60,6 +51,10 @@ export class DirectorySource implements MeshConfigSource {
 
   current(): MeshSourceUpdate {
     return this.state
+  }
+
+  info(): MeshSourceInfo {
+    return { kind: 'directory', name: this.options.dir, detail: `Istio YAML in ${this.options.dir}, watched.` }
   }
 
   /** Re-reads now (tests and callers that just wrote a file and want the result without waiting). */

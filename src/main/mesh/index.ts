@@ -26,7 +26,7 @@ export type {
   ServicePort,
 } from './model'
 export { meshKinds, objectKey } from './model'
-export { createSnapshot, emptySnapshot, type MeshSnapshot } from './snapshot'
+export { createSnapshot, emptySnapshot, withKubernetesServices, type MeshSnapshot } from './snapshot'
 export { parseMeshYaml, type ParsedFile } from './parse-yaml'
 export { validateMesh, grpcStatusCodes, grpcRetryOn } from './validate'
 export { hasErrors, formatProblem, type MeshProblem } from './problems'
@@ -35,16 +35,28 @@ export {
   resolveServices,
   findService,
   endpointPort,
+  endpointServes,
   endpointInSubset,
   destinationRuleFor,
   type MeshService,
   type ServiceEndpoint,
 } from './services'
-export {
-  DirectorySource,
-  startDirectorySource,
-  type DirectorySourceOptions,
-  type MeshConfigSource,
-  type MeshSourceUpdate,
-} from './directory-source'
+export { DirectorySource, startDirectorySource, type DirectorySourceOptions } from './directory-source'
+export type {
+  MeshConfigSource,
+  MeshSourceUpdate,
+  MeshSourceInfo,
+  MeshEndpointSource,
+  MeshEndpointsUpdate,
+  MeshSourceFactory,
+  MeshEndpointSourceFactory,
+} from './source'
+export { toMeshObject, type ConvertedObject } from './to-mesh-object'
+export { kubernetesServices, defaultClusterDomain } from './kubernetes/services'
+export { readService, readEndpointSet, readPod } from './kubernetes/read-objects'
+export type { KubernetesService, KubeInventory, KubeServiceInfo, KubeEndpointSet, KubePodInfo } from './kubernetes/model'
 export { guardSnapshot, type GuardedSnapshot } from './last-good'
+export { clusterMeshSources, type ClusterMeshOptions } from './kubernetes/cluster-sources'
+export { IstioCrdSource, istioResources, istioVersions, type IstioCrdSourceOptions } from './kubernetes/crd-source'
+export { KubeEndpointSource, type KubeEndpointSourceOptions } from './kubernetes/endpoint-source'
+export { refuseIfIstiod } from './kubernetes/istiod'

@@ -40,10 +40,10 @@ export function guardSnapshot(candidate: MeshSnapshot, lastGood: MeshSnapshot | 
       rejected.add(key)
       return fallback && JSON.stringify(fallback.spec) !== JSON.stringify(object.spec) ? [fallback] : []
     })
-    const snapshot = createSnapshot(candidate.version, objects)
+    const snapshot = createSnapshot(candidate.version, objects, candidate.kubernetesServices)
     errors = validateMesh(snapshot).filter((p) => p.severity === 'error')
     if (errors.length === 0) return { snapshot, rejected: [...rejected].sort(), problems }
   }
   // Unreachable in practice (each round removes at least one object); serve nothing new.
-  return { snapshot: lastGood ?? createSnapshot(candidate.version, []), rejected: objectsOf(candidate).map(objectKey), problems }
+  return { snapshot: lastGood ?? createSnapshot(candidate.version, [], candidate.kubernetesServices), rejected: objectsOf(candidate).map(objectKey), problems }
 }

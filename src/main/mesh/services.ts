@@ -1,4 +1,4 @@
-import type { DestinationRule, ServiceEntry, ServicePort, SourceLocation, Subset } from './model'
+import type { DestinationRule, ServicePort, SourceLocation, Subset } from './model'
 import type { MeshSnapshot } from './snapshot'
 
 /** One backend instance of a service: a ServiceEntry endpoint or a selected WorkloadEntry. */
@@ -15,25 +15,39 @@ export interface ServiceEndpoint {
   /** Which object declared it (`WorkloadEntry/ns/name` or `ServiceEntry/ns/name#i`). */
   origin: string
   source?: SourceLocation
+  /**
+   * Kubernetes endpoints serve exactly the ports their EndpointSlice (or Endpoints subset) lists;
+   * a port missing from `ports` is not served, rather than served on the service port number.
+   */
+  listedPortsOnly?: boolean
 }
 
-/** A service the mesh routes to: a ServiceEntry host with its ports and endpoints. */
+/** A service the mesh routes to: a ServiceEntry host or a Kubernetes Service, with its ports and endpoints. */
 export interface MeshService {
-  /** The fully qualified host, as written in the ServiceEntry. */
+  /** The fully qualified host, as written in the ServiceEntry (`name.ns.svc.<domain>` for a Kubernetes Service). */
   host: string
   /** The first DNS label, which clients may dial too (`reviews` for `reviews.demo.svc.cluster.local`). */
   shortName: string
+  /** Other names that mean this service (`reviews.demo`, `reviews.demo.svc` for a Kubernetes Service). */
+  aliases: string[]
   namespace: string
   ports: ServicePort[]
   endpoints: ServiceEndpoint[]
-  entry: ServiceEntry
+  /** The object that declares the service. */
+  definedBy: { kind: 'ServiceEntry' | 'Service'; namespace: string; name: string }
+  /** Labels its workloads carry (ServiceEntry workloadSelector, Service selector), when it has one. */
+  selector?: Record<string, string>
 }
 
 function matchesLabels(labels: Record<string, string>, selector: Record<string, string> | undefined): boolean {
   return Object.entries(selector ?? {}).every(([key, value]) => labels[key] === value)
 }
 
-/** Every ServiceEntry host as a service with its endpoints (inline endpoints + selected WorkloadEntries). */
+/**
+ * Every ServiceEntry host as a service with its endpoints (inline endpoints + selected
+ * WorkloadEntries), then every Kubernetes Service whose host no ServiceEntry already declares
+ * (a ServiceEntry is what a person wrote for this mesh, so it wins).
+ */
 export function resolveServices(snapshot: MeshSnapshot): MeshService[] {
   const services: MeshService[] = []
   for (const entry of snapshot.serviceEntries) {
@@ -71,12 +85,28 @@ export function resolveServices(snapshot: MeshSnapshot): MeshService[] {
       services.push({
         host,
         shortName: host.split('.')[0] ?? host,
+        aliases: [],
         namespace: entry.namespace,
         ports: entry.spec.ports ?? [],
         endpoints,
-        entry,
+        definedBy: { kind: 'ServiceEntry', namespace: entry.namespace, name: entry.name },
+        selector: entry.spec.workloadSelector?.labels,
       })
     }
+  }
+  const declared = new Set(services.map((service) => service.host))
+  for (const kube of snapshot.kubernetesServices) {
+    if (declared.has(kube.host)) continue
+    services.push({
+      host: kube.host,
+      shortName: kube.name,
+      aliases: [`${kube.name}.${kube.namespace}`, `${kube.name}.${kube.namespace}.svc`],
+      namespace: kube.namespace,
+      ports: [...kube.ports],
+      endpoints: [...kube.endpoints],
+      definedBy: { kind: 'Service', namespace: kube.namespace, name: kube.name },
+      selector: kube.selector,
+    })
   }
   return services
 }
@@ -88,6 +118,7 @@ export function resolveServices(snapshot: MeshSnapshot): MeshService[] {
 export function findService(services: readonly MeshService[], host: string, namespace: string): MeshService | undefined {
   return (
     services.find((service) => service.host === host) ??
+    services.find((service) => service.aliases.includes(host)) ??
     services.find((service) => service.shortName === host && service.namespace === namespace) ??
     services.find((service) => service.shortName === host)
   )
@@ -96,6 +127,11 @@ export function findService(services: readonly MeshService[], host: string, name
 /** The port an endpoint serves a service port on (Istio: ports[portName], else the service port number). */
 export function endpointPort(endpoint: ServiceEndpoint, port: ServicePort): number {
   return (port.name !== undefined ? endpoint.ports[port.name] : undefined) ?? port.targetPort ?? port.number
+}
+
+/** Whether an endpoint serves a service port at all (Kubernetes endpoints list theirs). */
+export function endpointServes(endpoint: ServiceEndpoint, port: ServicePort): boolean {
+  return !endpoint.listedPortsOnly || (port.name !== undefined && endpoint.ports[port.name] !== undefined)
 }
 
 export function endpointInSubset(endpoint: ServiceEndpoint, subset: Subset | undefined): boolean {

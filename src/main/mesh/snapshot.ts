@@ -1,3 +1,4 @@
+import type { KubernetesService } from './kubernetes/model'
 import type { AuthorizationPolicy, DestinationRule, MeshObject, PeerAuthentication, ServiceEntry, VirtualService, WorkloadEntry } from './model'
 
 /**
@@ -13,9 +14,11 @@ export interface MeshSnapshot {
   readonly workloadEntries: readonly WorkloadEntry[]
   readonly peerAuthentications: readonly PeerAuthentication[]
   readonly authorizationPolicies: readonly AuthorizationPolicy[]
+  /** Endpoints from a cluster: Kubernetes Services with their ready endpoints (empty without a cluster). */
+  readonly kubernetesServices: readonly KubernetesService[]
 }
 
-export function createSnapshot(version: number, objects: readonly MeshObject[]): MeshSnapshot {
+export function createSnapshot(version: number, objects: readonly MeshObject[], kubernetesServices: readonly KubernetesService[] = []): MeshSnapshot {
   const sorted = [...objects].sort((a, b) =>
     `${a.namespace}/${a.name}`.localeCompare(`${b.namespace}/${b.name}`),
   )
@@ -27,7 +30,13 @@ export function createSnapshot(version: number, objects: readonly MeshObject[]):
     workloadEntries: Object.freeze(sorted.filter((o): o is WorkloadEntry => o.kind === 'WorkloadEntry')),
     peerAuthentications: Object.freeze(sorted.filter((o): o is PeerAuthentication => o.kind === 'PeerAuthentication')),
     authorizationPolicies: Object.freeze(sorted.filter((o): o is AuthorizationPolicy => o.kind === 'AuthorizationPolicy')),
+    kubernetesServices: Object.freeze([...kubernetesServices]),
   })
 }
 
 export const emptySnapshot: MeshSnapshot = createSnapshot(0, [])
+
+/** The same config with another endpoint half (the control plane merges a cluster's endpoints in). */
+export function withKubernetesServices(snapshot: MeshSnapshot, version: number, kubernetesServices: readonly KubernetesService[]): MeshSnapshot {
+  return Object.freeze({ ...snapshot, version, kubernetesServices: Object.freeze([...kubernetesServices]) })
+}

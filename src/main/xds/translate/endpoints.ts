@@ -2,6 +2,7 @@ import {
   destinationRuleFor,
   endpointInSubset,
   endpointPort,
+  endpointServes,
   type DestinationRule,
   type MeshService,
   type ServiceEndpoint,
@@ -24,7 +25,7 @@ function loadAssignment(name: string, endpoints: readonly ServiceEndpoint[], por
   const byLocality = new Map<string, { weight: number; lb: XdsResource[] }>()
   const seen = new Set<string>()
   for (const endpoint of endpoints) {
-    if (!endpointInSubset(endpoint, subset)) continue
+    if (!endpointInSubset(endpoint, subset) || !endpointServes(endpoint, port)) continue
     const portValue = endpointPort(endpoint, port)
     const key = `${endpoint.address}:${portValue}`
     if (seen.has(key)) continue

@@ -1,5 +1,5 @@
 import { isIPv6 } from 'node:net'
-import { endpointPort, type MeshService } from '../../mesh'
+import { endpointPort, endpointServes, type MeshService } from '../../mesh'
 import { anyTypes, type XdsResource } from '../resource-types'
 import { dialNames, routeConfigName } from './names'
 import type { WorkloadAuthorization } from '../../security'
@@ -74,6 +74,7 @@ export function listeners(services: readonly MeshService[], serverListenerTempla
         if (!out.has(name)) out.set(name, clientListener(name, routeConfig))
       }
       for (const endpoint of service.endpoints) {
+        if (!endpointServes(endpoint, port)) continue
         const portValue = endpointPort(endpoint, port)
         const name = serverListenerTemplate.replace('%s', formatListeningAddress(endpoint.address, portValue))
         const workload = { namespace: endpoint.namespace, labels: endpoint.labels, port: portValue }

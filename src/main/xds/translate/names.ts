@@ -11,14 +11,13 @@ export function routeConfigName(service: MeshService, port: number): string {
 }
 
 /**
- * Every target a client may dial for a service port (`xds:///NAME`): FQDN and short name with the
- * port, and without it when the service has a single port (gRPC then asks for the bare name).
+ * Every target a client may dial for a service port (`xds:///NAME`): FQDN, short name and aliases
+ * (`reviews.ns` for a Kubernetes Service) with the port, and without it when the service has a
+ * single port (gRPC then asks for the bare name).
  */
 export function dialNames(service: MeshService, port: number): string[] {
-  const names = new Set([`${service.host}:${port}`, `${service.shortName}:${port}`])
-  if (service.ports.length === 1) {
-    names.add(service.host)
-    names.add(service.shortName)
-  }
+  const bare = [service.host, service.shortName, ...service.aliases]
+  const names = new Set(bare.map((name) => `${name}:${port}`))
+  if (service.ports.length === 1) for (const name of bare) names.add(name)
   return [...names]
 }
