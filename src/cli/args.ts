@@ -10,6 +10,8 @@ export interface ServeArgs {
   open: boolean
   /** Folder of Istio YAML served by the embedded xDS control plane. */
   meshDir?: string
+  /** Kubeconfig context whose cluster (Services, EndpointSlices, Istio CRDs) the control plane serves. */
+  meshContext?: string
   xdsPort: number
 }
 
@@ -40,6 +42,9 @@ export const usage = `Usage:
   meshdeck serve [--port N] [--host H] [--kubeconfig PATH] [--context NAME] [--demo]
       Serve the Meshdeck UI and API on http://127.0.0.1:PORT (default port 7420; 0 picks a free one).
       [--mesh-dir DIR] [--xds-port PORT]  also serve xDS for the Istio YAML in DIR on 127.0.0.1:PORT (default 15010).
+      [--mesh-context NAME]  serve xDS for that kubeconfig context's cluster: its Services with EndpointSlice
+          endpoints, and its Istio CRDs as config (with --mesh-dir, the folder's config instead). Refused when
+          the cluster runs istiod.
       --demo  also run the local demo mesh (in <MESHDECK_HOME>/demo-mesh unless --mesh-dir is given).
   meshdeck demo [--xds-port PORT] [--rps N]
       Run the local demo mesh headless on the embedded control plane, printing its status; Ctrl+C stops it.
@@ -67,6 +72,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
         demo: { type: 'boolean', default: false },
         open: { type: 'boolean', default: false },
         'mesh-dir': { type: 'string' },
+        'mesh-context': { type: 'string' },
         'xds-port': { type: 'string' },
       },
     }))
@@ -86,6 +92,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
     demo: values.demo ?? false,
     open: values.open ?? false,
     meshDir: values['mesh-dir'],
+    meshContext: values['mesh-context'],
     xdsPort: parsePort('--xds-port', values['xds-port'], 15010),
   }
 }

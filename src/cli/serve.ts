@@ -10,6 +10,7 @@ export async function serve(args: ServeArgs): Promise<void> {
     kubeconfig: args.kubeconfig,
     context: args.context,
     meshDir: args.meshDir,
+    meshContext: args.meshContext,
     xdsPort: args.xdsPort,
     demo: args.demo,
   })
@@ -25,10 +26,14 @@ export async function serve(args: ServeArgs): Promise<void> {
   }
   console.log(`Meshdeck listening on ${transport.url}`)
   const controlPlane = meshdeck.controlPlane.appStatus()
-  if (args.meshDir || args.demo) {
-    const meshDir = meshdeck.controlPlane.status().meshDir
-    if (controlPlane.state === 'running') console.log(`xDS control plane on ${controlPlane.address} serving ${meshDir}`)
-    else console.error(`warning: ${controlPlane.message ?? 'the xDS control plane did not start'}`)
+  if (args.meshDir || args.meshContext || args.demo) {
+    const status = meshdeck.controlPlane.status()
+    if (controlPlane.state === 'running') {
+      const config = status.configSource?.kind === 'directory' ? status.configSource.name : status.configSource?.detail
+      const endpoints = status.endpointSource ? `; endpoints: ${status.endpointSource.detail}` : ''
+      console.log(`xDS control plane on ${controlPlane.address} serving ${config}${endpoints}`)
+      for (const problem of status.problems.filter((p) => p.severity === 'warning' && !p.kind)) console.error(`warning: ${problem.message}`)
+    } else console.error(`warning: ${controlPlane.message ?? 'the xDS control plane did not start'}`)
   }
 
   if (meshdeck.demo.status().running) console.log(`demo mesh started: ${meshdeck.demo.status().workloads.length} workloads; spans to ${meshdeck.traces.collector.otlpUrl}`)

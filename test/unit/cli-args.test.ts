@@ -15,6 +15,11 @@ describe('meshdeck CLI arguments', () => {
     })
   })
 
+  it('serves a kubeconfig context\'s cluster mesh with --mesh-context', () => {
+    expect(parseCliArgs(['serve', '--mesh-context', 'dev', '--xds-port', '0'])).toMatchObject({ meshContext: 'dev', meshDir: undefined, xdsPort: 0 })
+    expect(parseCliArgs(['serve', '--mesh-context', 'dev', '--mesh-dir', '/m'])).toMatchObject({ meshContext: 'dev', meshDir: '/m' })
+  })
+
   it('explains a bad port or an unknown flag', () => {
     expect(() => parseCliArgs(['serve', '--port', 'abc'])).toThrow(/--port must be a whole number/)
     expect(() => parseCliArgs(['serve', '--nope'])).toThrow(UsageError)

@@ -13,6 +13,7 @@ import { TopologyService } from '../telemetry'
 import { startTracesOnFreePort, type Traces } from '../traces'
 import { CanaryRuntime } from '../canary'
 import { ControlPlaneService } from '../xds'
+import { controlPlaneOptions } from './control-plane-options'
 import { startMeshTopologyFeed } from './topology-feed'
 import { secureDemoBootstrap } from './demo-security'
 import { version } from './version'
@@ -25,6 +26,11 @@ export interface MeshdeckOptions {
   context?: string
   /** Folder of Istio YAML; when set, the embedded xDS control plane serves it. */
   meshDir?: string
+  /**
+   * Kubeconfig context whose cluster the embedded control plane serves: Kubernetes Services with
+   * EndpointSlice endpoints, and the cluster's Istio CRDs as config (the folder's when meshDir is set too).
+   */
+  meshContext?: string
   /** Port of the xDS server (127.0.0.1); 0 picks a free one. Default 15010. */
   xdsPort?: number
   /** Port of the trace collector (OTLP/HTTP and Zipkin, 127.0.0.1). Default 4318, or a free one when taken. */
@@ -74,9 +80,9 @@ export async function createMeshdeck(options: MeshdeckOptions): Promise<Meshdeck
   const meshDir = options.meshDir ?? (options.demo ? join(info.dataDir, 'demo-mesh') : undefined)
   // The demo seeds its folder when it starts; the control plane needs the folder to exist to watch it.
   if (options.demo && meshDir) await mkdir(meshDir, { recursive: true })
-  // The xDS control plane runs only with a mesh folder; its methods answer "not running" otherwise.
+  // The xDS control plane runs only with a mesh folder or cluster; its methods answer "not running" otherwise.
   const controlPlane = stack.add(
-    new ControlPlaneService(meshDir ? { meshDir, port: options.xdsPort ?? 15010 } : null, {
+    new ControlPlaneService(controlPlaneOptions({ meshDir, meshContext: options.meshContext, kubeconfig: options.kubeconfig, port: options.xdsPort ?? 15010 }), {
       changed: (payload) => bus.emit('controlPlane.changed', payload),
       clientNacked: (payload) => bus.emit('controlPlane.clientNacked', payload),
       statusChanged: () => bus.emit('app.status', status()),

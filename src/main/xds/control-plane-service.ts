@@ -20,6 +20,7 @@ const notifyEveryMs = 250
 export class ControlPlaneService implements Disposable {
   private plane: ControlPlane | null = null
   private failure: string | null = null
+  private failureHint: string | null = null
   private subscription: Disposable | null = null
   private timer: NodeJS.Timeout | null = null
 
@@ -33,7 +34,9 @@ export class ControlPlaneService implements Disposable {
     try {
       this.plane = await startControlPlane(this.options)
     } catch (err) {
-      this.failure = `The xDS server could not start: ${(err as Error).message}`
+      // A refusal with its own reason (istiod in the cluster, an unknown context) keeps its words.
+      this.failure = err instanceof MeshdeckError ? err.message : `The xDS server could not start: ${(err as Error).message}`
+      this.failureHint = err instanceof MeshdeckError ? (err.hint ?? null) : null
       return
     }
     this.subscription = this.plane.onEvent((event) => {
@@ -65,6 +68,8 @@ export class ControlPlaneService implements Disposable {
       state: this.failure ? 'failed' : 'stopped',
       address: null,
       meshDir: this.options?.meshDir ?? null,
+      configSource: null,
+      endpointSource: null,
       servedVersion: 0,
       sourceVersion: 0,
       streams: 0,
@@ -89,7 +94,8 @@ export class ControlPlaneService implements Disposable {
     throw new MeshdeckError(
       ErrorCode.unavailable,
       this.failure ?? 'The embedded control plane is not running.',
-      this.failure ? 'Free the xDS port or pick another with --xds-port, then restart Meshdeck.' : 'Start Meshdeck with --mesh-dir DIR [--xds-port PORT].',
+      this.failureHint ??
+        (this.failure ? 'Free the xDS port or pick another with --xds-port, then restart Meshdeck.' : 'Start Meshdeck with --mesh-dir DIR or --mesh-context CONTEXT [--xds-port PORT].'),
     )
   }
 

@@ -1,7 +1,20 @@
 import { Server, ServerCredentials } from '@grpc/grpc-js'
 import type { ConfigDump, ControlPlaneStatus, MeshProblemDto, ProxySyncStatus, XdsClient } from '@shared/contract'
 import type { Disposable } from '../lib/disposable'
-import { emptySnapshot, guardSnapshot, startDirectorySource, type DirectorySource, type MeshProblem, type MeshSnapshot, type MeshSourceUpdate } from '../mesh'
+import {
+  emptySnapshot,
+  guardSnapshot,
+  startDirectorySource,
+  withKubernetesServices,
+  type MeshConfigSource,
+  type MeshEndpointSource,
+  type MeshEndpointSourceFactory,
+  type MeshEndpointsUpdate,
+  type MeshProblem,
+  type MeshSnapshot,
+  type MeshSourceFactory,
+  type MeshSourceUpdate,
+} from '../mesh'
 import { AdsServer, type AdsEvent } from './ads-server'
 import { renderBootstrap, type BootstrapOptions, type XdsBootstrap } from './bootstrap'
 import { SnapshotEncoder } from './encoded-snapshot'
@@ -11,8 +24,12 @@ import { defaultServerListenerTemplate } from './resource-types'
 import { translate, type MeshSecurity } from './translate'
 
 export interface ControlPlaneOptions {
-  /** Folder of Istio YAML (VirtualService, DestinationRule, ServiceEntry, WorkloadEntry). */
-  meshDir: string
+  /** Folder of Istio YAML (VirtualService, DestinationRule, ServiceEntry, WorkloadEntry); the config source unless `source` is given. */
+  meshDir?: string
+  /** Another config source (a cluster's Istio CRDs); started with the control plane, disposed with it. */
+  source?: MeshSourceFactory
+  /** Kubernetes Services and endpoints merged into every snapshot (a cluster's EndpointSlices). */
+  endpoints?: MeshEndpointSourceFactory
   /** Loopback by default; anything else exposes mesh config to the network. */
   host?: string
   /** 0 (default) picks a free port. */
@@ -70,7 +87,7 @@ export interface ControlPlane extends Disposable {
    * null makes everything plaintext.
    */
   setSecurity(security: SecuritySource | null): void
-  /** Re-reads the mesh folder now instead of waiting for the watcher's debounce. */
+  /** Applies pending source changes now (re-reads the mesh folder) instead of waiting for the debounce. */
   refresh(): Promise<void>
 }
 
@@ -84,7 +101,8 @@ export function problemToDto(problem: MeshProblem): MeshProblemDto {
 }
 
 /**
- * The embedded control plane: a watched folder of Istio YAML → validation → translate() → encoded
+ * The embedded control plane: a config source (a watched folder of Istio YAML, or a cluster's
+ * Istio CRDs) plus, optionally, a cluster's endpoints → validation → translate() → encoded
  * once → ADS to every proxyless gRPC client, with proxy status. Binds 127.0.0.1 unless told not to.
  */
 export async function startControlPlane(options: ControlPlaneOptions): Promise<ControlPlane> {
@@ -101,6 +119,8 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
   ads.onEvent(emit)
 
   let servedVersion = 0
+  // Config version + endpoints version: both only grow, so the sum grows with every change of
+  // either, and equals the config version when there is no endpoint source.
   let sourceVersion = 0
   let problems: MeshProblem[] = []
   let validationProblems: MeshProblem[] = []
@@ -119,16 +139,25 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
   // Config version, plus the security generation once mTLS decisions changed ("7" → "7.s2").
   const versionString = (): string => (securityGeneration > 0 ? `${sourceVersion}.s${securityGeneration}` : String(sourceVersion))
 
-  const apply = (update: MeshSourceUpdate): void => {
-    if (update.snapshot.version === sourceVersion) {
-      // Only file problems changed (e.g. a broken edit whose last good objects keep serving).
-      problems = sortProblems([...update.problems, ...validationProblems])
+  let config: MeshSourceUpdate = { snapshot: emptySnapshot, problems: [] }
+  let endpoints: MeshEndpointsUpdate = { version: 0, services: [], problems: [] }
+  // Sources report during their start; the first push waits until both have.
+  let started = false
+
+  const apply = (): void => {
+    if (!started) return
+    const version = config.snapshot.version + endpoints.version
+    const sourceProblems = [...config.problems, ...endpoints.problems]
+    if (version === sourceVersion) {
+      // Only source problems changed (e.g. a broken edit whose last good objects keep serving).
+      problems = sortProblems([...sourceProblems, ...validationProblems])
       return
     }
-    sourceVersion = update.snapshot.version
-    const guarded = guardSnapshot(update.snapshot, lastGood)
+    sourceVersion = version
+    const candidate = endpoints.version > 0 ? withKubernetesServices(config.snapshot, version, endpoints.services) : config.snapshot
+    const guarded = guardSnapshot(candidate, lastGood)
     validationProblems = guarded.problems
-    problems = sortProblems([...update.problems, ...validationProblems])
+    problems = sortProblems([...sourceProblems, ...validationProblems])
     rejected = guarded.rejected
     if (rejected.length > 0) emit({ kind: 'rejected', version: sourceVersion, objects: rejected, problems })
     lastGood = guarded.snapshot
@@ -137,7 +166,36 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
     emit({ kind: 'applied', version: servedVersion, problems })
   }
 
-  const source: DirectorySource = await startDirectorySource({ dir: options.meshDir, debounceMs: options.debounceMs, onChange: apply })
+  const startSources = async (): Promise<{ source: MeshConfigSource; endpointSource: MeshEndpointSource | null }> => {
+    const onEndpoints = (update: MeshEndpointsUpdate): void => {
+      endpoints = update
+      apply()
+    }
+    const endpointSource = options.endpoints ? await options.endpoints({ onChange: onEndpoints, debounceMs: options.debounceMs }) : null
+    const onConfig = (update: MeshSourceUpdate): void => {
+      config = update
+      apply()
+    }
+    try {
+      let source: MeshConfigSource
+      if (options.source) source = await options.source({ onChange: onConfig, debounceMs: options.debounceMs })
+      else if (options.meshDir) source = await startDirectorySource({ dir: options.meshDir, debounceMs: options.debounceMs, onChange: onConfig })
+      else throw new Error('startControlPlane needs a config source: meshDir or source')
+      if (endpointSource) endpoints = endpointSource.current()
+      config = source.current()
+      return { source, endpointSource }
+    } catch (err) {
+      await endpointSource?.dispose()
+      throw err
+    }
+  }
+  const { source, endpointSource } = await startSources()
+  started = true
+  apply()
+  const disposeSources = async (): Promise<void> => {
+    await source.dispose()
+    await endpointSource?.dispose()
+  }
 
   const server = new Server({ 'grpc.keepalive_permit_without_calls': 1 })
   server.addService(xdsServices().ads, { StreamAggregatedResources: ads.handleStream })
@@ -148,7 +206,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
       server.bindAsync(`${host}:${options.port ?? 0}`, ServerCredentials.createInsecure(), (err, bound) => (err ? reject(err) : resolve(bound)))
     })
   } catch (err) {
-    await source.dispose()
+    await disposeSources()
     throw err
   }
   const address = `${host.includes(':') ? `[${host}]` : host}:${port}`
@@ -164,7 +222,9 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
       return {
         state: 'running',
         address,
-        meshDir: options.meshDir,
+        meshDir: options.meshDir ?? null,
+        configSource: source.info(),
+        endpointSource: endpointSource?.info() ?? null,
         servedVersion,
         sourceVersion,
         streams: clients.length,
@@ -190,10 +250,13 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
       securityGeneration += 1
       if (lastGood) push(lastGood, versionString())
     },
-    refresh: () => source.refresh(),
+    refresh: async () => {
+      await endpointSource?.refresh()
+      await source.refresh()
+    },
     dispose: async () => {
       listeners.clear()
-      await source.dispose()
+      await disposeSources()
       ads.dispose()
       lrs.dispose()
       server.forceShutdown()

@@ -56,14 +56,28 @@ export const xdsClientSchema = z.object({
 })
 export type XdsClient = z.infer<typeof xdsClientSchema>
 
+/** Where the served config or endpoints come from: a watched folder, or a kubeconfig context's cluster. */
+export const meshSourceInfoSchema = z.object({
+  kind: z.enum(['directory', 'cluster']),
+  /** The folder, or the kubeconfig context. */
+  name: z.string(),
+  /** What it serves, e.g. the Istio API versions read, or that the cluster has no Istio CRDs. */
+  detail: z.string(),
+})
+export type MeshSourceInfoDto = z.infer<typeof meshSourceInfoSchema>
+
 export const controlPlaneStatusSchema = z.object({
   state: z.enum(['stopped', 'starting', 'running', 'failed']),
   /** Where xDS clients dial, host:port. */
   address: z.string().nullable(),
   meshDir: z.string().nullable(),
+  /** The config source (folder or cluster CRDs); null when the control plane is not running. */
+  configSource: meshSourceInfoSchema.nullable(),
+  /** Where Kubernetes Services and their endpoints come from; null without a cluster. */
+  endpointSource: meshSourceInfoSchema.nullable(),
   /** Version of the config being served (0 before the first config was read). */
   servedVersion: z.number().int(),
-  /** Latest version read from the mesh folder. */
+  /** Latest version read from the sources (config version + endpoints version). */
   sourceVersion: z.number().int(),
   streams: z.number().int(),
   nodes: z.number().int(),
