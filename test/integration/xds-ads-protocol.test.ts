@@ -1,33 +1,43 @@
-import { credentials, makeGenericClientConstructor, type ClientDuplexStream } from '@grpc/grpc-js'
+import { credentials, makeGenericClientConstructor, type ClientDuplexStream, type MethodDefinition } from '@grpc/grpc-js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startControlPlane, type ControlPlane, typeUrls } from '../../src/main/xds'
 import type { DiscoveryRequest, DiscoveryResponse } from '../../src/main/xds/ads-server'
 import { xdsServices } from '../../src/main/xds/protos'
 import { eventually } from '../support/xds-grpc'
-import { serviceEntryYaml, workloadEntryYaml } from '../support/xds-mesh-fixtures'
+import { serviceEntryYaml, virtualServiceYaml, workloadEntryYaml } from '../support/xds-mesh-fixtures'
 import { createMeshDir, type MeshDir } from '../support/xds-mesh-dir'
 
 // The ADS protocol edges a well-behaved grpc-js-xds client never shows (no ACK, stale nonces,
 // wildcard), driven by a plain grpc-js client speaking ADS over the same Envoy protos.
 let meshDir: MeshDir
 let cp: ControlPlane
-const streams: ClientDuplexStream<Partial<DiscoveryRequest>, DiscoveryResponse>[] = []
+const streams: ClientDuplexStream<Partial<DiscoveryRequest>, Buffer>[] = []
+
+/** A response as decoded, with the exact bytes that came over the wire. */
+type RawResponse = DiscoveryResponse & { bytes: Buffer }
 
 interface RawAds {
   send(request: Partial<DiscoveryRequest>): void
-  next(): Promise<DiscoveryResponse>
+  next(): Promise<RawResponse>
   /** Resolves false if nothing arrives within ms. */
   nothingWithin(ms: number): Promise<boolean>
 }
 
 function rawAds(nodeId: string): RawAds {
-  const Client = makeGenericClientConstructor(xdsServices().ads, 'AggregatedDiscoveryService')
+  const { ads } = xdsServices()
+  const method = ads.StreamAggregatedResources as MethodDefinition<Partial<DiscoveryRequest>, DiscoveryResponse>
+  // Keep the bytes: responses are decoded here, by the same proto-loader deserialiser clients use.
+  const Client = makeGenericClientConstructor({ ...ads, StreamAggregatedResources: { ...method, responseDeserialize: (bytes: Buffer) => bytes } }, 'AggregatedDiscoveryService')
   const client = new Client(cp.address, credentials.createInsecure())
-  const stream = (client as unknown as { StreamAggregatedResources(): ClientDuplexStream<Partial<DiscoveryRequest>, DiscoveryResponse> }).StreamAggregatedResources()
+  const stream = (client as unknown as { StreamAggregatedResources(): ClientDuplexStream<Partial<DiscoveryRequest>, Buffer> }).StreamAggregatedResources()
   streams.push(stream)
-  const queue: DiscoveryResponse[] = []
-  const waiters: ((r: DiscoveryResponse) => void)[] = []
-  stream.on('data', (response: DiscoveryResponse) => (waiters.length > 0 ? waiters.shift()?.(response) : queue.push(response)))
+  const queue: RawResponse[] = []
+  const waiters: ((r: RawResponse) => void)[] = []
+  stream.on('data', (bytes: Buffer) => {
+    const response = { ...method.responseDeserialize(bytes), bytes }
+    if (waiters.length > 0) waiters.shift()?.(response)
+    else queue.push(response)
+  })
   stream.on('error', () => undefined)
   let first = true
   return {
@@ -35,11 +45,11 @@ function rawAds(nodeId: string): RawAds {
       stream.write({ version_info: '', resource_names: [], response_nonce: '', ...request, ...(first ? { node: { id: nodeId, cluster: 'raw', locality: { region: '', zone: '', sub_zone: '' } } as DiscoveryRequest['node'] } : {}) })
       first = false
     },
-    next: () => (queue.length > 0 ? Promise.resolve(queue.shift() as DiscoveryResponse) : new Promise((resolve) => waiters.push(resolve))),
+    next: () => (queue.length > 0 ? Promise.resolve(queue.shift() as RawResponse) : new Promise((resolve) => waiters.push(resolve))),
     nothingWithin: (ms) =>
       new Promise((resolve) => {
         if (queue.length > 0) return resolve(false)
-        const waiter = (r: DiscoveryResponse): void => {
+        const waiter = (r: RawResponse): void => {
           clearTimeout(timer)
           queue.push(r)
           resolve(false)
@@ -93,13 +103,55 @@ describe('ADS protocol', () => {
     expect(await ads.nothingWithin(200)).toBe(true)
   })
 
-  it('answers a first empty LDS/CDS request with everything (legacy wildcard)', async () => {
+  it('answers a first empty LDS/CDS request with everything (legacy wildcard), and an ACK with no names keeps it', async () => {
     const ads = rawAds('raw-2')
     ads.send({ type_url: typeUrls.CDS })
     const response = await ads.next()
     expect(response.type_url).toBe(typeUrls.CDS)
     expect(response.resources.length).toBe(1)
     expect(status('raw-2', 'CDS')?.subscribed).toEqual(['*'])
+    // A legacy client ACKs with an empty list again: still everything, and nothing is re-sent.
+    ads.send({ type_url: typeUrls.CDS, response_nonce: response.nonce, version_info: response.version_info })
+    await eventually(() => (status('raw-2', 'CDS')?.status === 'SYNCED' ? true : undefined))
+    expect(status('raw-2', 'CDS')?.subscribed).toEqual(['*'])
+    expect(await ads.nothingWithin(200)).toBe(true)
+  })
+
+  it('sends streams with the same subscriptions byte-identical responses, and keeps each stream’s ACK and NACK its own', async () => {
+    const [a, b] = [rawAds('shared-a'), rawAds('shared-b')]
+    a.send({ type_url: typeUrls.LDS, resource_names: ['reviews:9080'] })
+    b.send({ type_url: typeUrls.LDS, resource_names: ['reviews:9080'] })
+    const [fromA, fromB] = await Promise.all([a.next(), b.next()])
+    expect(fromA.resources).toHaveLength(1)
+    expect(fromB.bytes.equals(fromA.bytes)).toBe(true)
+    expect(fromB.nonce).toBe(fromA.nonce)
+    // One stream rejects what both were sent; the other accepts it.
+    a.send({ type_url: typeUrls.LDS, resource_names: ['reviews:9080'], response_nonce: fromA.nonce, error_detail: { code: 3, message: 'a does not like it' } })
+    b.send({ type_url: typeUrls.LDS, resource_names: ['reviews:9080'], response_nonce: fromB.nonce, version_info: fromB.version_info })
+    await eventually(() => (status('shared-a', 'LDS')?.status === 'NACKED' && status('shared-b', 'LDS')?.status === 'SYNCED' ? true : undefined), 5000, 'a NACKED, b SYNCED')
+    expect(status('shared-b', 'LDS')?.nack).toBeNull()
+    expect(status('shared-a', 'LDS')?.nack?.message).toBe('a does not like it')
+  })
+
+  it('ignores an ACK of the previous version’s nonce after a push, on each stream', async () => {
+    const [a, b] = [rawAds('stale-a'), rawAds('stale-b')]
+    for (const ads of [a, b]) ads.send({ type_url: typeUrls.RDS, resource_names: ['reviews.demo:9080'] })
+    const [firstA, firstB] = await Promise.all([a.next(), b.next()])
+    for (const [ads, first] of [[a, firstA], [b, firstB]] as const) ads.send({ type_url: typeUrls.RDS, resource_names: ['reviews.demo:9080'], response_nonce: first.nonce, version_info: first.version_info })
+    await eventually(() => (status('stale-a', 'RDS')?.status === 'SYNCED' && status('stale-b', 'RDS')?.status === 'SYNCED' ? true : undefined))
+    // A route change: both are sent the new RouteConfiguration, the same bytes.
+    await meshDir.write('vs.yaml', [virtualServiceYaml({ name: 'reviews', hosts: ['reviews.demo'], http: [{ route: [{ destination: { host: 'reviews.demo' } }], timeout: '3s' }] })])
+    await cp.refresh()
+    const [secondA, secondB] = await Promise.all([a.next(), b.next()])
+    expect(secondA.nonce).not.toBe(firstA.nonce)
+    expect(secondB.bytes.equals(secondA.bytes)).toBe(true)
+    // a answers late, still about the first response: stale, so a stays STALE; b ACKs the new one.
+    a.send({ type_url: typeUrls.RDS, resource_names: ['reviews.demo:9080'], response_nonce: firstA.nonce, version_info: firstA.version_info })
+    b.send({ type_url: typeUrls.RDS, resource_names: ['reviews.demo:9080'], response_nonce: secondB.nonce, version_info: secondB.version_info })
+    await eventually(() => (status('stale-b', 'RDS')?.status === 'SYNCED' ? true : undefined))
+    expect(status('stale-a', 'RDS')).toMatchObject({ status: 'STALE', ackedVersion: firstA.version_info })
+    a.send({ type_url: typeUrls.RDS, resource_names: ['reviews.demo:9080'], response_nonce: secondA.nonce, version_info: secondA.version_info })
+    await eventually(() => (status('stale-a', 'RDS')?.status === 'SYNCED' ? true : undefined))
   })
 
   it('answers a subscription to names that do not exist with an empty response at once', async () => {

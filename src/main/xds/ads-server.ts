@@ -1,8 +1,9 @@
 import type { ServerDuplexStream } from '@grpc/grpc-js'
 import type { ConfigDump, ProxySyncStatus, XdsClient, XdsTypeState } from '@shared/contract'
 import type { Disposable } from '../lib/disposable'
-import { emptyEncodedSnapshot, type EncodedResource, type EncodedSnapshot } from './encoded-snapshot'
-import { resourceTypes, typeOfUrl, typeUrls, type ResourceType } from './resource-types'
+import type { EncodedSnapshot } from './encoded-snapshot'
+import { ResponseCache, type PreparedResponse, type Subscription } from './response-cache'
+import { resourceTypes, typeOfUrl, type ResourceType } from './resource-types'
 import { structToJson } from './struct'
 
 /** A DiscoveryRequest as proto-loader decodes it (keepCase, defaults, oneofs). */
@@ -36,16 +37,14 @@ export type AdsEvent =
   | { kind: 'nacked'; nodeId: string; streamId: string; type: ResourceType; version: string; message: string }
 
 interface SentResponse {
-  version: string
-  nonce: string
-  at: Date
-  fingerprint: string
-  resources: EncodedResource[]
+  /** Shared with every stream that got the same content at the same version. */
+  response: PreparedResponse
+  /** ms since the epoch; a Date per stream per push is not worth its allocation. */
+  at: number
 }
 
 interface TypeState {
-  /** null: wildcard (legacy empty first request on LDS/CDS). */
-  subscribed: Set<string> | null
+  subscription: Subscription
   sent: SentResponse | null
   ackedVersion: string | null
   /** Status follows nonces, not versions: a re-send of the same version is not ACKed by the old ACK. */
@@ -57,7 +56,7 @@ interface StreamState {
   id: string
   nodeId: string
   client: Omit<XdsClient, 'types' | 'streamId'>
-  call: ServerDuplexStream<DiscoveryRequest, DiscoveryResponse>
+  call: ServerDuplexStream<DiscoveryRequest, Buffer>
   types: Map<ResourceType, TypeState>
 }
 
@@ -66,8 +65,9 @@ const pushOrder: readonly ResourceType[] = ['CDS', 'EDS', 'LDS', 'RDS']
 
 function statusOf(state: TypeState): ProxySyncStatus {
   if (!state.sent) return 'NOT SENT'
-  if (state.nack?.nonce === state.sent.nonce) return 'NACKED'
-  return state.ackedNonce === state.sent.nonce ? 'SYNCED' : 'STALE'
+  const nonce = state.sent.response.nonce
+  if (state.nack?.nonce === nonce) return 'NACKED'
+  return state.ackedNonce === nonce ? 'SYNCED' : 'STALE'
 }
 
 /**
@@ -75,12 +75,15 @@ function statusOf(state: TypeState): ProxySyncStatus {
  * nothing of Istio (translation lives in ./translate). Each stream gets, per type, the resources it
  * subscribed to; a response is sent only when that set's content changed, so clients a change does
  * not touch receive nothing. ACK/NACK is recorded per stream and type with the client's error text.
+ *
+ * A push costs one encoded DiscoveryResponse per (type, version, subscribed names), shared by
+ * every stream with those names (the Buffer is written as is, see adsServerService), and per
+ * stream only a map lookup, a fingerprint comparison and a write.
  */
 export class AdsServer implements Disposable {
-  private snapshot: EncodedSnapshot = emptyEncodedSnapshot
+  private readonly cache = new ResponseCache()
   private readonly streams = new Map<string, StreamState>()
   private nextStreamId = 1
-  private nextNonce = 1
   private readonly listeners = new Set<(event: AdsEvent) => void>()
 
   onEvent(listener: (event: AdsEvent) => void): Disposable {
@@ -89,22 +92,24 @@ export class AdsServer implements Disposable {
   }
 
   currentVersion(): string {
-    return this.snapshot.version
+    return this.cache.version
   }
 
   /** Serves a new snapshot: every stream gets what changed among the resources it subscribed to. */
   setSnapshot(snapshot: EncodedSnapshot): void {
-    this.snapshot = snapshot
+    this.cache.setSnapshot(snapshot)
     for (const stream of this.streams.values()) {
       for (const type of pushOrder) if (stream.types.has(type)) this.maybeSend(stream, type)
     }
   }
 
   /** The StreamAggregatedResources handler (bind it as the gRPC method implementation). */
-  readonly handleStream = (call: ServerDuplexStream<DiscoveryRequest, DiscoveryResponse>): void => {
+  readonly handleStream = (call: ServerDuplexStream<DiscoveryRequest, Buffer>): void => {
     let stream: StreamState | undefined
     const close = (): void => {
-      if (stream && this.streams.delete(stream.id)) this.emit({ kind: 'disconnected', nodeId: stream.nodeId, streamId: stream.id })
+      if (!stream || !this.streams.delete(stream.id)) return
+      for (const state of stream.types.values()) this.cache.release(state.subscription)
+      this.emit({ kind: 'disconnected', nodeId: stream.nodeId, streamId: stream.id })
     }
     call.on('data', (request: DiscoveryRequest) => {
       if (!stream) {
@@ -122,7 +127,7 @@ export class AdsServer implements Disposable {
     call.on('close', close)
   }
 
-  private openStream(call: ServerDuplexStream<DiscoveryRequest, DiscoveryResponse>, first: DiscoveryRequest): StreamState | undefined {
+  private openStream(call: ServerDuplexStream<DiscoveryRequest, Buffer>, first: DiscoveryRequest): StreamState | undefined {
     const node = first.node
     if (!node?.id) {
       call.emit('error', { code: 3, details: 'the first DiscoveryRequest must carry node.id (set node.id in the bootstrap)' })
@@ -152,16 +157,25 @@ export class AdsServer implements Disposable {
   private handleRequest(stream: StreamState, request: DiscoveryRequest): void {
     const type = typeOfUrl(request.type_url)
     if (!type) return
+    const names = request.resource_names
     let state = stream.types.get(type)
-    const first = !state
-    state ??= { subscribed: new Set(), sent: null, ackedVersion: null, ackedNonce: null, nack: null }
-    stream.types.set(type, state)
+    if (!state) {
+      // A first empty request on LDS/CDS is the legacy wildcard: everything of the type.
+      const wildcard = names.length === 0 && (type === 'LDS' || type === 'CDS')
+      state = { subscription: this.cache.acquire(type, wildcard ? null : names), sent: null, ackedVersion: null, ackedNonce: null, nack: null }
+      stream.types.set(type, state)
+      // Answer a new subscription even when nothing it names exists, so the client learns that at
+      // once instead of waiting for its does-not-exist timer.
+      this.maybeSend(stream, type, true)
+      return
+    }
     if (request.response_nonce !== '') {
+      const sent = state.sent
       // A reply to an older response is stale: a newer one is already on its way to the client.
-      if (request.response_nonce !== state.sent?.nonce) return
+      if (!sent || request.response_nonce !== sent.response.nonce) return
       if (request.error_detail) {
-        state.nack = { version: state.sent.version, nonce: state.sent.nonce, message: request.error_detail.message, at: new Date() }
-        this.emit({ kind: 'nacked', nodeId: stream.nodeId, streamId: stream.id, type, version: state.sent.version, message: request.error_detail.message })
+        state.nack = { version: sent.response.version, nonce: sent.response.nonce, message: request.error_detail.message, at: new Date() }
+        this.emit({ kind: 'nacked', nodeId: stream.nodeId, streamId: stream.id, type, version: sent.response.version, message: request.error_detail.message })
       } else {
         state.ackedVersion = request.version_info
         state.ackedNonce = request.response_nonce
@@ -169,30 +183,23 @@ export class AdsServer implements Disposable {
         this.emit({ kind: 'acked', nodeId: stream.nodeId, streamId: stream.id, type, version: request.version_info })
       }
     }
-    const wildcard = first && request.resource_names.length === 0 && (type === 'LDS' || type === 'CDS')
-    const before = state.subscribed === null ? '*' : [...state.subscribed].sort().join('\n')
-    state.subscribed = wildcard ? null : new Set(request.resource_names)
-    const after = state.subscribed === null ? '*' : [...state.subscribed].sort().join('\n')
-    // Answer a new subscription even when nothing it names exists, so the client learns that at
-    // once instead of waiting for its does-not-exist timer; an ACK alone gets no answer.
-    this.maybeSend(stream, type, first || (before !== after && request.resource_names.length > 0))
+    // Every ACK repeats the names: compare without sorting; re-intern only on a real change.
+    if (ResponseCache.sameNames(state.subscription, names)) return
+    const previous = state.subscription
+    state.subscription = this.cache.acquire(type, names)
+    this.cache.release(previous)
+    // An ACK alone gets no answer; a changed subscription that names something does.
+    this.maybeSend(stream, type, names.length > 0)
   }
 
   private maybeSend(stream: StreamState, type: ResourceType, force = false): void {
     const state = stream.types.get(type)
     if (!state) return
-    const available = this.snapshot.resources[type]
-    const resources = state.subscribed === null
-      ? [...available.values()]
-      : [...state.subscribed].flatMap((name) => available.get(name) ?? [])
-    resources.sort((a, b) => a.name.localeCompare(b.name))
-    const fingerprint = resources.map((r) => `${r.name}@${r.hash}`).join('\n')
-    if (!force && (state.sent ? state.sent.fingerprint === fingerprint : resources.length === 0)) return
-    const nonce = String(this.nextNonce++)
-    const version = this.snapshot.version
-    state.sent = { version, nonce, at: new Date(), fingerprint, resources }
-    stream.call.write({ version_info: version, resources: resources.map((r) => r.any), type_url: typeUrls[type], nonce })
-    this.emit({ kind: 'pushed', nodeId: stream.nodeId, streamId: stream.id, type, version, resources: resources.length })
+    const response = this.cache.response(state.subscription)
+    if (!force && (state.sent ? state.sent.response.fingerprint === response.fingerprint : response.resources.length === 0)) return
+    state.sent = { response, at: Date.now() }
+    stream.call.write(response.bytes)
+    this.emit({ kind: 'pushed', nodeId: stream.nodeId, streamId: stream.id, type, version: response.version, resources: response.resources.length })
   }
 
   private emit(event: AdsEvent): void {
@@ -212,6 +219,21 @@ export class AdsServer implements Disposable {
     return this.streams.size
   }
 
+  /**
+   * Stream, node and per-status counts without building a client list: status() is polled (the
+   * canary waits on it, the UI refreshes on every coalesced change) and must stay cheap at
+   * thousands of streams.
+   */
+  summary(): { streams: number; nodes: number; byStatus: Record<ProxySyncStatus, number> } {
+    const byStatus: Record<ProxySyncStatus, number> = { SYNCED: 0, STALE: 0, NACKED: 0, 'NOT SENT': 0 }
+    const nodes = new Set<string>()
+    for (const stream of this.streams.values()) {
+      nodes.add(stream.nodeId)
+      for (const state of stream.types.values()) byStatus[statusOf(state)] += 1
+    }
+    return { streams: this.streams.size, nodes: nodes.size, byStatus }
+  }
+
   /** Exactly what each stream of a node was last sent. */
   configDump(nodeId: string): ConfigDump {
     return {
@@ -222,7 +244,7 @@ export class AdsServer implements Disposable {
           streamId: stream.id,
           types: resourceTypes.flatMap((type) => {
             const sent = stream.types.get(type)?.sent
-            return sent ? [{ type, version: sent.version, nonce: sent.nonce, resources: sent.resources.map((r) => r.json) }] : []
+            return sent ? [{ type, version: sent.response.version, nonce: sent.response.nonce, resources: sent.response.resources.map((r) => r.json) }] : []
           }),
         })),
     }
@@ -240,10 +262,10 @@ function typeState(type: ResourceType, state: TypeState): XdsTypeState {
   return {
     type,
     status: statusOf(state),
-    subscribed: state.subscribed === null ? ['*'] : [...state.subscribed].sort(),
-    sentVersion: state.sent?.version ?? null,
-    sentNonce: state.sent?.nonce ?? null,
-    sentAt: state.sent?.at.toISOString() ?? null,
+    subscribed: state.subscription.names === null ? ['*'] : [...state.subscription.names],
+    sentVersion: state.sent?.response.version ?? null,
+    sentNonce: state.sent?.response.nonce ?? null,
+    sentAt: state.sent ? new Date(state.sent.at).toISOString() : null,
     ackedVersion: state.ackedVersion,
     nack: state.nack ? { version: state.nack.version, message: state.nack.message, at: state.nack.at.toISOString() } : null,
   }

@@ -1,5 +1,5 @@
 import { Server, ServerCredentials } from '@grpc/grpc-js'
-import type { ConfigDump, ControlPlaneStatus, MeshProblemDto, ProxySyncStatus, XdsClient } from '@shared/contract'
+import type { ConfigDump, ControlPlaneStatus, MeshProblemDto, XdsClient } from '@shared/contract'
 import type { Disposable } from '../lib/disposable'
 import {
   emptySnapshot,
@@ -19,7 +19,7 @@ import { AdsServer, type AdsEvent } from './ads-server'
 import { renderBootstrap, type BootstrapOptions, type XdsBootstrap } from './bootstrap'
 import { SnapshotEncoder } from './encoded-snapshot'
 import { LoadStatsServer, type ClusterLoad } from './load-stats'
-import { xdsServices } from './protos'
+import { adsServerService, xdsServices } from './protos'
 import { defaultServerListenerTemplate } from './resource-types'
 import { translate, type MeshSecurity } from './translate'
 
@@ -198,7 +198,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
   }
 
   const server = new Server({ 'grpc.keepalive_permit_without_calls': 1 })
-  server.addService(xdsServices().ads, { StreamAggregatedResources: ads.handleStream })
+  server.addService(adsServerService(), { StreamAggregatedResources: ads.handleStream })
   server.addService(xdsServices().lrs, { StreamLoadStats: lrs.handleStream })
   let port: number
   try {
@@ -216,9 +216,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
     port,
     address,
     status: () => {
-      const clients = ads.clients()
-      const byStatus: Record<ProxySyncStatus, number> = { SYNCED: 0, STALE: 0, NACKED: 0, 'NOT SENT': 0 }
-      for (const client of clients) for (const type of client.types) byStatus[type.status] += 1
+      const { streams, nodes, byStatus } = ads.summary()
       return {
         state: 'running',
         address,
@@ -227,8 +225,8 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
         endpointSource: endpointSource?.info() ?? null,
         servedVersion,
         sourceVersion,
-        streams: clients.length,
-        nodes: new Set(clients.map((c) => c.nodeId)).size,
+        streams,
+        nodes,
         byStatus,
         problems: problems.map(problemToDto),
         rejected,

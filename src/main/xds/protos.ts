@@ -1,5 +1,5 @@
 import { dirname, join } from 'node:path'
-import type { GrpcObject, ServiceDefinition } from '@grpc/grpc-js'
+import type { GrpcObject, MethodDefinition, ServiceDefinition } from '@grpc/grpc-js'
 import { loadPackageDefinition } from '@grpc/grpc-js'
 import { loadSync, type Options } from '@grpc/proto-loader'
 // proto-loader's util gives the protobufjs Root behind a package definition; grpc-js-xds decodes
@@ -66,6 +66,40 @@ export function encodeResource(typeUrl: string, resource: object): Uint8Array {
 export function decodeResource(typeUrl: string, bytes: Uint8Array): Record<string, unknown> {
   const type = messageType(typeUrl)
   return type.toObject(type.decode(bytes), { longs: String, enums: String, defaults: false }) as Record<string, unknown>
+}
+
+let discoveryResponseType: Type | undefined
+/** A DiscoveryResponse in proto-loader's shape (keepCase); resources are already-encoded Anys. */
+export interface DiscoveryResponseFields {
+  version_info: string
+  resources: readonly { type_url: string; value: Uint8Array }[]
+  type_url: string
+  nonce: string
+}
+
+/**
+ * Encodes a whole DiscoveryResponse to the bytes gRPC sends. The ADS server does this once per
+ * response content and writes the same Buffer to every stream that gets it (see adsServerService).
+ */
+export function encodeDiscoveryResponse(response: DiscoveryResponseFields): Buffer {
+  discoveryResponseType ??= loadProtosWithOptionsSync(['envoy/service/discovery/v3/discovery.proto'], { ...loaderOptions, includeDirs: protoIncludeDirs() }).lookupType(
+    'envoy.service.discovery.v3.DiscoveryResponse',
+  )
+  const bytes = discoveryResponseType.encode(response).finish()
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+}
+
+/**
+ * The ADS service for the server side: responses are written as already-encoded Buffers, so
+ * serialising one for a stream is free (proto-loader would re-encode the message per stream).
+ * Requests are decoded by proto-loader as before.
+ */
+export function adsServerService(): ServiceDefinition {
+  const { ads } = xdsServices()
+  const method = ads.StreamAggregatedResources as MethodDefinition<unknown, unknown>
+  // Deserialising responses is the client's side; a server never calls it.
+  const passThrough: MethodDefinition<unknown, Buffer> = { ...method, responseSerialize: (bytes: Buffer) => bytes, responseDeserialize: (bytes: Buffer) => bytes }
+  return { ...ads, StreamAggregatedResources: passThrough }
 }
 
 export type AdsServiceDefinition = ServiceDefinition
