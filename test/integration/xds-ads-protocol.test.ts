@@ -1,66 +1,19 @@
-import { credentials, makeGenericClientConstructor, type ClientDuplexStream, type MethodDefinition } from '@grpc/grpc-js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startControlPlane, type ControlPlane, typeUrls } from '../../src/main/xds'
-import type { DiscoveryRequest, DiscoveryResponse } from '../../src/main/xds/ads-server'
-import { xdsServices } from '../../src/main/xds/protos'
 import { eventually } from '../support/xds-grpc'
 import { serviceEntryYaml, virtualServiceYaml, workloadEntryYaml } from '../support/xds-mesh-fixtures'
 import { createMeshDir, type MeshDir } from '../support/xds-mesh-dir'
+import { openRawAds, type RawAds } from '../support/xds-raw-ads'
 
 // The ADS protocol edges a well-behaved grpc-js-xds client never shows (no ACK, stale nonces,
 // wildcard), driven by a plain grpc-js client speaking ADS over the same Envoy protos.
 let meshDir: MeshDir
 let cp: ControlPlane
-const streams: ClientDuplexStream<Partial<DiscoveryRequest>, Buffer>[] = []
-
-/** A response as decoded, with the exact bytes that came over the wire. */
-type RawResponse = DiscoveryResponse & { bytes: Buffer }
-
-interface RawAds {
-  send(request: Partial<DiscoveryRequest>): void
-  next(): Promise<RawResponse>
-  /** Resolves false if nothing arrives within ms. */
-  nothingWithin(ms: number): Promise<boolean>
-}
-
-function rawAds(nodeId: string): RawAds {
-  const { ads } = xdsServices()
-  const method = ads.StreamAggregatedResources as MethodDefinition<Partial<DiscoveryRequest>, DiscoveryResponse>
-  // Keep the bytes: responses are decoded here, by the same proto-loader deserialiser clients use.
-  const Client = makeGenericClientConstructor({ ...ads, StreamAggregatedResources: { ...method, responseDeserialize: (bytes: Buffer) => bytes } }, 'AggregatedDiscoveryService')
-  const client = new Client(cp.address, credentials.createInsecure())
-  const stream = (client as unknown as { StreamAggregatedResources(): ClientDuplexStream<Partial<DiscoveryRequest>, Buffer> }).StreamAggregatedResources()
-  streams.push(stream)
-  const queue: RawResponse[] = []
-  const waiters: ((r: RawResponse) => void)[] = []
-  stream.on('data', (bytes: Buffer) => {
-    const response = { ...method.responseDeserialize(bytes), bytes }
-    if (waiters.length > 0) waiters.shift()?.(response)
-    else queue.push(response)
-  })
-  stream.on('error', () => undefined)
-  let first = true
-  return {
-    send: (request) => {
-      stream.write({ version_info: '', resource_names: [], response_nonce: '', ...request, ...(first ? { node: { id: nodeId, cluster: 'raw', locality: { region: '', zone: '', sub_zone: '' } } as DiscoveryRequest['node'] } : {}) })
-      first = false
-    },
-    next: () => (queue.length > 0 ? Promise.resolve(queue.shift() as RawResponse) : new Promise((resolve) => waiters.push(resolve))),
-    nothingWithin: (ms) =>
-      new Promise((resolve) => {
-        if (queue.length > 0) return resolve(false)
-        const waiter = (r: RawResponse): void => {
-          clearTimeout(timer)
-          queue.push(r)
-          resolve(false)
-        }
-        const timer = setTimeout(() => {
-          waiters.splice(waiters.indexOf(waiter), 1)
-          resolve(true)
-        }, ms)
-        waiters.push(waiter)
-      }),
-  }
+const streams: RawAds[] = []
+const rawAds = (nodeId: string): RawAds => {
+  const ads = openRawAds(cp.address, nodeId)
+  streams.push(ads)
+  return ads
 }
 
 function status(nodeId: string, type: string) {
@@ -74,7 +27,7 @@ beforeAll(async () => {
 })
 
 afterAll(async () => {
-  for (const stream of streams) stream.cancel()
+  for (const stream of streams) stream.close()
   await cp?.dispose()
   await meshDir?.dispose()
 })

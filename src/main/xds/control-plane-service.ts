@@ -23,6 +23,9 @@ export class ControlPlaneService implements Disposable {
   private failureHint: string | null = null
   private subscription: Disposable | null = null
   private timer: NodeJS.Timeout | null = null
+  private nackTimer: NodeJS.Timeout | null = null
+  /** The latest NACK held back while the window is closed. */
+  private pendingNack: EventPayload<'controlPlane.clientNacked'> | null = null
 
   constructor(
     private readonly options: ControlPlaneOptions | null,
@@ -40,9 +43,7 @@ export class ControlPlaneService implements Disposable {
       return
     }
     this.subscription = this.plane.onEvent((event) => {
-      if (event.kind === 'nacked') {
-        this.notify.clientNacked({ nodeId: event.nodeId, streamId: event.streamId, type: event.type, version: event.version, message: event.message })
-      }
+      if (event.kind === 'nacked') this.nacked({ nodeId: event.nodeId, streamId: event.streamId, type: event.type, version: event.version, message: event.message })
       this.scheduleChanged()
     })
   }
@@ -50,6 +51,25 @@ export class ControlPlaneService implements Disposable {
   /** The running control plane, for services that feed on it (demo mesh, topology); null when off. */
   get controlPlane(): ControlPlane | null {
     return this.plane
+  }
+
+  /**
+   * A config a thousand clients reject is a thousand NACKs, and each makes the renderer re-read the
+   * client list: the first goes out at once, then at most one per window (the latest), and the
+   * per-stream detail is in the client list anyway.
+   */
+  private nacked(payload: EventPayload<'controlPlane.clientNacked'>): void {
+    if (this.nackTimer) {
+      this.pendingNack = payload
+      return
+    }
+    this.notify.clientNacked(payload)
+    this.nackTimer = setTimeout(() => {
+      this.nackTimer = null
+      const pending = this.pendingNack
+      this.pendingNack = null
+      if (pending) this.nacked(pending)
+    }, notifyEveryMs)
   }
 
   private scheduleChanged(): void {
@@ -83,7 +103,7 @@ export class ControlPlaneService implements Disposable {
 
   /** What the status bar shows. */
   appStatus(): AppStatus['controlPlane'] {
-    if (this.plane) return { state: 'running', address: this.plane.address, connectedClients: this.plane.clients().length }
+    if (this.plane) return { state: 'running', address: this.plane.address, connectedClients: this.plane.status().streams }
     return this.failure
       ? { state: 'failed', address: null, connectedClients: 0, message: this.failure }
       : { state: 'stopped', address: null, connectedClients: 0 }
@@ -105,6 +125,7 @@ export class ControlPlaneService implements Disposable {
 
   async dispose(): Promise<void> {
     if (this.timer) clearTimeout(this.timer)
+    if (this.nackTimer) clearTimeout(this.nackTimer)
     this.subscription?.dispose()
     await this.plane?.dispose()
     this.plane = null
