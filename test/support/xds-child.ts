@@ -7,8 +7,20 @@ export interface ChildClients {
   readonly pid: number
   open(target: string, nodeIds: string[], bootstrap: object): Promise<number[]>
   call(index: number, count: number): Promise<CallOutcome[]>
-  /** CPU and memory of the child, for the benchmark. */
+  /** Starts echo backends (see xds-grpc startBackend) in the child; their ports. */
+  serve(names: string[]): Promise<number[]>
+  /** CPU used so far and memory of the child, for the benchmark. */
+  usage(): Promise<ChildUsage>
+  /** Starts, or stops and writes to `file`, a CPU profile of the child. */
+  profile(action: 'start' | 'stop', file?: string): Promise<void>
   dispose(): Promise<void>
+}
+
+export interface ChildUsage {
+  /** User + system CPU since the child started. */
+  cpuMicros: number
+  rss: number
+  heapUsed: number
 }
 
 interface Reply {
@@ -17,6 +29,8 @@ interface Reply {
   ready?: boolean
   codes?: number[]
   outcomes?: CallOutcome[]
+  usage?: ChildUsage
+  ports?: number[]
 }
 
 export async function startChildClients(env: Record<string, string> = {}): Promise<ChildClients> {
@@ -40,6 +54,13 @@ export async function startChildClients(env: Record<string, string> = {}): Promi
     pid: child.pid ?? 0,
     open: async (target, nodeIds, bootstrap) => (await request({ cmd: 'open', target, nodeIds, bootstrap })).codes ?? [],
     call: async (index, count) => (await request({ cmd: 'call', index, count })).outcomes ?? [],
+    serve: async (names) => (await request({ cmd: 'serve', names })).ports ?? [],
+    usage: async () => {
+      const { usage } = await request({ cmd: 'usage' })
+      if (!usage) throw new Error('the xds child sent no usage')
+      return usage
+    },
+    profile: async (action, file) => void (await request({ cmd: 'profile', action, file })),
     dispose: async () => {
       if (child.exitCode !== null) return
       const exited = new Promise((resolve) => child.once('exit', resolve))

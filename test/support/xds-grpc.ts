@@ -82,10 +82,16 @@ export interface XdsTestClient {
   close(): void
 }
 
-/** A real grpc-js-xds channel to `xds:///target` with its own bootstrap (so its own node id and ADS stream). */
-export function xdsClient(target: string, bootstrap: object, channelCredentials: ChannelCredentials = credentials.createInsecure()): XdsTestClient {
+/**
+ * A real grpc-js-xds channel to `xds:///target` with its own bootstrap (so its own node id and ADS
+ * stream). `ownSubchannels` gives it a subchannel pool of its own, as a channel in a process of its
+ * own has: grpc-js's shared pool is a list scanned per lookup, so hundreds of channels to one
+ * target in one process cost each other quadratic time that real workloads never pay.
+ */
+export function xdsClient(target: string, bootstrap: object, channelCredentials: ChannelCredentials = credentials.createInsecure(), ownSubchannels = false): XdsTestClient {
   const client = new Client(`xds:///${target}`, channelCredentials, {
     [perChannelBootstrapOption]: JSON.stringify(bootstrap),
+    ...(ownSubchannels ? { 'grpc.use_local_subchannel_pool': 1 } : {}),
   })
   let next = 0
   return {
