@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs'
+import { request, type RequestOptions } from 'node:https'
 import { join } from 'node:path'
 import { ApiextensionsV1Api, type KubeConfig, type V1CustomResourceDefinition } from '@kubernetes/client-node'
 import { parseAllDocuments } from 'yaml'
@@ -17,11 +18,11 @@ export async function installIstioCrds(kc: KubeConfig, timeoutMs = 30_000): Prom
   const api = kc.makeApiClient(ApiextensionsV1Api)
   const crds = istioCrds()
   for (const crd of crds) {
-    try {
-      await api.createCustomResourceDefinition({ body: crd })
-    } catch (err) {
-      if ((err as { code?: number }).code !== 409) throw err
-    }
+    // Posted as the JSON it is: the generated client serializes by its own attribute names and
+    // would silently drop `x-kubernetes-preserve-unknown-fields`, and the server would then prune
+    // every spec to {}.
+    const status = await postJson(kc, '/apis/apiextensions.k8s.io/v1/customresourcedefinitions', crd)
+    if (status !== 201 && status !== 409) throw new Error(`creating CRD ${crd.metadata?.name} answered HTTP ${status}`)
   }
   const deadline = Date.now() + timeoutMs
   for (const crd of crds) {
@@ -33,4 +34,18 @@ export async function installIstioCrds(kc: KubeConfig, timeoutMs = 30_000): Prom
       await new Promise((resolve) => setTimeout(resolve, 100))
     }
   }
+}
+
+async function postJson(kc: KubeConfig, path: string, body: unknown): Promise<number> {
+  const server = kc.getCurrentCluster()?.server ?? ''
+  const opts: RequestOptions = { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' } }
+  await kc.applyToHTTPSOptions(opts)
+  return new Promise<number>((resolve, reject) => {
+    const req = request(new URL(path, server), opts, (res) => {
+      res.resume()
+      res.on('end', () => resolve(res.statusCode ?? 0))
+    })
+    req.on('error', reject)
+    req.end(JSON.stringify(body))
+  })
 }
