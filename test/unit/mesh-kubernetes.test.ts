@@ -4,6 +4,7 @@ import {
   kubernetesServices,
   parseMeshYaml,
   readEndpointSet,
+  toMeshObject,
   readPod,
   readService,
   validateMesh,
@@ -138,5 +139,21 @@ describe('Kubernetes services and endpoints', () => {
       reviews(),
     )
     expect(validateMesh(snapshot).filter((p) => p.severity === 'error').map((p) => p.field)).toContain('spec.http[0].route[0].destination.subset')
+  })
+
+  it('reads a cluster object into a MeshObject, or names its kind, namespace, name and field when it cannot (no file, no line)', () => {
+    const good = toMeshObject(virtualServiceYaml({ name: 'reviews', namespace: ns, hosts: ['reviews'], http: [] }))
+    expect('object' in good && good.object).toMatchObject({ kind: 'VirtualService', namespace: ns, name: 'reviews' })
+    expect('object' in good && good.object.source).toBeUndefined()
+    const broken = toMeshObject({ apiVersion: 'networking.istio.io/v1beta1', kind: 'VirtualService', metadata: { name: 'reviews', namespace: ns }, spec: 'oops' })
+    expect('problem' in broken && broken.problem).toEqual({
+      severity: 'error',
+      kind: 'VirtualService',
+      namespace: ns,
+      name: 'reviews',
+      field: 'spec',
+      message: 'spec is missing or not a mapping.',
+      hint: 'Add the spec of the object.',
+    })
   })
 })
