@@ -1,4 +1,8 @@
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { createMeshdeck } from '../../src/main/app/meshdeck'
 import { KubeClient } from '../../src/main/cluster'
 import { clusterMeshSources } from '../../src/main/mesh'
 import { startControlPlane, type ControlPlane, type ControlPlaneEvent } from '../../src/main/xds'
@@ -156,9 +160,25 @@ describe('xDS for a Kubernetes cluster (Services + EndpointSlices + Istio CRDs)'
     expect(plane.status().problems.filter((p) => p.severity === 'error')).toEqual([])
   })
 
-  it('refuses to serve a cluster that runs istiod', async () => {
+  it('serves a kubeconfig context as meshdeck serve --mesh-context does, through the API', async () => {
     await cp?.dispose()
     cp = undefined
+    const dataDir = await mkdtemp(join(tmpdir(), 'meshdeck-kube-'))
+    const meshdeck = await createMeshdeck({ mode: 'web', dataDir, kubeconfig: cluster.kubeconfigPath, meshContext: 'admin', xdsPort: 0, tracesPort: 0 })
+    try {
+      const outcome = await meshdeck.router.call('controlPlane.status', {})
+      expect(outcome.ok && outcome.result).toMatchObject({ state: 'running', meshDir: null, configSource: { kind: 'cluster', name: 'admin' }, endpointSource: { kind: 'cluster', name: 'admin' } })
+      const plane = meshdeck.controlPlane.running()
+      const c = xdsClient('reviews:9080', plane.bootstrap({ nodeId: 'kube-api', cluster: 'test' }))
+      clients.push(c)
+      expect(split(await callMany(c, 20, 5))).toEqual({ v1: 20 })
+    } finally {
+      await meshdeck.dispose()
+      await rm(dataDir, { recursive: true, force: true })
+    }
+  })
+
+  it('refuses to serve a cluster that runs istiod', async () => {
     await kube.json('POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'istio-system' } })
     await kube.json('POST', '/apis/apps/v1/namespaces/istio-system/deployments', {
       apiVersion: 'apps/v1',
@@ -167,5 +187,16 @@ describe('xDS for a Kubernetes cluster (Services + EndpointSlices + Istio CRDs)'
       spec: { selector: { matchLabels: { app: 'istiod' } }, template: { metadata: { labels: { app: 'istiod' } }, spec: { containers: [{ name: 'discovery', image: 'istio/pilot' }] } } },
     })
     await expect(startClusterControlPlane()).rejects.toMatchObject({ code: 'istiod_present', message: expect.stringContaining('runs istiod') })
+    // Through the app: the control plane shows as failed with the reason, and its methods say why.
+    const dataDir = await mkdtemp(join(tmpdir(), 'meshdeck-kube-'))
+    const meshdeck = await createMeshdeck({ mode: 'web', dataDir, kubeconfig: cluster.kubeconfigPath, meshContext: 'admin', xdsPort: 0, tracesPort: 0 })
+    try {
+      expect(meshdeck.controlPlane.appStatus()).toMatchObject({ state: 'failed', message: expect.stringContaining('istio-system/istiod') })
+      const outcome = await meshdeck.router.call('controlPlane.clients', {})
+      expect(outcome.ok ? null : outcome.error).toMatchObject({ code: 'unavailable', message: expect.stringContaining('runs istiod'), hint: expect.stringContaining('istiod') })
+    } finally {
+      await meshdeck.dispose()
+      await rm(dataDir, { recursive: true, force: true })
+    }
   })
 })
