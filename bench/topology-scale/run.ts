@@ -6,22 +6,43 @@
  *   npm run bench:topology               (TOPOLOGY_BENCH_SECONDS=30 by default)
  */
 import { createServer, type Server } from 'node:http'
-import { mkdtemp, readFile, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { cpus, loadavg, tmpdir } from 'node:os'
 import { extname, join, normalize } from 'node:path'
 import type { AddressInfo } from 'node:net'
 import vue from '@vitejs/plugin-vue'
 import { chromium } from 'playwright-core'
+import { WebSocketServer, type WebSocket } from 'ws'
 import { build } from 'vite'
 import type { TopologyDiff, TopologyGraph } from '@shared/contract'
 import { contentSecurityPolicy } from '../../src/main/api/content-security-policy'
 import { buildTopology, diffTopology, type TopologyElements } from '../../src/main/telemetry'
 import { chromiumArgs, chromiumPath } from '../../playwright.config'
 import { defaultSynthetic, syntheticMesh } from './synthetic'
+import { writeProfile } from './profile-summary'
+import { detailCategories, longTaskBreakdown, mainThreadTasks, taskCategories, type TraceFile } from './trace-summary'
 
 const root = join(__dirname, '..', '..')
 const seconds = Number(process.env.TOPOLOGY_BENCH_SECONDS ?? 30)
 const goals = { layoutMs: 2_000, longTaskMs: 100 }
+
+interface Drawn {
+  appliedMs: number
+  version: number
+  newLayouts: { scope: string; nodes: number; ms: number }[]
+}
+
+/** The runner's end of the page's event socket: sends one topology.changed frame, waits for "drawn". */
+function eventChannel(server: Server): { connected: Promise<WebSocket>; emit(socket: WebSocket, diff: TopologyDiff): Promise<Drawn> } {
+  const wss = new WebSocketServer({ server, path: '/events' })
+  const connected = new Promise<WebSocket>((resolve) => wss.once('connection', resolve))
+  const emit = (socket: WebSocket, diff: TopologyDiff): Promise<Drawn> =>
+    new Promise((resolve) => {
+      socket.once('message', (data) => resolve(JSON.parse(String(data)) as Drawn))
+      socket.send(JSON.stringify({ event: 'topology.changed', payload: diff }))
+    })
+  return { connected, emit }
+}
 
 interface LongTask {
   start: number
@@ -29,7 +50,7 @@ interface LongTask {
 }
 interface Bench {
   load(graph: TopologyGraph): Promise<{ layoutMs: number | null; layout: string; paintedMs: number; nodes: number }>
-  emit(diff: TopologyDiff): Promise<{ appliedMs: number; version: number; newLayouts: { scope: string; nodes: number; ms: number }[] }>
+  connect(url: string): Promise<void>
   now(): number
   longTasks(since: number): LongTask[]
   violations(): string[]
@@ -98,6 +119,10 @@ async function main(): Promise<void> {
     await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/index.html`)
     await page.waitForFunction(() => (globalThis as unknown as { document: { title: string } }).document.title === "ready")
 
+    const channel = eventChannel(server)
+    await page.evaluate((url) => (globalThis as unknown as BenchWindow).bench.connect(url), `ws://127.0.0.1:${(server.address() as AddressInfo).port}/events`)
+    const socket = await channel.connected
+
     let version = 1
     const loaded = await page.evaluate((g) => (globalThis as unknown as BenchWindow).bench.load(g), { version, ...current })
     const loadTasks = await page.evaluate(() => (globalThis as unknown as BenchWindow).bench.longTasks(0))
@@ -110,9 +135,11 @@ async function main(): Promise<void> {
       await profiler.send('Profiler.start')
     }
 
-    /** One run of 1 Hz updates; returns whether no long task exceeded the goal. */
+    /** One run of 1 Hz updates, under Chromium tracing; returns whether no long task exceeded the goal. */
     const phase = async (title: string, flaps: boolean, offset: number): Promise<boolean> => {
       const since = await page.evaluate(() => (globalThis as unknown as BenchWindow).bench.now())
+      const loadBefore = loadavg()[0] ?? 0
+      await browser.startTracing(page, { categories: detail ? detailCategories : taskCategories })
       const applied: number[] = []
       const mainMs: number[] = []
       let changedEdges = 0
@@ -129,22 +156,38 @@ async function main(): Promise<void> {
         version += 1
         changedEdges += changes.upsertEdges.length
         changedNodes += changes.upsertNodes.length
-        const result = await page.evaluate((d) => (globalThis as unknown as BenchWindow).bench.emit(d), diff)
+        const result = await channel.emit(socket, diff)
         applied.push(result.appliedMs)
         relayouts += result.newLayouts.length
         if (result.version !== version) throw new Error(`store is at version ${result.version}, expected ${version}`)
         const wait = started + tick * 1_000 - Date.now()
         if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait))
       }
+      const raw = await browser.stopTracing()
+      if (process.env.TOPOLOGY_BENCH_TRACE_FILE) await writeFile(`${process.env.TOPOLOGY_BENCH_TRACE_FILE}-${flaps ? 'flaps' : 'numbers'}.json`, raw)
+      const trace = JSON.parse(raw.toString('utf8')) as TraceFile
       const tasks = await page.evaluate((x) => (globalThis as unknown as BenchWindow).bench.longTasks(x), since)
       const longest = Math.max(0, ...tasks.map((x) => x.duration))
+      const traced = mainThreadTasks(trace)
+      const mostCpu = Math.max(0, ...traced.map((x) => x.cpuMs))
+      const longestTraced = traced.reduce((a, b) => (b.durationMs > a.durationMs ? b : a), { startMs: 0, durationMs: 0, cpuMs: 0 })
       console.log(`updates, ${title}: ${seconds} at 1 Hz, each changing ${Math.round(changedEdges / seconds)} edges and ${Math.round(changedNodes / seconds)} nodes; ${relayouts} layouts run`)
       console.log(`  renderer apply + 2 frames: median ${ms(quantile(applied, 0.5))}, p95 ${ms(quantile(applied, 0.95))}, max ${ms(Math.max(...applied))}`)
       console.log(`  main buildTopology + diff: median ${ms(quantile(mainMs, 0.5))}, max ${ms(Math.max(...mainMs))}`)
-      console.log(`  long tasks (>50 ms): ${tasks.length}, longest ${ms(longest)}`)
+      console.log(`  long tasks (PerformanceObserver, wall time): ${tasks.length} over 50 ms, ${tasks.filter((x) => x.duration > 100).length} over 100 ms, longest ${ms(longest)}`)
+      console.log(`  main-thread tasks (trace): longest ${ms(longestTraced.durationMs)} wall / ${ms(longestTraced.cpuMs)} CPU; most CPU in one task ${ms(mostCpu)}; ${traced.filter((x) => x.cpuMs > 50).length} over 50 ms CPU, ${traced.filter((x) => x.cpuMs > 100).length} over 100 ms CPU`)
+      console.log(`  load average (1 min) ${loadBefore.toFixed(1)} → ${(loadavg()[0] ?? 0).toFixed(1)} on ${cpus().length} cores: wall time above CPU time is time spent waiting for a core`)
+      if (detail) {
+        for (const task of longTaskBreakdown(trace, 50).sort((a, b) => b.durationMs - a.durationMs).slice(0, 3)) {
+          console.log(`  task of ${ms(task.durationMs)} (CPU ${ms(task.cpuMs)}): ${task.parts.slice(0, 8).map((p) => `${p.name} ${ms(p.ms)}`).join(', ')}`)
+        }
+      }
       return longest <= goals.longTaskMs
     }
 
+    // TOPOLOGY_BENCH_TRACE=1 traces more categories and breaks the longest tasks down by what the
+    // main thread did (JS, style, paint, GC).
+    const detail = Boolean(process.env.TOPOLOGY_BENCH_TRACE)
     const numbersOk = await phase('numbers only (every rate moves, health steady)', false, 0)
     const flapsOk = await phase('numbers + health flaps (~1 % of calls turn failing and recover each second)', true, seconds)
     if (profiler) await writeProfile(profiler)
@@ -159,33 +202,6 @@ async function main(): Promise<void> {
     await new Promise((resolve) => server.close(resolve))
     await rm(outDir, { recursive: true, force: true })
   }
-}
-
-/** With TOPOLOGY_BENCH_PROFILE=1: where the update phase spends its time, by function (self time). */
-async function writeProfile(session: import('playwright-core').CDPSession): Promise<void> {
-  const { profile } = (await session.send('Profiler.stop')) as unknown as { profile: { nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[]; samples: number[]; timeDeltas: number[] } }
-  const self = new Map<string, number>()
-  const byId = new Map(profile.nodes.map((n) => [n.id, n]))
-  profile.samples.forEach((id, i) => {
-    const f = byId.get(id)?.callFrame
-    const key = `${f?.functionName || '(anon)'} ${f?.url.split('/').pop() ?? ''}:${f?.lineNumber ?? 0}`
-    self.set(key, (self.get(key) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000)
-  })
-  for (const [k, v] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 12)) console.log(`  profile self ${v.toFixed(0).padStart(6)} ms  ${k}`)
-  const parent = new Map<number, number>()
-  for (const n of profile.nodes as { id: number; children?: number[] }[]) for (const c of n.children ?? []) parent.set(c, n.id)
-  const total = new Map<string, number>()
-  profile.samples.forEach((id, i) => {
-    const seen = new Set<string>()
-    for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
-      const f = byId.get(at)?.callFrame
-      const key = `${f?.functionName || '(anon)'} ${f?.url.split('/').pop() ?? ''}:${f?.lineNumber ?? 0}`
-      if (seen.has(key)) continue
-      seen.add(key)
-      total.set(key, (total.get(key) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000)
-    }
-  })
-  for (const [k, v] of [...total].sort((a, b) => b[1] - a[1]).slice(0, 30)) console.log(`  profile total ${v.toFixed(0).padStart(6)} ms  ${k}`)
 }
 
 main().catch((err: unknown) => {

@@ -66,13 +66,26 @@ const bench = {
     const full = layouts.find((l) => l.scope === 'full')
     return { layoutMs: full?.ms ?? null, layout: full?.name ?? 'none', paintedMs: performance.now() - t0, nodes: store.graph.nodes.length }
   },
-  /** Delivers one topology.changed event and waits until it is drawn. */
-  async emit(diff: TopologyDiff): Promise<{ appliedMs: number; version: number; newLayouts: LayoutReport[] }> {
-    const before = layouts.length
-    const t0 = performance.now()
-    for (const listener of listeners) listener(diff)
-    await frames(2)
-    return { appliedMs: performance.now() - t0, version: store.version, newLayouts: layouts.slice(before) }
+  /**
+   * Opens the event socket. Diffs arrive over a real WebSocket, as in web mode: each is a message
+   * task of its own, parsed from JSON there, so the long-task observer sees all of the work.
+   * (Delivering through page.evaluate ran it inside a DevTools message task, which the observer
+   * does not report: the apply was invisible.) After each diff is drawn (two frames) the page
+   * answers on the same socket with how long that took.
+   */
+  connect(url: string): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const socket = new WebSocket(url)
+      socket.onopen = () => resolve()
+      socket.onerror = () => reject(new Error(`cannot open ${url}`))
+      socket.onmessage = (message: MessageEvent<string>) => {
+        const before = layouts.length
+        const t0 = performance.now()
+        const frame = JSON.parse(message.data) as { event: EventName; payload: TopologyDiff }
+        if (frame.event === 'topology.changed') for (const listener of listeners) listener(frame.payload)
+        void frames(2).then(() => socket.send(JSON.stringify({ appliedMs: performance.now() - t0, version: store.version, newLayouts: layouts.slice(before) })))
+      }
+    })
   },
   now: (): number => performance.now(),
   longTasks: (since: number): LongTask[] => longTasks.filter((t) => t.start >= since),

@@ -1,4 +1,4 @@
-import type { StylesheetJson } from 'cytoscape'
+import type { EdgeSingular, NodeSingular, StylesheetJson } from 'cytoscape'
 
 /** Colours from the app's theme variables, so the graph follows light and dark mode. */
 export interface GraphPalette {
@@ -30,6 +30,17 @@ export function readPalette(root: HTMLElement = document.documentElement): Graph
 }
 
 /**
+ * The label as a function, not 'data(label)'. Restyling an element re-applies every data mapper
+ * whether or not its value moved, and each re-application clears the style caches of the element,
+ * of everything inside it and of their edges. A health change restyles a node's app and namespace
+ * boxes too (cytoscape re-checks parents for compound selectors), so with 'data(label)' one flip
+ * emptied the caches of whole namespaces and the next frame recomputed them for ~3,600 elements:
+ * over half of a 50 ms frame on the scale bench. A function mapper is skipped when it returns the
+ * same value as last time.
+ */
+const dataLabel = (ele: NodeSingular | EdgeSingular): string => ele.data('label') as string
+
+/**
  * The stylesheet. Labels hide when zoomed out (min-zoomed-font-size): drawing thousands of edge
  * labels nobody can read is what makes a large graph slow.
  */
@@ -44,7 +55,7 @@ export function graphStyle(p: GraphPalette, options: { large: boolean } = { larg
     {
       selector: 'node',
       style: {
-        label: 'data(label)',
+        label: dataLabel,
         'text-wrap': 'wrap',
         'text-valign': 'bottom',
         'text-margin-y': 4,
@@ -88,7 +99,7 @@ export function graphStyle(p: GraphPalette, options: { large: boolean } = { larg
         'curve-style': 'straight',
         'target-arrow-shape': 'triangle',
         'arrow-scale': 0.9,
-        label: 'data(label)',
+        label: dataLabel,
         'text-wrap': 'wrap',
         'font-size': 10,
         'min-zoomed-font-size': 8,
@@ -109,7 +120,7 @@ export function graphStyle(p: GraphPalette, options: { large: boolean } = { larg
         // A service fans out to its versions over short edges: mid-edge labels would pile up on
         // each other, so each split's label sits by the version it goes to instead.
         label: '',
-        'target-label': 'data(label)',
+        'target-label': dataLabel,
         'target-text-offset': 70,
         'target-text-rotation': 'autorotate',
       },
