@@ -16,6 +16,8 @@ export interface TestClusterOptions {
   controllers?: boolean
   /** Keep processes alive after this process exits (npm run cluster:up). */
   detached?: boolean
+  /** More kube-apiserver flags, e.g. `--runtime-config=discovery.k8s.io/v1beta1=false` to play an older server. */
+  apiserverArgs?: string[]
 }
 
 /** Users every test cluster knows. `limited` has no rights until a test binds a Role to it. */
@@ -138,6 +140,7 @@ export class TestCluster {
       '--disable-admission-plugins=ServiceAccount,TaintNodesByCondition',
       '--allow-privileged=true',
       '--watch-cache=true',
+      ...(this.options.apiserverArgs ?? []),
     ])
   }
 

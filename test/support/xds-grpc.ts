@@ -37,6 +37,8 @@ export interface BackendOptions {
   name: string
   /** Fail the first attempt of every request id (metadata x-request-id) with UNAVAILABLE. */
   failFirstAttempt?: boolean
+  /** Address to listen on; 127.0.0.1 unless a test needs one that core/v1 Endpoints accept (not loopback). */
+  host?: string
 }
 
 export async function startBackend(options: BackendOptions): Promise<Backend> {
@@ -61,7 +63,7 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
     'unary',
   )
   backend.port = await new Promise<number>((resolve, reject) =>
-    server.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (err, port) => (err ? reject(err) : resolve(port))),
+    server.bindAsync(`${options.host ?? '127.0.0.1'}:0`, ServerCredentials.createInsecure(), (err, port) => (err ? reject(err) : resolve(port))),
   )
   backend.dispose = () => new Promise<void>((resolve) => server.tryShutdown(() => resolve()))
   return backend
