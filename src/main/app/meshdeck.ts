@@ -11,7 +11,7 @@ import { DisposableStack, type Disposable } from '../lib/disposable'
 import { MeshSecurityBinding, SecurityService } from '../security'
 import { TopologyService } from '../telemetry'
 import { startTracesOnFreePort, type Traces } from '../traces'
-import { CanaryRuntime } from '../canary'
+import { CanaryRuntime, controlPlaneClusterAcks } from '../canary'
 import { ControlPlaneService } from '../xds'
 import { controlPlaneOptions } from './control-plane-options'
 import { startMeshTopologyFeed } from './topology-feed'
@@ -195,6 +195,8 @@ export async function createMeshdeck(options: MeshdeckOptions): Promise<Meshdeck
       dataDir: info.dataDir,
       onRollout: (state) => bus.emit('rollout.changed', state),
       clusterClient: (context) => connections.client(context),
+      // Where the embedded control plane serves a cluster (--mesh-context), rollout steps there wait for its clients' ACKs.
+      clusterAcks: controlPlaneClusterAcks(options.meshContext, () => (controlPlane.status().state === 'running' ? controlPlane.running() : null)),
     }),
   )
   // Without a control plane there is nothing local to split; the page explains how to get one.

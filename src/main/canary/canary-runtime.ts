@@ -47,7 +47,7 @@ const runningPhases = ['applying', 'analysing', 'paused']
 export class CanaryRuntime implements Disposable {
   private readonly local: RolloutStore
   private readonly store: AnnotatedRolloutStore
-  private readonly apis = new Map<string, { client: KubeClient; api: IstioApi }>()
+  private readonly apis = new Map<string, { client: KubeClient; api: IstioApi; editor: ClusterCanaryEditor }>()
   private runner: RolloutRunner | undefined
 
   constructor(private readonly options: CanaryRuntimeOptions) {
@@ -149,19 +149,25 @@ export class CanaryRuntime implements Disposable {
     return new LocalCanaryEditor(() => cp.snapshot(), cp.status().meshDir ?? '')
   }
 
+  /** One editor per context, kept so a conflict can still show the version a preview was based on. */
   private async clusterEditor(context: string): Promise<ClusterCanaryEditor> {
-    return new ClusterCanaryEditor(context, await this.api(context), propagationText(this.acks(), context, this.options.clusterSettle))
+    return (await this.connection(context)).editor
   }
 
-  /** One IstioApi per connection; a reconnect brings a new client and so a fresh discovery. */
   private async api(context: string): Promise<IstioApi> {
+    return (await this.connection(context)).api
+  }
+
+  /** One IstioApi and editor per connection; a reconnect brings a new client and so a fresh discovery. */
+  private async connection(context: string): Promise<{ client: KubeClient; api: IstioApi; editor: ClusterCanaryEditor }> {
     if (!this.options.clusterClient) throw new MeshdeckError('no_clusters', 'This Meshdeck has no cluster connections.', 'Start it with a kubeconfig.')
     const client = await this.options.clusterClient(context)
     const known = this.apis.get(context)
-    if (known?.client === client) return known.api
+    if (known?.client === client) return known
     const api = new IstioApi(client)
-    this.apis.set(context, { client, api })
-    return api
+    const entry = { client, api, editor: new ClusterCanaryEditor(context, api, () => propagationText(this.acks(), context, this.options.clusterSettle)) }
+    this.apis.set(context, entry)
+    return entry
   }
 
   private acks(): ClusterAckSource {

@@ -26,24 +26,32 @@ export function localCanaryEnvironment(deps: LocalEnvironmentDeps): CanaryEnviro
     },
 
     async waitForAck(_spec, signal) {
-      const wanted = deps.controlPlane.status().sourceVersion
-      for (;;) {
-        if (signal.aborted) throw new Error('cancelled')
-        const status = deps.controlPlane.status()
-        if (status.sourceVersion > status.servedVersion && status.problems.some((p) => p.severity === 'error')) {
-          throw new Error(`the new config was rejected: ${status.problems.find((p) => p.severity === 'error')?.message ?? ''}`)
-        }
-        const clients = deps.controlPlane.clients()
-        const nacked = clients.flatMap((c) => c.types.filter((t) => t.status === 'NACKED').map((t) => ({ c, t })))[0]
-        if (nacked) throw new Error(`${nacked.c.nodeId} rejected ${nacked.t.type}: ${nacked.t.nack?.message ?? 'no reason given'}`)
-        const stale = clients.some((c) => c.types.some((t) => t.status === 'STALE'))
-        if (status.servedVersion >= wanted && !stale) return
-        await new Promise((resolve) => setTimeout(resolve, pollMs))
-      }
+      return waitForClientAcks(deps.controlPlane, signal, pollMs)
     },
 
     async canaryMetrics(host, subset, windowSeconds) {
       return deps.metrics(host, subset, windowSeconds)
     },
+  }
+}
+
+/**
+ * Resolves once the control plane serves the config it has now and no client is left STALE on it;
+ * a NACK or a rejected config ends the wait with its own words (it would never be ACKed).
+ */
+export async function waitForClientAcks(controlPlane: Pick<ControlPlane, 'status' | 'clients'>, signal: AbortSignal, pollMs = 50): Promise<void> {
+  const wanted = controlPlane.status().sourceVersion
+  for (;;) {
+    if (signal.aborted) throw new Error('cancelled')
+    const status = controlPlane.status()
+    if (status.sourceVersion > status.servedVersion && status.problems.some((p) => p.severity === 'error')) {
+      throw new Error(`the new config was rejected: ${status.problems.find((p) => p.severity === 'error')?.message ?? ''}`)
+    }
+    const clients = controlPlane.clients()
+    const nacked = clients.flatMap((c) => c.types.filter((t) => t.status === 'NACKED').map((t) => ({ c, t })))[0]
+    if (nacked) throw new Error(`${nacked.c.nodeId} rejected ${nacked.t.type}: ${nacked.t.nack?.message ?? 'no reason given'}`)
+    const stale = clients.some((c) => c.types.some((t) => t.status === 'STALE'))
+    if (status.servedVersion >= wanted && !stale) return
+    await new Promise((resolve) => setTimeout(resolve, pollMs))
   }
 }

@@ -6,7 +6,7 @@ import type { z } from 'zod'
 import { clusterCanaryTargets } from './cluster-targets'
 import type { IstioApi } from './istio-api'
 import { withRouteWeights } from './route-weights'
-import { reviewYaml, type ClusterVirtualService, type HttpRoute } from './virtual-service-object'
+import { reviewYaml, type ClusterVirtualService, type HttpRoute, type ManagedFieldsEntry } from './virtual-service-object'
 
 type Preview = z.infer<typeof canaryPreviewSchema>
 type ApplyResult = z.infer<typeof canaryApplyResultSchema>
@@ -25,13 +25,13 @@ export class ClusterCanaryEditor {
   constructor(
     readonly context: string,
     private readonly api: IstioApi,
-    /** What the UI says about how a rollout step waits on this cluster. */
-    private readonly propagation: string,
+    /** What the UI says about how a rollout step waits on this cluster (asked each time: the control plane may start or stop). */
+    private readonly propagation: () => string,
   ) {}
 
   async targets(): Promise<CanaryTarget[]> {
     const [services, rules] = await Promise.all([this.api.listVirtualServices(), this.api.listDestinationRules()])
-    return clusterCanaryTargets(this.context, services, rules, this.propagation)
+    return clusterCanaryTargets(this.context, services, rules, this.propagation())
   }
 
   async preview(ref: CanaryTargetRef, weights: Weights): Promise<Preview> {
@@ -107,7 +107,7 @@ export class ClusterCanaryEditor {
 
   private async load(ref: CanaryTargetRef): Promise<{ live: ClusterVirtualService; target: CanaryTarget }> {
     const [live, rules] = await Promise.all([this.api.getVirtualService(ref.namespace, ref.name), this.api.listDestinationRules()])
-    const target = clusterCanaryTargets(this.context, [live], rules, this.propagation).find((t) => JSON.stringify(t.ref.route) === JSON.stringify(ref.route))
+    const target = clusterCanaryTargets(this.context, [live], rules, this.propagation()).find((t) => JSON.stringify(t.ref.route) === JSON.stringify(ref.route))
     if (!target) {
       throw new MeshdeckError('unknown_target', `${ref.namespace}/${ref.name} has no splittable route ${JSON.stringify(ref.route)}.`, 'Reload the Canary page; the VirtualService may have changed.')
     }
@@ -130,8 +130,10 @@ function withHttp(object: ClusterVirtualService, http: HttpRoute[]): ClusterVirt
 
 /** Field managers whose entries are new or newer than in the version the edit was based on. */
 function changedManagers(base: ClusterVirtualService | undefined, now: ClusterVirtualService): string[] {
-  const before = new Set((base?.metadata.managedFields ?? []).map((f) => `${f.manager}/${f.operation}/${f.time}`))
-  const changed = (now.metadata.managedFields ?? []).filter((f) => !before.has(`${f.manager}/${f.operation}/${f.time}`)).map((f) => f.manager ?? '?')
+  // Times have one-second resolution, so the fields an entry owns are compared too.
+  const entryKey = (f: ManagedFieldsEntry): string => `${f.manager}/${f.operation}/${f.time}/${JSON.stringify(f.fieldsV1)}`
+  const before = new Set((base?.metadata.managedFields ?? []).map(entryKey))
+  const changed = (now.metadata.managedFields ?? []).filter((f) => !before.has(entryKey(f))).map((f) => f.manager ?? '?')
   return base ? [...new Set(changed)] : []
 }
 

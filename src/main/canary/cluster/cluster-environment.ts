@@ -29,7 +29,7 @@ export function clusterCanaryEnvironment(deps: ClusterEnvironmentDeps): CanaryEn
         throw new MeshdeckError('conflict', result.outcome === 'conflict' ? result.message : 'the weights were not written', 'The rollout paused; check the VirtualService, then resume or abort.')
       }
       const { namespace, name, resourceVersion, generation } = stored.metadata
-      written.set(spec.id, { context, namespace, name, resourceVersion, generation })
+      written.set(spec.id, { context, namespace, name, resourceVersion, generation, route: spec.target.route, weights })
     },
 
     async waitForAck(spec, signal) {

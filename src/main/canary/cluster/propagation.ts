@@ -1,12 +1,16 @@
+import type { Weights } from '@shared/canary/weights'
+import type { RouteSelector } from '../virtual-service-weights'
 import type { IstioApi } from './istio-api'
 
-/** The object a rollout step wrote, as the API server stored it. */
+/** The object a rollout step wrote, as the API server stored it, and the weights it carries. */
 export interface WrittenObject {
   context: string
   namespace: string
   name: string
   resourceVersion: string
   generation: number | undefined
+  route: RouteSelector
+  weights: Weights
 }
 
 /**

@@ -10,6 +10,7 @@ export interface ManagedFieldsEntry {
   operation?: string
   time?: string
   apiVersion?: string
+  fieldsV1?: unknown
 }
 
 export interface ObjectMeta {

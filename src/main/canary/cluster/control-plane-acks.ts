@@ -1,0 +1,36 @@
+import type { ControlPlane } from '../../xds'
+import { waitForClientAcks } from '../local-environment'
+import { routeWeights } from './route-weights'
+import type { ClusterAckSource, WrittenObject } from './propagation'
+import type { HttpRoute } from './virtual-service-object'
+
+/**
+ * ACKs from Meshdeck's own control plane when it serves a cluster (`meshdeck serve
+ * --mesh-context`): first wait until its config source has read the written weights (its watch
+ * delivers them a moment after the write), then until every client has ACKed that config.
+ */
+export function controlPlaneClusterAcks(servedContext: string | undefined, controlPlane: () => ControlPlane | null, pollMs = 100): ClusterAckSource {
+  return {
+    serves: (context) => servedContext !== undefined && context === servedContext && controlPlane() !== null,
+
+    async waitForAck(written: WrittenObject, signal: AbortSignal): Promise<void> {
+      for (;;) {
+        if (signal.aborted) throw new Error('cancelled')
+        const cp = controlPlane()
+        if (!cp) throw new Error('the control plane serving this cluster stopped')
+        if (readsWeights(cp, written)) return waitForClientAcks(cp, signal, pollMs)
+        await new Promise((resolve) => setTimeout(resolve, pollMs))
+      }
+    },
+  }
+}
+
+function readsWeights(cp: ControlPlane, written: WrittenObject): boolean {
+  const vs = cp.snapshot().virtualServices.find((v) => v.namespace === written.namespace && v.name === written.name)
+  const http = (vs?.spec.http ?? []) as HttpRoute[]
+  const selector = written.route
+  const route = 'name' in selector ? http.find((r) => r.name === selector.name) : http[selector.index]
+  if (!route) return false
+  const seen = routeWeights(route)
+  return Object.entries(written.weights).every(([key, weight]) => (seen[key] ?? 0) === weight)
+}
