@@ -12,6 +12,7 @@ import {
   type KubernetesService,
   type MeshSnapshot,
 } from '../../src/main/mesh'
+import { MeshSecurityModel } from '../../src/main/security'
 import { translate } from '../../src/main/xds'
 import { endpointSliceObject, podObject, serviceObject } from '../support/kube-mesh-fixtures'
 import { destinationRuleYaml, serviceEntryYaml, toYaml, virtualServiceYaml } from '../support/xds-mesh-fixtures'
@@ -61,9 +62,9 @@ describe('Kubernetes services and endpoints', () => {
     const [service] = reviews()
     expect(service?.host).toBe(host)
     expect(service?.ports).toEqual([{ number: 9080, name: 'grpc', protocol: 'TCP' }])
-    expect(service?.endpoints.map((e) => [e.address, e.ports, e.labels.version, e.locality])).toEqual([
-      ['10.0.0.1', { grpc: 5001 }, 'v1', '/z1'],
-      ['10.0.0.2', { grpc: 5002 }, 'v2', '/z2'],
+    expect(service?.endpoints.map((e) => [e.address, e.ports, e.labels.version, e.locality, e.serviceAccount])).toEqual([
+      ['10.0.0.1', { grpc: 5001 }, 'v1', '/z1', 'default'],
+      ['10.0.0.2', { grpc: 5002 }, 'v2', '/z2', 'default'],
     ])
   })
 
@@ -155,5 +156,11 @@ describe('Kubernetes services and endpoints', () => {
       message: 'spec is missing or not a mapping.',
       hint: 'Add the spec of the object.',
     })
+  })
+
+  it('gives Kubernetes endpoints the SPIFFE identity of their Pod\'s service account, so ISTIO_MUTUAL clients accept only them', () => {
+    const snapshot = snapshotWith([destinationRuleYaml({ name: 'reviews', namespace: ns, host: 'reviews', subsets: ['v1', 'v2'] })], reviews())
+    const security = new MeshSecurityModel(snapshot, { trustDomain: 'cluster.local' })
+    expect(security.serverIdentities({ host, namespace: ns, port: 9080, subset: 'v1' })).toEqual([`spiffe://cluster.local/ns/${ns}/sa/default`])
   })
 })

@@ -12,7 +12,9 @@ export interface ServiceEndpoint {
   /** `region/zone/subzone`, possibly partial or empty. */
   locality: string
   weight: number
-  /** Which object declared it (`WorkloadEntry/ns/name` or `ServiceEntry/ns/name#i`). */
+  /** The Kubernetes service account its Pod runs as (its SPIFFE identity); WorkloadEntries carry theirs in the spec. */
+  serviceAccount?: string
+  /** Which object declared it (`WorkloadEntry/ns/name`, `ServiceEntry/ns/name#i`, `Pod/ns/name`). */
   origin: string
   source?: SourceLocation
   /**

@@ -1,4 +1,4 @@
-import { endpointPort, resolveServices, type MeshService, type MeshSnapshot, type ServiceEndpoint } from '../mesh'
+import { endpointPort, endpointServes, resolveServices, type MeshService, type MeshSnapshot, type ServiceEndpoint } from '../mesh'
 import type { MeshSecurity } from '../xds'
 import { certificateProviderInstance } from './bootstrap'
 import {
@@ -116,7 +116,7 @@ export class MeshSecurityModel {
     const rule = destinationRuleFor(this.input.destinationRules, destination.host, service.namespace, this.options)
     const subset = destination.subset === undefined ? undefined : rule?.spec?.subsets?.find((s) => s.name === destination.subset)
     return service.endpoints
-      .filter((e) => Object.entries(subset?.labels ?? {}).every(([k, v]) => e.labels[k] === v))
+      .filter((e) => endpointServes(e, port) && Object.entries(subset?.labels ?? {}).every(([k, v]) => e.labels[k] === v))
       .map((endpoint) => ({ endpoint, port: endpointPort(endpoint, port) }))
   }
 
@@ -142,7 +142,7 @@ export class MeshSecurityModel {
   serverIdentities(destination: SecurityDestination): string[] {
     const ids = new Set<string>()
     for (const { endpoint } of this.endpoints(destination)) {
-      const serviceAccount = this.serviceAccounts.get(endpoint.origin)
+      const serviceAccount = endpoint.serviceAccount ?? this.serviceAccounts.get(endpoint.origin)
       if (!serviceAccount) return []
       try {
         ids.add(spiffeId(this.options.trustDomain, { namespace: endpoint.namespace, serviceAccount }))

@@ -29,6 +29,7 @@ export function kubernetesServices(inventory: KubeInventory, clusterDomain = def
           labels: pod ? { ...pod.labels } : {},
           locality: address.zone ? `/${address.zone}` : '',
           weight: 1,
+          ...(pod ? { serviceAccount: pod.serviceAccount } : {}),
           origin: address.pod ? `Pod/${address.pod.namespace}/${address.pod.name}` : set.origin,
           listedPortsOnly: true,
         })
