@@ -96,17 +96,21 @@ describe('xDS for a Kubernetes cluster (Services + EndpointSlices + Istio CRDs)'
     for (const target of ['reviews:9080', `reviews.${ns}:9080`, `${host}:9080`]) {
       expect(Object.keys(split(await callMany(client(target), 60, 10))).sort()).toEqual(['v1', 'v2'])
     }
-    await cp.dispose()
-    cp = undefined
   })
 
-  it('splits 20/80 by a VirtualService and DestinationRule subsets read from the cluster', async () => {
+  it('picks up Istio CRDs installed while it serves, then splits 20/80 by a VirtualService and DestinationRule subsets from the cluster', async () => {
+    const plane = cp as ControlPlane
     await installIstioCrds(adminKubeConfig(cluster))
+    await eventually(() => (plane.status().configSource?.detail.includes('VirtualService v1') ? true : undefined), 10_000, 'the CRDs to be followed')
     await kube.json('POST', `${networking}/namespaces/${ns}/destinationrules`, destinationRuleYaml({ name: 'reviews', namespace: ns, host: 'reviews', subsets: ['v1', 'v2'] }))
     await putVirtualService(weights(20, 80))
-    cp = await startClusterControlPlane()
-    expect(cp.status().configSource?.detail).toContain('VirtualService v1')
-    expect(cp.status().problems).toEqual([])
+    await eventually(() => (plane.snapshot().virtualServices.length === 1 && plane.snapshot().destinationRules.length === 1 ? true : undefined), 10_000, 'the config to be served')
+    expect(plane.status().problems).toEqual([])
+    // A control plane started now reads the same, from discovery.
+    const fresh = await startClusterControlPlane()
+    expect(fresh.status().configSource?.detail).toContain('VirtualService v1')
+    expect(fresh.snapshot().virtualServices.map((vs) => vs.name)).toEqual(['reviews'])
+    await fresh.dispose()
     const counts = split(await callMany(client(`reviews.${ns}:9080`), 1000))
     expect(Object.keys(counts).sort()).toEqual(['v1', 'v2'])
     expect(Math.abs((counts.v1 ?? 0) / 10 - 20)).toBeLessThanOrEqual(4)

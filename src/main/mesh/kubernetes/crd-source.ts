@@ -29,50 +29,90 @@ export interface IstioCrdSourceOptions {
   debounceMs?: number
 }
 
+/** What the source reads of a CustomResourceDefinition: enough to know which Istio kinds are served where. */
+interface CrdInfo extends InformerItem {
+  group: string
+  plural: string
+  served: string[]
+  established: boolean
+}
+
+function readCrd(o: KubeObject): CrdInfo {
+  const metadata = (o.metadata ?? {}) as { uid?: string }
+  const spec = (o.spec ?? {}) as { group?: string; names?: { plural?: string }; versions?: { name?: string; served?: boolean }[] }
+  const conditions = ((o.status ?? {}) as { conditions?: { type?: string; status?: string }[] }).conditions ?? []
+  return {
+    uid: metadata.uid ?? '',
+    group: spec.group ?? '',
+    plural: spec.names?.plural ?? '',
+    served: (spec.versions ?? []).flatMap((v) => (v.served && v.name ? [v.name] : [])),
+    established: conditions.some((c) => c.type === 'Established' && c.status === 'True'),
+  }
+}
+
+function servedFromCrds(crds: Iterable<CrdInfo>, group: string, plural: string): ServedResource | null {
+  const crd = [...crds].find((c) => c.group === group && c.plural === plural && c.established)
+  const version = istioVersions.find((v) => crd?.served.includes(v))
+  return crd && version ? { group, version, plural, path: `/apis/${group}/${version}/${plural}` } : null
+}
+
 /**
  * A cluster's Istio CRDs as a mesh config source: an informer (list + watch, all namespaces) per
  * kind at the newest version the server serves. Same contract as the folder: one update per
  * settled change (debounced), and an object that cannot be read keeps its last readable version
  * (problems name kind, namespace, name and field; there is no file or line in a cluster). Objects
  * that read but do not validate are the control plane's to guard (guardSnapshot), as for files.
+ * Where the user may read CustomResourceDefinitions, the source follows them too, so Istio's CRDs
+ * installed (or removed, or given a newer version) later are picked up without a restart.
  */
 export class IstioCrdSource implements MeshConfigSource {
   private readonly kinds: WatchedKinds
-  private readonly informers: { resource: ServedResource; kind: MeshKind; informer: Informer<CrdItem> }[] = []
-  private readonly absent: string[] = []
+  private readonly informers = new Map<MeshKind, { resource: ServedResource; informer: Informer<CrdItem> }>()
+  private crds: Informer<CrdInfo> | undefined
   /** Last readable version per uid, served while a later version cannot be read. */
   private readonly lastReadable = new Map<string, MeshObject>()
   private version = 0
   private fingerprint = ''
   private state: MeshSourceUpdate = { snapshot: createSnapshot(0, []), problems: [] }
-  private groupsMissing = false
 
   constructor(private readonly options: IstioCrdSourceOptions) {
     this.kinds = new WatchedKinds(options.client, () => this.rebuild(), options.debounceMs ?? 100)
   }
 
   async start(): Promise<void> {
+    // Discovery answers for every authenticated user; the CRD watch below only for some.
     const discovery = new ApiDiscovery(this.options.client)
-    const networking = await discovery.groupServed('networking.istio.io')
-    const security = await discovery.groupServed('security.istio.io')
-    this.groupsMissing = networking === null && security === null
-    for (const { kind, group, plural } of istioResources) {
-      const resource = await discovery.resolve(group, plural, istioVersions)
-      if (!resource) {
-        this.absent.push(kind)
-        continue
+    const desired = new Map<MeshKind, ServedResource | null>()
+    for (const { kind, group, plural } of istioResources) desired.set(kind, await discovery.resolve(group, plural, istioVersions))
+    this.reconcile(desired)
+    this.crds = this.kinds.watch("CustomResourceDefinitions (to notice Istio's CRDs being installed)", '/apis/apiextensions.k8s.io/v1/customresourcedefinitions', readCrd)
+    await this.kinds.firstAnswers()
+    this.rebuild()
+  }
+
+  /** Starts, moves or stops informers so each kind is watched at the version given (null: not at all). */
+  private reconcile(desired: ReadonlyMap<MeshKind, ServedResource | null>): void {
+    for (const [kind, resource] of desired) {
+      const current = this.informers.get(kind)
+      if (current?.resource.path === resource?.path) continue
+      if (current) {
+        this.kinds.stop(current.informer)
+        this.informers.delete(kind)
       }
-      const apiVersion = `${group}/${resource.version}`
+      if (!resource) continue
+      const apiVersion = `${resource.group}/${resource.version}`
       const toItem = (o: KubeObject): CrdItem => {
         const uid = String((o.metadata as { uid?: unknown } | undefined)?.uid ?? '')
         // List items of custom resources carry kind and apiVersion, watch events too; set them anyway
         // so what we read never depends on it.
         return { uid, converted: toMeshObject({ ...o, kind, apiVersion }) }
       }
-      this.informers.push({ resource, kind, informer: this.kinds.watch(`${kind}s (${apiVersion})`, resource.path, toItem) })
+      this.informers.set(kind, { resource, informer: this.kinds.watch(`${kind}s (${apiVersion})`, resource.path, toItem) })
     }
-    await this.kinds.firstAnswers()
-    this.rebuild()
+  }
+
+  private absentKinds(): MeshKind[] {
+    return istioResources.map((r) => r.kind).filter((kind) => !this.informers.has(kind))
   }
 
   current(): MeshSourceUpdate {
@@ -81,9 +121,10 @@ export class IstioCrdSource implements MeshConfigSource {
 
   info(): MeshSourceInfo {
     const context = this.options.context
-    if (this.groupsMissing) return { kind: 'cluster', name: context, detail: `Context "${context}" has no Istio CRDs: no mesh config, every service routes to all its endpoints.` }
-    const served = this.informers.map((i) => `${i.kind} ${i.resource.version}`).join(', ')
-    return { kind: 'cluster', name: context, detail: `Istio CRDs of context "${context}": ${served}${this.absent.length > 0 ? `; not served: ${this.absent.join(', ')}` : ''}.` }
+    if (this.informers.size === 0) return { kind: 'cluster', name: context, detail: `Context "${context}" has no Istio CRDs: no mesh config, every service routes to all its endpoints.` }
+    const served = [...this.informers].map(([kind, i]) => `${kind} ${i.resource.version}`).join(', ')
+    const absent = this.absentKinds()
+    return { kind: 'cluster', name: context, detail: `Istio CRDs of context "${context}": ${served}${absent.length > 0 ? `; not served: ${absent.join(', ')}` : ''}.` }
   }
 
   async refresh(): Promise<void> {
@@ -91,27 +132,33 @@ export class IstioCrdSource implements MeshConfigSource {
   }
 
   private absenceProblems(): MeshProblem[] {
-    if (this.groupsMissing) {
+    const followed = this.crds?.isSynced() === true
+    const then = followed ? 'Meshdeck picks them up once installed' : 'serve again once they are installed'
+    if (this.informers.size === 0) {
       return [
         {
           severity: 'warning',
           message: `Context "${this.options.context}" has no Istio CRDs (networking.istio.io and security.istio.io are not served), so there is no VirtualService, DestinationRule or policy to apply.`,
-          hint: 'Kubernetes Services are still served, each routing to all its ready endpoints. Install Istio\'s CRDs (e.g. kubectl apply -f resources/istio/crds.yaml) and serve again to use mesh config.',
+          hint: `Kubernetes Services are still served, each routing to all its ready endpoints. Install Istio's CRDs (e.g. kubectl apply -f resources/istio/crds.yaml); ${then}.`,
         },
       ]
     }
-    return this.absent.map((kind) => ({
+    return this.absentKinds().map((kind) => ({
       severity: 'warning' as const,
       message: `The cluster serves no ${kind} CRD in ${istioVersions.join(', ')}; ${kind} objects are not read.`,
-      hint: `Install Istio's ${kind} CRD and serve again.`,
+      hint: `Install Istio's ${kind} CRD; ${then}.`,
     }))
   }
 
   private rebuild(): void {
+    if (this.crds?.isSynced()) {
+      const crds = [...this.crds.store.values()]
+      this.reconcile(new Map(istioResources.map(({ kind, group, plural }) => [kind, servedFromCrds(crds, group, plural)])))
+    }
     const objects: MeshObject[] = []
     const problems: MeshProblem[] = [...this.absenceProblems(), ...this.kinds.problems()]
     const live = new Set<string>()
-    for (const { informer } of this.informers) {
+    for (const { informer } of this.informers.values()) {
       for (const item of informer.store.values()) {
         live.add(item.uid)
         const converted = item.converted

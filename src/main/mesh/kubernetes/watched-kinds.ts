@@ -52,6 +52,14 @@ export class WatchedKinds implements Disposable {
     return informer
   }
 
+  /** Stops one informer (its kind went away or moved version); the next rebuild no longer sees it. */
+  stop(informer: Disposable): void {
+    const index = this.watched.findIndex((w) => w.informer === informer)
+    if (index < 0) return
+    this.watched.splice(index, 1)[0]?.informer.dispose()
+    this.schedule()
+  }
+
   /** Resolves when every informer has listed once or failed once (then it keeps retrying). */
   async firstAnswers(timeoutMs = 15_000): Promise<void> {
     let timer: NodeJS.Timeout | undefined
