@@ -5,7 +5,7 @@
  * share the machine's cores, so a push is only as fast as both together), and the control plane's
  * memory per connected stream.
  *
- *   npm run bench:xds-push                 # 100, 500, 1000 clients
+ *   npm run bench:xds-push                 # 100, 500, 1000 clients (2, 4, 8 processes)
  *   npm run bench:xds-push -- 1000 4       # 1000 clients over 4 processes
  *   XDS_BENCH_PUSHES=5 …                   # pushes per round (default 3)
  *   XDS_BENCH_PROFILE=/tmp/prof …          # CPU profiles of each push (control plane and children)
@@ -73,10 +73,16 @@ async function push(cp: ControlPlane, children: ChildClients[], backends: ChildC
   let wall = 0
   let lastPushed = 0
   let version = ''
+  let allAcked = (): void => undefined
+  const done = new Promise<void>((resolve) => (allAcked = resolve))
+  // Event-driven, not polled: a polling loop would be counted as control-plane CPU.
   const sub = cp.onEvent((event) => {
     if (event.kind === 'applied') version = String(event.version)
     if (event.kind === 'pushed' && event.type === 'RDS') lastPushed = performance.now()
-    if (event.kind === 'acked' && event.type === 'RDS' && event.version === version) acks.push(performance.now() - wall)
+    if (event.kind === 'acked' && event.type === 'RDS' && event.version === version) {
+      acks.push(performance.now() - wall)
+      if (acks.length === clients) allAcked()
+    }
   })
   const session = await startProfile()
   if (profileDir) await Promise.all(children.map((child) => child.profile('start')))
@@ -86,10 +92,10 @@ async function push(cp: ControlPlane, children: ChildClients[], backends: ChildC
   wall = performance.now()
   await write()
   await cp.refresh() // do not wait for the watcher's debounce: this measures the push, not the debounce
-  while (acks.length < clients) {
-    if (performance.now() - wall > 60_000) throw new Error(`only ${acks.length}/${clients} ACKs after 60 s`)
-    await new Promise((resolve) => setTimeout(resolve, 2))
-  }
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`only ${acks.length}/${clients} ACKs after 60 s`)), 60_000)))
+  await Promise.race([done, timeout])
+  clearTimeout(timer)
   const cpu = process.cpuUsage(cpuBefore)
   const childAfter = await Promise.all(children.map((child) => child.usage()))
   const backendsAfter = await backends.usage()
@@ -122,14 +128,12 @@ async function round(cp: ControlPlane, backends: ChildClients, write: (v1: numbe
     const streams = (): number => cp.clients().filter((c) => c.nodeId.startsWith(`bench-${clients}-`)).length
     while (streams() < clients) await new Promise((resolve) => setTimeout(resolve, 100))
     await settle()
-    const after = process.memoryUsage()
+    const connected = process.memoryUsage()
     const childMemory = await Promise.all(children.map((child) => child.usage()))
     console.log(
       [
         `clients=${clients}`,
         `procs=${processes}`,
-        `cp heap/stream=${((after.heapUsed - before.heapUsed) / clients / 1024).toFixed(1)}KiB`,
-        `cp rss/stream=${((after.rss - before.rss) / clients / 1024).toFixed(1)}KiB`,
         `client rss/channel=${(childMemory.reduce((sum, u) => sum + u.rss, 0) / clients / 1024).toFixed(0)}KiB`,
         failedOpens > 0 ? `first calls not done within 30 s (slow start, stream still connected)=${failedOpens}` : '',
       ].join('  '),
@@ -153,6 +157,23 @@ async function round(cp: ControlPlane, backends: ChildClients, write: (v1: numbe
       )
       await settle()
     }
+    await settle()
+    const afterPushes = process.memoryUsage()
+    await Promise.all(children.splice(0).map((child) => child.dispose()))
+    while (streams() > 0) await new Promise((resolve) => setTimeout(resolve, 100))
+    await settle()
+    const gone = process.memoryUsage()
+    // With the streams (after the pushes) minus without them, in the same warm process, so startup
+    // and JIT do not blur it. RSS is left out: it rarely shrinks, so it says little per stream.
+    const perStream = (bytes: number): string => `${(bytes / clients / 1024).toFixed(1)}KiB`
+    console.log(
+      [
+        `  memory:`,
+        `cp heap/stream=${perStream(afterPushes.heapUsed - gone.heapUsed)}`,
+        `cp external/stream=${perStream(afterPushes.external - gone.external)}`,
+        `cp rss growth/stream while connecting=${perStream(connected.rss - before.rss)}`,
+      ].join('  '),
+    )
   } finally {
     await Promise.all(children.map((child) => child.dispose()))
   }
@@ -179,7 +200,8 @@ async function main(): Promise<void> {
   console.log(`xds-push: node ${process.version}, ${cpus().length} cpus, load ${load()}; control plane in this process, clients in child processes`)
   try {
     for (const clients of rounds) {
-      const processes = procArg ? Number(procArg) : Math.max(2, Math.ceil(clients / 250))
+      // ~125 channels a process: more per process makes each client slower (GC, timers, one event loop).
+      const processes = procArg ? Number(procArg) : Math.max(2, Math.ceil(clients / 125))
       await round(cp, backends, (v1) => meshDir.write('vs.yaml', split(v1)), clients, processes)
     }
   } finally {
