@@ -47,11 +47,13 @@ export async function waitForClientAcks(controlPlane: Pick<ControlPlane, 'status
     if (status.sourceVersion > status.servedVersion && status.problems.some((p) => p.severity === 'error')) {
       throw new Error(`the new config was rejected: ${status.problems.find((p) => p.severity === 'error')?.message ?? ''}`)
     }
-    const clients = controlPlane.clients()
-    const nacked = clients.flatMap((c) => c.types.filter((t) => t.status === 'NACKED').map((t) => ({ c, t })))[0]
-    if (nacked) throw new Error(`${nacked.c.nodeId} rejected ${nacked.t.type}: ${nacked.t.nack?.message ?? 'no reason given'}`)
-    const stale = clients.some((c) => c.types.some((t) => t.status === 'STALE'))
-    if (status.servedVersion >= wanted && !stale) return
+    // The counts come cheap; the client list (thousands of streams, polled while they ACK) is built
+    // only to quote a NACK.
+    if (status.byStatus.NACKED > 0) {
+      const nacked = controlPlane.clients().flatMap((c) => c.types.filter((t) => t.status === 'NACKED').map((t) => ({ c, t })))[0]
+      if (nacked) throw new Error(`${nacked.c.nodeId} rejected ${nacked.t.type}: ${nacked.t.nack?.message ?? 'no reason given'}`)
+    }
+    if (status.servedVersion >= wanted && status.byStatus.STALE === 0) return
     await new Promise((resolve) => setTimeout(resolve, pollMs))
   }
 }
