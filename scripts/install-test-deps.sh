@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the test tiers need from Debian: Chromium for the e2e tier (Playwright drives it;
 # it never downloads a browser of its own), fonts so screenshots are legible, and the real
-# kube-apiserver + etcd for the integration tier (built once by ../shared/tools/kube-testenv, cached).
+# kube-apiserver + etcd for the integration tier (built once by scripts/build-test-apiserver.sh, cached).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 sudo_() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
@@ -15,12 +15,8 @@ if [ ${#need[@]} -gt 0 ]; then
   sudo_ env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
 fi
 
-testenv="$root/../shared/tools/kube-testenv"
-if [ -x "$testenv" ]; then
-  if ! "$testenv" --check; then echo "install-test-deps: building the test kube-apiserver (once, ~10 min)"; fi
-  "$testenv" >/dev/null
-else
-  echo "install-test-deps: $testenv not found; the integration tier needs it (set KUBEBUILDER_ASSETS)" >&2
-  exit 1
-fi
+# The integration tier's Kubernetes: v1.20 built from Debian's source with a reflect2 that current Go
+# can run (see the script for why), cached after the first build.
+if ! bash "$root/scripts/build-test-apiserver.sh" --check; then echo "install-test-deps: building the test kube-apiserver (once, ~10 min)"; fi
+bash "$root/scripts/build-test-apiserver.sh" >/dev/null
 echo "install-test-deps: ready"

@@ -1,13 +1,14 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { request } from 'node:https'
-import { tmpdir } from 'node:os'
+import { homedir, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { generatePki, issueClientCert, randomToken, type ClusterPki } from './certs'
 import { freePort } from './ports'
 import { startProcess, type ManagedProcess } from './processes'
 import { kubeconfigYaml, type KubeconfigUser } from './kubeconfig-writer'
 
-export const defaultAssetsDir = '/root/.cache/kube-testenv/assets-1.20'
+/** Where scripts/build-test-apiserver.sh leaves its build (KUBEBUILDER_ASSETS overrides it). */
+export const defaultAssetsDir = join(process.env.MESHDECK_KUBE_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'meshdeck', 'kube-1.20'), 'assets')
 
 export interface TestClusterOptions {
   /** Folder for certs, etcd data, logs and the kubeconfig; a temp folder when omitted. */
@@ -56,7 +57,7 @@ export class TestCluster {
   static async start(options: TestClusterOptions = {}): Promise<TestCluster> {
     const assets = process.env.KUBEBUILDER_ASSETS ?? defaultAssetsDir
     for (const bin of ['etcd', 'kube-apiserver']) {
-      if (!existsSync(join(assets, bin))) throw new Error(`${bin} not found in ${assets}; run /work/shared/tools/kube-testenv or set KUBEBUILDER_ASSETS`)
+      if (!existsSync(join(assets, bin))) throw new Error(`${bin} not found in ${assets}; run "bash scripts/build-test-apiserver.sh" or set KUBEBUILDER_ASSETS`)
     }
     const ownsDir = options.dir === undefined
     const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'meshdeck-kube-'))
