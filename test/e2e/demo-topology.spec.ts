@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { expect, test, type Page } from '@playwright/test'
 import { callApi, startServe, type ServeProcess } from '../support/serve-process'
 import { screenshotDir } from './fixtures'
+import { drawnBoxes, overlappingPairs } from './graph-geometry'
 
 /**
  * `meshdeck serve --demo`, the embedded default, as a user sees it: nothing is fed by the test.
@@ -85,7 +86,7 @@ test('serve --demo shows a living mesh on the Topology page, and reviews opens i
   const nonZeroRate = /\b(?!0(\.0+)? rps)\d+(\.\d+)? rps/
   await expect
     .poll(async () => (await drawn(page)).edges.find((e) => e.id === frontendToReviews)?.label ?? '', { timeout: 15_000 })
-    .toMatch(new RegExp(`${nonZeroRate.source} · [\\d.]+% err · p99 \\d`))
+    .toMatch(new RegExp(`${nonZeroRate.source} · [\\d.]+% err\\np99 \\d`))
   await expect
     .poll(async () => (await drawn(page)).nodes.find((n) => n.id === reviews)?.label ?? '', { timeout: 5_000 })
     .toMatch(nonZeroRate)
@@ -105,6 +106,11 @@ test('serve --demo shows a living mesh on the Topology page, and reviews opens i
   expect(x('ver:demo/frontend/v1')).toBeLessThan(x(reviews))
   expect(x('ver:demo/reviews/v2')).toBeLessThan(x('svc:ratings.demo.svc.cluster.local'))
   await page.screenshot({ path: `${screenshotDir}/demo-topology-graph.png` })
+  // At the zoom that fits the whole demo, nothing covers anything else and every label is readable.
+  const boxes = await drawnBoxes(page)
+  expect(overlappingPairs(boxes)).toEqual([])
+  const smallest = Math.min(...boxes.map((b) => b.screenFontPx))
+  expect(smallest).toBeGreaterThanOrEqual(11)
 
   // Clicking reviews opens its side panel with figures and the three charts.
   const node = graph.nodes.find((n) => n.id === reviews) as Drawn

@@ -90,12 +90,12 @@ test('the topology shows fed services with live numbers, and a click opens the c
   const split = first.edges.find((e) => e.id === 'route:svc:reviews.default.svc.cluster.local->ver:default/reviews/v2')
   expect(split?.label).toContain('weight 20% / observed 19%')
   const details = (d: { edges: Drawn[] }) => d.edges.find((e) => e.id === 'req:ver:default/frontend/v1->svc:details.default.svc.cluster.local')
-  expect(details(first)?.label).toBe('10.0 rps · 0% err · p99 12.0 ms')
+  expect(details(first)?.label).toBe('10.0 rps · 0% err\np99 12.0 ms')
   await page.screenshot({ path: `${screenshotDir}/topology-graph.png` })
 
   // A number changes: the label follows within about a second, and nothing moves.
   await feed(serve, { stats: stats(42) })
-  await expect.poll(async () => details(await drawn(page))?.label, { timeout: 5_000 }).toBe('42.0 rps · 0% err · p99 12.0 ms')
+  await expect.poll(async () => details(await drawn(page))?.label, { timeout: 5_000 }).toBe('42.0 rps · 0% err\np99 12.0 ms')
   const second = await drawn(page)
   for (const n of first.nodes) {
     const now = second.nodes.find((m) => m.id === n.id)

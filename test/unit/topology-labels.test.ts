@@ -19,7 +19,7 @@ describe('what the graph writes on nodes and edges', () => {
 
   it('writes rate, error share and p99 on a request edge, and leaves latency out when nothing measured it', () => {
     const e = edge(ids.requestEdge(ids.version('default', 'frontend', 'v1'), ids.service(host('details'))))
-    expect(edgeData(e).label).toBe('10.0 rps · 0% err · p99 12.0 ms')
+    expect(edgeData(e).label).toBe('10.0 rps · 0% err\np99 12.0 ms')
     expect(trafficLine({ rps: 250.4, errorPct: 0.25, p50Ms: null, p99Ms: null, inFlight: 0 })).toBe('250 rps · 0.3% err')
   })
 
@@ -29,6 +29,13 @@ describe('what the graph writes on nodes and edges', () => {
     expect(e && edgeData(e).label).toBe('weight 80%')
     const member = idle.edges.find((x) => x.id === ids.routeEdge(ids.service(host('details')), ids.version('default', 'details', 'v1')))
     expect(member && edgeData(member).label).toBe('')
+  })
+
+  it('leaves the route to a service\'s only version unlabelled: its numbers are the version node\'s', () => {
+    const sole = edge(ids.routeEdge(ids.service(host('details')), ids.version('default', 'details', 'v1')))
+    expect(sole.observedShare).toBe(100)
+    expect(sole.stats.rps).toBeGreaterThan(0)
+    expect(edgeData(sole).label).toBe('')
   })
 
   it('labels a node with its inbound rate, marks a missing subset, and keeps boxes neutral', () => {
@@ -57,8 +64,8 @@ describe('the mTLS lock on an edge', () => {
       health: 'healthy' as const,
       refs: [],
     }
-    expect(edgeData({ ...base, mtls: true }).label).toBe('mTLS ✓ · 10.0 rps · 0% err · p99 12.0 ms')
-    expect(edgeData({ ...base, mtls: false }).label).toBe('10.0 rps · 0% err · p99 12.0 ms')
-    expect(edgeData({ ...base, mtls: null }).label).toBe('10.0 rps · 0% err · p99 12.0 ms')
+    expect(edgeData({ ...base, mtls: true }).label).toBe('mTLS ✓ · 10.0 rps · 0% err\np99 12.0 ms')
+    expect(edgeData({ ...base, mtls: false }).label).toBe('10.0 rps · 0% err\np99 12.0 ms')
+    expect(edgeData({ ...base, mtls: null }).label).toBe('10.0 rps · 0% err\np99 12.0 ms')
   })
 })

@@ -22,13 +22,24 @@ export interface LayoutEdgeInput {
 export interface LayeredOptions {
   rankGap: number
   rowGap: number
+  /** Service to versions, inside a box whose service splits traffic over several versions. */
   columnGap: number
+  /** Service to its only version: that route carries no label, so a short edge is enough. */
+  soleColumnGap: number
   unitGap: number
   bandGap: number
   sweeps: number
 }
 
-export const defaultLayeredOptions: LayeredOptions = { rankGap: 150, rowGap: 64, columnGap: 150, unitGap: 50, bandGap: 90, sweeps: 4 }
+export const defaultLayeredOptions: LayeredOptions = { rankGap: 150, rowGap: 64, columnGap: 150, soleColumnGap: 150, unitGap: 50, bandGap: 90, sweeps: 4 }
+
+/**
+ * For graphs small enough to read whole (the demo), where every label shows: a request edge's
+ * label needs about 110 px between the boxes it joins, and a split's labels need a longer edge
+ * from the service to its versions. Everything else is kept tight, because the width of the
+ * graph decides the zoom that shows all of it, and so the size of the text.
+ */
+export const roomyLayeredOptions: LayeredOptions = { rankGap: 175, rowGap: 86, columnGap: 190, soleColumnGap: 90, unitGap: 40, bandGap: 90, sweeps: 4 }
 
 interface Unit {
   id: string
@@ -39,6 +50,7 @@ interface Unit {
   y: number
   height: number
   width: number
+  columnGap: number
 }
 
 const isBox = (kind: string): boolean => kind === 'namespace' || kind === 'app'
@@ -58,7 +70,7 @@ export function layeredLayout(nodes: readonly LayoutNodeInput[], edges: readonly
     const key = parent?.kind === 'app' ? parent.id : n.id
     let unit = units.get(key)
     if (!unit) {
-      unit = { id: key, band: bandOf(n), columns: [[], []], rank: 0, order: 0, y: 0, height: 0, width: 0 }
+      unit = { id: key, band: bandOf(n), columns: [[], []], rank: 0, order: 0, y: 0, height: 0, width: 0, columnGap: 0 }
       units.set(key, unit)
     }
     // Services lead their box; what runs behind them sits one column to the right.
@@ -85,14 +97,23 @@ export function layeredLayout(nodes: readonly LayoutNodeInput[], edges: readonly
     const cols = u.columns.filter((c) => c.length > 0)
     u.columns = cols
     for (const c of cols) c.sort()
-    u.width = (cols.length - 1) * options.columnGap
+    u.columnGap = (cols[1]?.length ?? 0) > 1 ? options.columnGap : options.soleColumnGap
+    u.width = (cols.length - 1) * u.columnGap
     u.height = (Math.max(1, ...cols.map((c) => c.length)) - 1) * options.rowGap
   }
 
   // Bands (namespaces) top to bottom by name; units stacked per rank inside each band.
   const bands = new Map<string, Unit[]>()
   for (const u of units.values()) bands.set(u.band, [...(bands.get(u.band) ?? []), u])
-  const rankWidth = Math.max(0, ...[...units.values()].map((u) => u.width)) + options.rankGap
+  // Each rank is as wide as its widest box, so one wide box does not stretch the whole graph.
+  const rankWidth = new Map<number, number>()
+  for (const u of units.values()) rankWidth.set(u.rank, Math.max(rankWidth.get(u.rank) ?? 0, u.width))
+  const rankX = new Map<number, number>()
+  let x = 0
+  for (const r of [...rankWidth.keys()].sort((a, b) => a - b)) {
+    rankX.set(r, x)
+    x += (rankWidth.get(r) ?? 0) + options.rankGap
+  }
   let top = 0
   for (const band of [...bands.keys()].sort()) {
     const members = bands.get(band) ?? []
@@ -134,10 +155,10 @@ export function layeredLayout(nodes: readonly LayoutNodeInput[], edges: readonly
 
   const positions = new Map<string, { x: number; y: number }>()
   for (const u of units.values()) {
-    const x0 = u.rank * rankWidth
+    const x0 = rankX.get(u.rank) ?? 0
     u.columns.forEach((col, c) => {
       const offset = (u.height - (col.length - 1) * options.rowGap) / 2
-      col.forEach((id, i) => positions.set(id, { x: x0 + c * options.columnGap, y: u.y + offset + i * options.rowGap }))
+      col.forEach((id, i) => positions.set(id, { x: x0 + c * u.columnGap, y: u.y + offset + i * options.rowGap }))
     })
   }
   return positions
