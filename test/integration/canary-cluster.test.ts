@@ -99,7 +99,7 @@ async function expectCustomResourceWrites(): Promise<void> {
   } catch (err) {
     throw new Error(
       `The kube-apiserver in ${process.env.KUBEBUILDER_ASSETS ?? 'the default KUBEBUILDER_ASSETS'} cannot store custom resources (${String(err)}). ` +
-        'Rebuild it with modern-go/reflect2 v1.0.2 in vendor/ (Debian: golang-github-modern-go-reflect2-dev) and point KUBEBUILDER_ASSETS at it.',
+        'Build the one with modern-go/reflect2 1.0.2 (bash scripts/build-test-apiserver.sh) and leave KUBEBUILDER_ASSETS unset, or point it at such a build.',
     )
   }
 }
