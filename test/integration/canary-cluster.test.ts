@@ -329,6 +329,23 @@ describe('progressive rollouts on a cluster VirtualService', () => {
     rmSync(secondDir, { recursive: true, force: true })
   }, 60_000)
 
+  it('holds a rollout paused, with the reason, when its VirtualService is deleted under it', async () => {
+    await kubectlCreate(reviewsVs('reviews-gone'))
+    const dir = mkdtempSync(join(tmpdir(), 'meshdeck-rollout-d-'))
+    const runtime = newRuntime(dir)
+    const started = await runtime.start(ref('reviews-gone'), 'v1', 'v2', { ...plan, intervalSeconds: 1 })
+    await waitFor('the first step analysing', () => latest(started.spec.id)?.phase === 'analysing', 20_000)
+    await kube.json('DELETE', vsPath('reviews-gone'))
+    // The analysis ends (no traffic: roll back), but neither the rollback nor its state can be
+    // written any more: the rollout stops, paused, saying why, instead of claiming a rollback.
+    await waitFor('the rollout to pause', () => latest(started.spec.id)?.phase === 'paused', 20_000)
+    expect(latest(started.spec.id)?.timeline.at(-1)?.detail).toBe(
+      `Paused: The VirtualService ${ns}/reviews-gone no longer exists in the cluster at ${cluster.server}. (the pause could not be saved either)`,
+    )
+    expect((await runtime.list()).map((r) => r.phase)).toEqual(['paused'])
+    rmSync(dir, { recursive: true, force: true })
+  }, 60_000)
+
   it('keeps each run as history: a second rollout of the same route does not replace the first', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'meshdeck-rollout-c-'))
     const runtime = newRuntime(dir)

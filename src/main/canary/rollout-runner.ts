@@ -130,7 +130,8 @@ export class RolloutRunner implements Disposable {
       if (!entry) return
       entry.pending.abort()
       const reason = saveErr instanceof Error ? saveErr.message : String(saveErr)
-      entry.state = reduceRollout(entry.state, { type: 'operationFailed', at: this.now(), message: `${message} (and the pause could not be saved: ${reason})` }).state
+      const why = reason === message ? `${message} (the pause could not be saved either)` : `${message} (and the pause could not be saved: ${reason})`
+      entry.state = reduceRollout(entry.state, { type: 'operationFailed', at: this.now(), message: why }).state
       this.options.onChange(entry.state)
     }
   }

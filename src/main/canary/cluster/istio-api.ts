@@ -66,7 +66,14 @@ export class IstioApi {
    */
   async setAnnotation(namespace: string, name: string, key: string, value: string): Promise<ClusterVirtualService> {
     const path = `${await this.objectPath(namespace, name)}?fieldManager=${fieldManager}`
-    return this.request('PATCH', path, JSON.stringify({ metadata: { annotations: { [key]: value } } }), 'application/merge-patch+json')
+    try {
+      return await this.client.json<ClusterVirtualService>('PATCH', path, JSON.stringify({ metadata: { annotations: { [key]: value } } }), 'application/merge-patch+json')
+    } catch (err) {
+      if (err instanceof KubeRequestError && err.status === 404) {
+        throw new MeshdeckError('unknown_target', `The VirtualService ${namespace}/${name} no longer exists in the cluster at ${this.client.server}.`, 'Recreate it, or abort the rollout.')
+      }
+      throw this.client.explain(err)
+    }
   }
 
   private async request<T>(method: string, path: string, body?: string, contentType?: string): Promise<T> {
