@@ -15,6 +15,7 @@ import { CanaryRuntime, controlPlaneClusterAcks } from '../canary'
 import { ControlPlaneService } from '../xds'
 import { controlPlaneOptions } from './control-plane-options'
 import { startMeshTopologyFeed } from './topology-feed'
+import { ClusterTopologyFeeds } from './cluster-topology-feed'
 import { secureDemoBootstrap } from './demo-security'
 import { version } from './version'
 
@@ -109,7 +110,11 @@ export async function createMeshdeck(options: MeshdeckOptions): Promise<Meshdeck
 
   const connections = stack.add(
     new ConnectionService(() => loadKubeconfig(options.kubeconfig), {
-      connection: (c) => bus.emit('clusters.connection', c),
+      connection: (c) => {
+        bus.emit('clusters.connection', c)
+        // Defined below, before anything can connect: a connected cluster feeds the topology.
+        clusterTopology.onConnection(c)
+      },
       changes: (changes) => bus.emit('resources.changes', { changes }),
       feed: (state) => bus.emit('resources.feed', state),
     }),
@@ -141,6 +146,7 @@ export async function createMeshdeck(options: MeshdeckOptions): Promise<Meshdeck
   router.register('resources.yaml', async ({ context, kind, namespace, name }) => ({ yaml: await connections.yaml(context, kind, namespace, name) }))
 
   const topology = stack.add(new TopologyService({ emit: (diff) => bus.emit('topology.changed', diff) }))
+  const clusterTopology = stack.add(new ClusterTopologyFeeds(topology, (context) => connections.client(context)))
   router.register('topology.get', () => topology.graph())
   router.register('topology.series', ({ id }) => topology.series(id))
   router.register('topology.feed', ({ feeder, ...inputs }) => {

@@ -2,7 +2,7 @@ import { ErrorCode, MeshdeckError, type TopologyDiff, type TopologyGraph, type T
 import type { Disposable } from '../lib/disposable'
 import { buildTopology, type TopologyElements } from './build-topology'
 import { diffTopology, isEmptyChange } from './diff-topology'
-import { defaultHealthThresholds, emptyTopologyInput, type HealthThresholds, type TopologyInput } from './inputs'
+import { defaultHealthThresholds, emptyTopologyInput, type HealthThresholds, type ServiceInput, type TopologyInput } from './inputs'
 import { TopologySeriesStore, type SeriesStoreOptions } from './series-store'
 
 export interface TopologyServiceOptions {
@@ -98,9 +98,17 @@ export class TopologyService implements Disposable {
   }
 }
 
-/** Services and workloads are keyed (a later feeder's wins); routes and stats add up. */
+/**
+ * Workloads are keyed (a later feeder's wins); routes and stats add up. A service several feeders
+ * know (a cluster's Service and the mesh config naming the same host) is one service with what
+ * each knows: the mesh's subsets must survive the cluster's plain Service.
+ */
 export function mergeFeeders(inputs: TopologyInput[]): TopologyInput {
-  const services = new Map(inputs.flatMap((i) => i.services.map((s) => [s.host, s] as const)))
+  const services = new Map<string, ServiceInput>()
+  for (const s of inputs.flatMap((i) => i.services)) {
+    const known = services.get(s.host)
+    services.set(s.host, known ? mergeService(known, s) : s)
+  }
   const workloads = new Map(inputs.flatMap((i) => i.workloads.map((w) => [`${w.namespace}/${w.name}`, w] as const)))
   return {
     services: [...services.values()],
@@ -108,6 +116,12 @@ export function mergeFeeders(inputs: TopologyInput[]): TopologyInput {
     routes: inputs.flatMap((i) => i.routes),
     stats: inputs.flatMap((i) => i.stats),
   }
+}
+
+function mergeService(a: ServiceInput, b: ServiceInput): ServiceInput {
+  const subsets = new Map([...a.subsets, ...b.subsets].map((x) => [x.name, x] as const))
+  const refs = new Map([...a.refs, ...b.refs].map((r) => [`${r.kind}/${r.namespace}/${r.name}`, r] as const))
+  return { ...b, app: b.app ?? a.app, ports: b.ports.length > 0 ? b.ports : a.ports, subsets: [...subsets.values()], refs: [...refs.values()] }
 }
 
 function definedOnly(part: Partial<TopologyInput>): Partial<TopologyInput> {
