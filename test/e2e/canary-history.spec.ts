@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { CoreV1Api, CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node'
 import { expect, test } from '@playwright/test'
 import { adminKubeConfig, installIstioCrds, TestCluster } from '../cluster'
@@ -11,6 +14,8 @@ const screenshotDir = 'artifacts/screenshots'
 let cluster: TestCluster
 let kc: KubeConfig
 let serve: ServeProcess
+// Rollout history lives in the data folder: a fresh one, so only this test's rollouts are listed.
+let home: string
 
 interface Rollout {
   spec: { id: string }
@@ -49,13 +54,15 @@ test.beforeAll(async () => {
     metadata: { name: 'reviews' },
     spec: { hosts: ['reviews'], http: [{ name: 'default', route: [{ destination: { host: 'reviews', subset: 'v1' }, weight: 100 }, { destination: { host: 'reviews', subset: 'v2' }, weight: 0 }] }] },
   })
-  serve = await startServe(['--kubeconfig', cluster.kubeconfigPath])
+  home = mkdtempSync(join(tmpdir(), 'meshdeck-e2e-history-'))
+  serve = await startServe(['--kubeconfig', cluster.kubeconfigPath], { MESHDECK_HOME: home })
   await result('clusters.connect', { context: 'admin' })
 })
 
 test.afterAll(async () => {
   await serve?.stop()
   await cluster?.stop()
+  if (home) rmSync(home, { recursive: true, force: true })
 })
 
 test('the Canary page lists past rollouts newest first, with outcome, failing metric and steps reached', async ({ page }) => {
