@@ -17,7 +17,7 @@ const streams: RawAds[] = []
 beforeAll(async () => {
   meshDir = await createMeshDir()
   await meshDir.write('mesh.yaml', [serviceEntryYaml({ name: 'reviews', host: 'reviews.demo', port: 9080 }), workloadEntryYaml({ name: 'r1', app: 'reviews', port: 50051 })])
-  service = new ControlPlaneService({ meshDir: meshDir.dir }, { changed: (p) => changes.push(p), clientNacked: (p) => nacks.push(p), statusChanged: () => undefined })
+  service = new ControlPlaneService({ meshDir: meshDir.dir }, { changed: (p) => changes.push(p), clientNacked: (p) => nacks.push(p), sourceChanged: () => undefined, statusChanged: () => undefined })
   await service.start()
 })
 

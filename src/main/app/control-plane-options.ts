@@ -1,5 +1,5 @@
 import { clientForContext } from '../cluster'
-import { clusterMeshSources } from '../mesh'
+import { clusterMeshSources, type MeshEndpointSourceFactory, type MeshSourceFactory } from '../mesh'
 import type { ControlPlaneOptions } from '../xds'
 
 export interface ControlPlaneChoice {
@@ -19,13 +19,20 @@ export interface ControlPlaneChoice {
 export function controlPlaneOptions(choice: ControlPlaneChoice): ControlPlaneOptions | null {
   const { meshDir, meshContext, kubeconfig, port } = choice
   if (!meshContext) return meshDir ? { meshDir, port } : null
+  const cluster = clusterSourceFactories(meshContext, kubeconfig)
+  return { port, meshDir, ...(meshDir ? {} : { source: cluster.source }), endpoints: cluster.endpoints }
+}
+
+/**
+ * A context's config and endpoint source factories, sharing one client (made from the kubeconfig
+ * on first use, so a bad context fails the start with its hint) and one istiod check.
+ */
+export function clusterSourceFactories(context: string, kubeconfig: string | undefined): { source: MeshSourceFactory; endpoints: MeshEndpointSourceFactory } {
   let cluster: Promise<ReturnType<typeof clusterMeshSources>> | undefined
   const sources = (): Promise<ReturnType<typeof clusterMeshSources>> =>
-    (cluster ??= clientForContext(meshContext, kubeconfig).then((client) => clusterMeshSources({ client, context: meshContext })))
+    (cluster ??= clientForContext(context, kubeconfig).then((client) => clusterMeshSources({ client, context })))
   return {
-    port,
-    meshDir,
-    ...(meshDir ? {} : { source: async (hooks) => (await sources()).source(hooks) }),
+    source: async (hooks) => (await sources()).source(hooks),
     endpoints: async (hooks) => (await sources()).endpoints(hooks),
   }
 }

@@ -14,6 +14,7 @@ import { startTracesOnFreePort, type Traces } from '../traces'
 import { CanaryRuntime, controlPlaneClusterAcks } from '../canary'
 import { ControlPlaneService } from '../xds'
 import { controlPlaneOptions } from './control-plane-options'
+import { sourcesForChoice } from './control-plane-source-choice'
 import { startMeshTopologyFeed } from './topology-feed'
 import { ClusterTopologyFeeds } from './cluster-topology-feed'
 import { secureDemoBootstrap } from './demo-security'
@@ -86,6 +87,7 @@ export async function createMeshdeck(options: MeshdeckOptions): Promise<Meshdeck
     new ControlPlaneService(controlPlaneOptions({ meshDir, meshContext: options.meshContext, kubeconfig: options.kubeconfig, port: options.xdsPort ?? 15010 }), {
       changed: (payload) => bus.emit('controlPlane.changed', payload),
       clientNacked: (payload) => bus.emit('controlPlane.clientNacked', payload),
+      sourceChanged: (payload) => bus.emit('controlPlane.sourceChanged', payload),
       statusChanged: () => bus.emit('app.status', status()),
     }),
   )
@@ -93,11 +95,18 @@ export async function createMeshdeck(options: MeshdeckOptions): Promise<Meshdeck
     currentContext: contexts.current(),
     controlPlane: controlPlane.appStatus(),
   })
+  // The context whose Istio CRDs are served now: it changes with controlPlane.useSource.
+  const servedClusterContext = (): string | undefined => {
+    const source = controlPlane.status().configSource
+    return source?.kind === 'cluster' ? source.name : undefined
+  }
   const contexts = new ContextService(options.kubeconfig, options.context, () => bus.emit('app.status', status()))
   await contexts.init()
 
   await controlPlane.start()
   router.register('controlPlane.status', () => controlPlane.status())
+  // Switch what the running control plane serves; the renderer names a context, main holds its credentials.
+  router.register('controlPlane.useSource', (choice) => controlPlane.useSources(sourcesForChoice(choice, { meshDir, kubeconfig: options.kubeconfig })))
   router.register('controlPlane.clients', () => controlPlane.running().clients())
   router.register('controlPlane.configDump', ({ nodeId }) => controlPlane.running().configDump(nodeId))
   router.register('controlPlane.loadStats', () => controlPlane.running().loadStats())
@@ -201,8 +210,8 @@ export async function createMeshdeck(options: MeshdeckOptions): Promise<Meshdeck
       dataDir: info.dataDir,
       onRollout: (state) => bus.emit('rollout.changed', state),
       clusterClient: (context) => connections.client(context),
-      // Where the embedded control plane serves a cluster (--mesh-context), rollout steps there wait for its clients' ACKs.
-      clusterAcks: controlPlaneClusterAcks(options.meshContext, () => (controlPlane.status().state === 'running' ? controlPlane.running() : null)),
+      // Where the embedded control plane serves a cluster's config (--mesh-context or controlPlane.useSource), rollout steps there wait for its clients' ACKs.
+      clusterAcks: controlPlaneClusterAcks(servedClusterContext, () => (controlPlane.status().state === 'running' ? controlPlane.running() : null)),
     }),
   )
   // Without a control plane there is nothing local to split; the page explains how to get one.

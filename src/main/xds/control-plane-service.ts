@@ -2,10 +2,13 @@ import { ErrorCode, MeshdeckError, type AppStatus, type ControlPlaneStatus, type
 import type { Disposable } from '../lib/disposable'
 import type { BootstrapOptions, XdsBootstrap } from './bootstrap'
 import { startControlPlane, type ControlPlane, type ControlPlaneOptions } from './control-plane'
+import type { ControlPlaneSources } from './source-set'
 
 export interface ControlPlaneNotifications {
   changed(payload: EventPayload<'controlPlane.changed'>): void
   clientNacked(payload: EventPayload<'controlPlane.clientNacked'>): void
+  /** useSources() switched what is served (sent at once: it answers a person's choice). */
+  sourceChanged(payload: EventPayload<'controlPlane.sourceChanged'>): void
   /** The status bar's view (state, address, connected count) may have changed. */
   statusChanged(): void
 }
@@ -44,6 +47,10 @@ export class ControlPlaneService implements Disposable {
     }
     this.subscription = this.plane.onEvent((event) => {
       if (event.kind === 'nacked') this.nacked({ nodeId: event.nodeId, streamId: event.streamId, type: event.type, version: event.version, message: event.message })
+      if (event.kind === 'sourcesChanged') {
+        this.notify.sourceChanged({ servedVersion: event.version, configSource: event.configSource, endpointSource: event.endpointSource })
+        this.notify.statusChanged()
+      }
       this.scheduleChanged()
     })
   }
@@ -117,6 +124,25 @@ export class ControlPlaneService implements Disposable {
       this.failureHint ??
         (this.failure ? 'Free the xDS port or pick another with --xds-port, then restart Meshdeck.' : 'Start Meshdeck with --mesh-dir DIR or --mesh-context CONTEXT [--xds-port PORT].'),
     )
+  }
+
+  /**
+   * Switches the running control plane to other sources and returns its new status. Without a
+   * running control plane there is nothing to switch: the security binding, topology feed and demo
+   * bind to it when Meshdeck starts, so one started later would serve without them.
+   */
+  async useSources(sources: ControlPlaneSources): Promise<ControlPlaneStatus> {
+    if (!this.plane) {
+      throw new MeshdeckError(
+        ErrorCode.unavailable,
+        this.failure
+          ? `The embedded control plane is not running (${this.failure}), so it cannot switch what it serves.`
+          : 'This Meshdeck was started without the embedded control plane (no mesh folder or cluster), so there is nothing to switch.',
+        'Start Meshdeck with `meshdeck serve --mesh-dir DIR`, `--demo` or `--mesh-context CONTEXT` (the desktop app runs the demo mesh when the kubeconfig has no context), then switch here.',
+      )
+    }
+    await this.plane.useSources(sources)
+    return this.plane.status()
   }
 
   bootstrap(options: Omit<BootstrapOptions, 'xdsAddress' | 'serverListenerTemplate'>): XdsBootstrap {

@@ -1,19 +1,13 @@
 import { Server, ServerCredentials } from '@grpc/grpc-js'
-import type { ConfigDump, ControlPlaneStatus, MeshProblemDto, XdsClient } from '@shared/contract'
+import { ErrorCode, MeshdeckError, type ConfigDump, type ControlPlaneStatus, type MeshProblemDto, type XdsClient } from '@shared/contract'
 import type { Disposable } from '../lib/disposable'
 import {
   emptySnapshot,
   guardSnapshot,
-  startDirectorySource,
   withKubernetesServices,
-  type MeshConfigSource,
-  type MeshEndpointSource,
-  type MeshEndpointSourceFactory,
-  type MeshEndpointsUpdate,
   type MeshProblem,
   type MeshSnapshot,
-  type MeshSourceFactory,
-  type MeshSourceUpdate,
+  type MeshSourceInfo,
 } from '../mesh'
 import { AdsServer, type AdsEvent } from './ads-server'
 import { renderBootstrap, type BootstrapOptions, type XdsBootstrap } from './bootstrap'
@@ -21,15 +15,14 @@ import { SnapshotEncoder } from './encoded-snapshot'
 import { LoadStatsServer, type ClusterLoad } from './load-stats'
 import { adsServerService, xdsServices } from './protos'
 import { defaultServerListenerTemplate } from './resource-types'
+import { startSourceSet, type ControlPlaneSources, type SourceSet } from './source-set'
 import { translate, type MeshSecurity } from './translate'
 
-export interface ControlPlaneOptions {
-  /** Folder of Istio YAML (VirtualService, DestinationRule, ServiceEntry, WorkloadEntry); the config source unless `source` is given. */
-  meshDir?: string
-  /** Another config source (a cluster's Istio CRDs); started with the control plane, disposed with it. */
-  source?: MeshSourceFactory
-  /** Kubernetes Services and endpoints merged into every snapshot (a cluster's EndpointSlices). */
-  endpoints?: MeshEndpointSourceFactory
+/**
+ * The first sources (`meshDir` or `source`, optional `endpoints`) start with the control plane;
+ * useSources() replaces them later. Whichever are serving are disposed with it.
+ */
+export interface ControlPlaneOptions extends ControlPlaneSources {
   /** Loopback by default; anything else exposes mesh config to the network. */
   host?: string
   /** 0 (default) picks a free port. */
@@ -61,6 +54,8 @@ export type ControlPlaneEvent =
    * is left out) while everything valid in that version is applied.
    */
   | { kind: 'rejected'; version: number; objects: string[]; problems: MeshProblem[] }
+  /** useSources() switched what is served; `version` is the new sources' first served version. */
+  | { kind: 'sourcesChanged'; version: number; configSource: MeshSourceInfo; endpointSource: MeshSourceInfo | null }
 
 export interface ControlPlane extends Disposable {
   readonly host: string
@@ -89,6 +84,27 @@ export interface ControlPlane extends Disposable {
   setSecurity(security: SecuritySource | null): void
   /** Applies pending source changes now (re-reads the mesh folder) instead of waiting for the debounce. */
   refresh(): Promise<void>
+  /**
+   * Serves other sources on the same server, port and ADS streams: the new sources start, their
+   * first snapshot goes out as one push at a higher version, then the old ones are disposed. When
+   * the new sources fail to start (cluster unreachable, istiod there) it throws a MeshdeckError and
+   * the old sources keep serving.
+   */
+  useSources(sources: ControlPlaneSources): Promise<void>
+}
+
+/**
+ * A start failure as data: a refusal (istiod there, cluster unreachable) keeps its code, words and
+ * hint, and says what keeps serving; anything else is said plainly.
+ */
+function sourceStartError(err: unknown, serving: MeshSourceInfo | undefined): MeshdeckError {
+  const still = serving ? ` The control plane keeps serving ${serving.kind === 'directory' ? `the folder ${serving.name}` : `context "${serving.name}"`}.` : ''
+  if (err instanceof MeshdeckError) return new MeshdeckError(err.code, `${err.message}${still}`, err.hint)
+  return new MeshdeckError(
+    'source_failed',
+    `The new source could not start: ${err instanceof Error ? err.message : String(err)}.${still}`,
+    'Check that the folder exists and is readable, or that the cluster is reachable, then try again.',
+  )
 }
 
 function sortProblems(problems: MeshProblem[]): MeshProblem[] {
@@ -119,8 +135,9 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
   ads.onEvent(emit)
 
   let servedVersion = 0
-  // Config version + endpoints version: both only grow, so the sum grows with every change of
-  // either, and equals the config version when there is no endpoint source.
+  // Config version + endpoints version (+ a base after a switch of sources): both only grow, so the
+  // sum grows with every change of either, and equals the config version when there is no endpoint
+  // source and no switch.
   let sourceVersion = 0
   let problems: MeshProblem[] = []
   let validationProblems: MeshProblem[] = []
@@ -139,14 +156,16 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
   // Config version, plus the security generation once mTLS decisions changed ("7" → "7.s2").
   const versionString = (): string => (securityGeneration > 0 ? `${sourceVersion}.s${securityGeneration}` : String(sourceVersion))
 
-  let config: MeshSourceUpdate = { snapshot: emptySnapshot, problems: [] }
-  let endpoints: MeshEndpointsUpdate = { version: 0, services: [], problems: [] }
-  // Sources report during their start; the first push waits until both have.
-  let started = false
+  let active: SourceSet | null = null
+  // Each switch of sources starts their versions from 1 again: the served version is this base plus
+  // theirs, and the base moves past the last served version, so clients never see one go back.
+  let versionBase = 0
 
   const apply = (): void => {
-    if (!started) return
-    const version = config.snapshot.version + endpoints.version
+    if (!active) return
+    const config = active.configUpdate()
+    const endpoints = active.endpointsUpdate()
+    const version = versionBase + config.snapshot.version + endpoints.version
     const sourceProblems = [...config.problems, ...endpoints.problems]
     if (version === sourceVersion) {
       // Only source problems changed (e.g. a broken edit whose last good objects keep serving).
@@ -154,7 +173,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
       return
     }
     sourceVersion = version
-    const candidate = endpoints.version > 0 ? withKubernetesServices(config.snapshot, version, endpoints.services) : config.snapshot
+    const candidate = withKubernetesServices(config.snapshot, version, endpoints.version > 0 ? endpoints.services : config.snapshot.kubernetesServices)
     const guarded = guardSnapshot(candidate, lastGood)
     validationProblems = guarded.problems
     problems = sortProblems([...sourceProblems, ...validationProblems])
@@ -165,37 +184,12 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
     push(guarded.snapshot, versionString())
     emit({ kind: 'applied', version: servedVersion, problems })
   }
+  const onSourceChange = (set: SourceSet): void => {
+    if (set === active) apply()
+  }
 
-  const startSources = async (): Promise<{ source: MeshConfigSource; endpointSource: MeshEndpointSource | null }> => {
-    const onEndpoints = (update: MeshEndpointsUpdate): void => {
-      endpoints = update
-      apply()
-    }
-    const endpointSource = options.endpoints ? await options.endpoints({ onChange: onEndpoints, debounceMs: options.debounceMs }) : null
-    const onConfig = (update: MeshSourceUpdate): void => {
-      config = update
-      apply()
-    }
-    try {
-      let source: MeshConfigSource
-      if (options.source) source = await options.source({ onChange: onConfig, debounceMs: options.debounceMs })
-      else if (options.meshDir) source = await startDirectorySource({ dir: options.meshDir, debounceMs: options.debounceMs, onChange: onConfig })
-      else throw new Error('startControlPlane needs a config source: meshDir or source')
-      if (endpointSource) endpoints = endpointSource.current()
-      config = source.current()
-      return { source, endpointSource }
-    } catch (err) {
-      await endpointSource?.dispose()
-      throw err
-    }
-  }
-  const { source, endpointSource } = await startSources()
-  started = true
+  active = await startSourceSet(options, options.debounceMs, onSourceChange)
   apply()
-  const disposeSources = async (): Promise<void> => {
-    await source.dispose()
-    await endpointSource?.dispose()
-  }
 
   const server = new Server({ 'grpc.keepalive_permit_without_calls': 1 })
   server.addService(adsServerService(), { StreamAggregatedResources: ads.handleStream })
@@ -206,10 +200,42 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
       server.bindAsync(`${host}:${options.port ?? 0}`, ServerCredentials.createInsecure(), (err, bound) => (err ? reject(err) : resolve(bound)))
     })
   } catch (err) {
-    await disposeSources()
+    await active.dispose()
     throw err
   }
   const address = `${host.includes(':') ? `[${host}]` : host}:${port}`
+  const serving = (): SourceSet => {
+    if (!active) throw new MeshdeckError(ErrorCode.unavailable, 'The control plane has stopped.')
+    return active
+  }
+
+  let disposed = false
+  // Switches run one after another, so two quick choices end on the second one.
+  let switching: Promise<void> = Promise.resolve()
+  const switchTo = async (sources: ControlPlaneSources): Promise<void> => {
+    if (disposed) throw new MeshdeckError(ErrorCode.unavailable, 'The control plane has stopped.')
+    let next: SourceSet
+    try {
+      next = await startSourceSet(sources, options.debounceMs, onSourceChange)
+    } catch (err) {
+      // The old sources were never touched: they keep serving.
+      throw sourceStartError(err, active?.config.info())
+    }
+    if (disposed) {
+      await next.dispose()
+      throw new MeshdeckError(ErrorCode.unavailable, 'The control plane stopped while the new source was starting.')
+    }
+    const previous = active
+    active = next
+    // Past the last version whatever the new sources' own counts, so this is always one push.
+    versionBase = sourceVersion + 1
+    // The old source's objects are no fallback for the new one's invalid objects: those are new here.
+    lastGood = null
+    validationProblems = []
+    apply()
+    emit({ kind: 'sourcesChanged', version: servedVersion, configSource: next.config.info(), endpointSource: next.endpoints?.info() ?? null })
+    await previous?.dispose()
+  }
 
   return {
     host,
@@ -220,9 +246,9 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
       return {
         state: 'running',
         address,
-        meshDir: options.meshDir ?? null,
-        configSource: source.info(),
-        endpointSource: endpointSource?.info() ?? null,
+        meshDir: serving().meshDir,
+        configSource: serving().config.info(),
+        endpointSource: serving().endpoints?.info() ?? null,
         servedVersion,
         sourceVersion,
         streams,
@@ -249,12 +275,17 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
       if (lastGood) push(lastGood, versionString())
     },
     refresh: async () => {
-      await endpointSource?.refresh()
-      await source.refresh()
+      const set = serving()
+      await set.endpoints?.refresh()
+      await set.config.refresh()
     },
+    useSources: (sources) => (switching = switching.then(() => switchTo(sources), () => switchTo(sources))),
     dispose: async () => {
+      disposed = true
       listeners.clear()
-      await disposeSources()
+      await switching.catch(() => undefined)
+      await active?.dispose()
+      active = null
       ads.dispose()
       lrs.dispose()
       server.forceShutdown()

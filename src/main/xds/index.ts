@@ -18,6 +18,7 @@ export {
   type ControlPlaneOptions,
   type SecuritySource,
 } from './control-plane'
+export type { ControlPlaneSources } from './source-set'
 export { ControlPlaneService, type ControlPlaneNotifications } from './control-plane-service'
 export { renderBootstrap, type BootstrapOptions, type XdsBootstrap } from './bootstrap'
 export type { AdsEvent } from './ads-server'

@@ -122,8 +122,32 @@ export const clusterLoadSchema = z.object({
 })
 export type ClusterLoadDto = z.infer<typeof clusterLoadSchema>
 
+const contextName = z.string().min(1).max(253)
+
+/** Where served endpoints come from: none (the config's own WorkloadEntries only), or a kubeconfig context's cluster. */
+export const endpointsChoiceSchema = z.discriminatedUnion('from', [
+  z.object({ from: z.literal('none') }).strict(),
+  z.object({ from: z.literal('cluster'), context: contextName }).strict(),
+])
+
+/**
+ * What the embedded control plane should serve. Only a kubeconfig context's name crosses: main reads
+ * its credentials from the kubeconfig. Endpoints default to none for the folder and to the same
+ * context for a cluster.
+ */
+export const controlPlaneSourceChoiceSchema = z.discriminatedUnion('config', [
+  z.object({ config: z.literal('folder'), endpoints: endpointsChoiceSchema.optional() }).strict(),
+  z.object({ config: z.literal('cluster'), context: contextName, endpoints: endpointsChoiceSchema.optional() }).strict(),
+])
+export type ControlPlaneSourceChoice = z.infer<typeof controlPlaneSourceChoiceSchema>
+
 export const meshMethods = {
   'controlPlane.status': method(z.object({}).strict(), controlPlaneStatusSchema, 'Embedded xDS control plane: address, served config version, clients by sync status, config problems.'),
+  'controlPlane.useSource': method(
+    controlPlaneSourceChoiceSchema,
+    controlPlaneStatusSchema,
+    'Serve the mesh folder or a kubeconfig context’s cluster on the running control plane (same port and client streams); on a failure the old source keeps serving.',
+  ),
   'controlPlane.clients': method(z.object({}).strict(), z.array(xdsClientSchema), 'Connected xDS clients with per-type SYNCED/STALE/NACKED/NOT SENT and NACK text.'),
   'controlPlane.configDump': method(
     z.object({ nodeId: z.string().min(1) }).strict(),
@@ -146,6 +170,10 @@ export const meshEvents = {
   'controlPlane.changed': event(
     z.object({ servedVersion: z.number().int(), streams: z.number().int(), problems: z.number().int() }),
     'The control plane pushed new config, rejected config, or clients came or went.',
+  ),
+  'controlPlane.sourceChanged': event(
+    z.object({ servedVersion: z.number().int(), configSource: meshSourceInfoSchema, endpointSource: meshSourceInfoSchema.nullable() }),
+    'The control plane switched what it serves (controlPlane.useSource); clients get the new config in one push.',
   ),
   'controlPlane.clientNacked': event(
     z.object({ nodeId: z.string(), streamId: z.string(), type: xdsTypeSchema, version: z.string(), message: z.string() }),

@@ -5,13 +5,14 @@ import type { ClusterAckSource, WrittenObject } from './propagation'
 import type { HttpRoute } from './virtual-service-object'
 
 /**
- * ACKs from Meshdeck's own control plane when it serves a cluster (`meshdeck serve
- * --mesh-context`): first wait until its config source has read the written weights (its watch
+ * ACKs from Meshdeck's own control plane when it serves a cluster's config (`meshdeck serve
+ * --mesh-context`, or switched to it with controlPlane.useSource; `servedContext` says which context
+ * it serves now): first wait until its config source has read the written weights (its watch
  * delivers them a moment after the write), then until every client has ACKed that config.
  */
-export function controlPlaneClusterAcks(servedContext: string | undefined, controlPlane: () => ControlPlane | null, pollMs = 100): ClusterAckSource {
+export function controlPlaneClusterAcks(servedContext: () => string | undefined, controlPlane: () => ControlPlane | null, pollMs = 100): ClusterAckSource {
   return {
-    serves: (context) => servedContext !== undefined && context === servedContext && controlPlane() !== null,
+    serves: (context) => context === servedContext() && controlPlane() !== null,
 
     async waitForAck(written: WrittenObject, signal: AbortSignal): Promise<void> {
       for (;;) {
