@@ -39,6 +39,8 @@ export function useControlPlane() {
     const timer = setInterval(() => void refresh(), 2000)
     unsubscribe.push(() => clearInterval(timer))
     unsubscribe.push(on('controlPlane.changed', () => void refresh()))
+    // A switch of source (from this page or a script) changes what the page says is served.
+    unsubscribe.push(on('controlPlane.sourceChanged', () => void refresh()))
     unsubscribe.push(
       on('controlPlane.clientNacked', (nack) => {
         lastNack.value = `${nack.nodeId} rejected ${nack.type} version ${nack.version}: ${nack.message}`
