@@ -51,6 +51,7 @@ interface LongTask {
 interface Bench {
   load(graph: TopologyGraph): Promise<{ layoutMs: number | null; layout: string; paintedMs: number; nodes: number }>
   connect(url: string): Promise<void>
+  settings(): Record<string, string | number | boolean>
   now(): number
   longTasks(since: number): LongTask[]
   violations(): string[]
@@ -65,8 +66,10 @@ async function buildHarness(outDir: string): Promise<void> {
     logLevel: 'warn',
     plugins: [vue()],
     resolve: { alias: { '@shared': join(root, 'src/shared'), '@renderer': join(root, 'src/renderer/src') } },
-    // The harness targets one modern Chromium; no preload polyfill needed.
-    build: { outDir, emptyOutDir: true, target: 'es2022', modulePreload: { polyfill: false }, minify: process.env.TOPOLOGY_BENCH_PROFILE ? false : 'oxc' },
+    // The harness targets one modern Chromium; no preload polyfill needed. One CSS file linked from
+    // index.html: split CSS of the dynamically imported graph was never loaded, which left its
+    // container 0 px tall (the whole graph then fitted at minimum zoom into no pixels at all).
+    build: { outDir, emptyOutDir: true, target: 'es2022', cssCodeSplit: false, modulePreload: { polyfill: false }, minify: process.env.TOPOLOGY_BENCH_PROFILE ? false : 'oxc' },
   })
 }
 
@@ -128,6 +131,8 @@ async function main(): Promise<void> {
     const loadTasks = await page.evaluate(() => (globalThis as unknown as BenchWindow).bench.longTasks(0))
     console.log(`layout (${loaded.layout}, left→right, ${loaded.nodes} nodes): ${loaded.layoutMs === null ? 'did not run' : ms(loaded.layoutMs)}; graph on screen ${ms(loaded.paintedMs)} after topology.get`)
     console.log(`  longest task while loading: ${ms(Math.max(0, ...loadTasks.map((x) => x.duration)))} (layout runs once, synchronously)`)
+    const settings = await page.evaluate(() => (globalThis as unknown as BenchWindow).bench.settings())
+    console.log(`settings: Chromium ${chromiumArgs.filter((a) => a.includes('gpu')).join(' ')} (software canvas), viewport 1360×860, ${Object.entries(settings).map(([k, v]) => `${k} ${String(v)}`).join(', ')}; edge labels are hidden below a readable zoom (min-zoomed-font-size) and handed over when in view`)
 
     const profiler = process.env.TOPOLOGY_BENCH_PROFILE ? await page.context().newCDPSession(page) : null
     if (profiler) {

@@ -87,6 +87,39 @@ const bench = {
       }
     })
   },
+  /** What the drawing runs with, read back from cytoscape itself so the printout cannot go stale. */
+  settings(): Record<string, string | number | boolean> {
+    type Styled = { pstyle(p: string): { value: unknown; mapping?: { value: unknown } }; empty(): boolean }
+    type Box = { x1: number; y1: number; x2: number; y2: number }
+    type Cy = {
+      zoom(): number
+      extent(): Box
+      edges(): { first(): Styled }
+      nodes(s: string): { first(): Styled; boundingBox(o: { includeLabels: boolean }): Box }
+      renderer(): { textureOnViewport?: boolean; hideEdgesOnViewport?: boolean; motionBlur?: boolean }
+    }
+    const cy = (document.querySelector('[data-testid=topology-graph]') as unknown as { _cyreg: { cy: Cy } })._cyreg.cy
+    const edge = cy.edges().first()
+    const box = cy.nodes('[kind = "app"]').first()
+    const r = cy.renderer()
+    const graph = cy.nodes('[kind = "namespace"]').boundingBox({ includeLabels: false })
+    const view = cy.extent()
+    // The share of the graph's area on screen: all of it means every element is drawn each frame.
+    const shown = (Math.max(0, Math.min(graph.x2, view.x2) - Math.max(graph.x1, view.x1)) * Math.max(0, Math.min(graph.y2, view.y2) - Math.max(graph.y1, view.y1))) / ((graph.x2 - graph.x1) * (graph.y2 - graph.y1))
+    return {
+      devicePixelRatio: window.devicePixelRatio,
+      zoom: Number(cy.zoom().toFixed(3)),
+      graphOnScreen: `${Math.round(shown * 100)}%`,
+
+      textureOnViewport: Boolean(r.textureOnViewport),
+      hideEdgesOnViewport: Boolean(r.hideEdgesOnViewport),
+      motionBlur: Boolean(r.motionBlur),
+      edgeCurve: String(edge.pstyle('curve-style').value),
+      edgeArrow: String(edge.pstyle('target-arrow-shape').value),
+      boxFillOpacity: Number(box.pstyle('background-opacity').value),
+      labelMapper: typeof edge.pstyle('label').mapping?.value === 'function' ? 'function' : 'data()',
+    }
+  },
   now: (): number => performance.now(),
   longTasks: (since: number): LongTask[] => longTasks.filter((t) => t.start >= since),
   violations: (): string[] => violations,
