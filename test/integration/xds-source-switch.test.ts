@@ -212,10 +212,13 @@ describe('switching what the control plane serves, with clients connected', () =
       expect(unknown.ok ? null : unknown.error).toMatchObject({ code: expect.any(String), message: expect.stringContaining('nope'), hint: expect.any(String) })
       expectClusterWeights(split(await callMany(c, 400)), 400)
 
-      // Back to the folder (endpoints default to none there).
+      // The folder's config over the cluster's endpoints: its ServiceEntry host wins over the Service of that name.
+      const folderOverCluster = await meshdeck.router.call('controlPlane.useSource', { config: 'folder', endpoints: { from: 'cluster', context: 'admin' } })
+      expect(folderOverCluster.ok && folderOverCluster.result).toMatchObject({ meshDir: meshDir.dir, configSource: { kind: 'directory' }, endpointSource: { kind: 'cluster', name: 'admin' } })
+      await convergedTo(c, ['folder'], 'the client to follow the folder')
+      // Back to the folder alone (endpoints default to none there).
       const toFolder = await meshdeck.router.call('controlPlane.useSource', { config: 'folder' })
       expect(toFolder.ok && toFolder.result).toMatchObject({ meshDir: meshDir.dir, configSource: { kind: 'directory' }, endpointSource: null })
-      await convergedTo(c, ['folder'], 'the client to follow the folder')
       expect(await propagation()).toContain('No Meshdeck control plane serves this cluster')
       // Credentials never cross: only a context name is accepted.
       const withServer = await meshdeck.router.call('controlPlane.useSource', { config: 'cluster', context: 'admin', server: 'https://evil' } as never)
@@ -237,6 +240,33 @@ describe('switching what the control plane serves, with clients connected', () =
     } finally {
       await meshdeck.dispose()
       await rm(dataDir, { recursive: true, force: true })
+    }
+  })
+
+  // Last: the cluster then runs istiod for good.
+  it('refuses a cluster that runs istiod, and the folder keeps serving the connected client', async () => {
+    const plane = await startControlPlane({ meshDir: meshDir.dir })
+    try {
+      const c = client(plane, 'switch-istiod')
+      expect(split(await callMany(c, 20, 5))).toEqual({ folder: 20 })
+      const version = plane.status().servedVersion
+      await kube.json('POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'istio-system' } })
+      await kube.json('POST', '/apis/apps/v1/namespaces/istio-system/deployments', {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name: 'istiod', namespace: 'istio-system' },
+        spec: { selector: { matchLabels: { app: 'istiod' } }, template: { metadata: { labels: { app: 'istiod' } }, spec: { containers: [{ name: 'discovery', image: 'istio/pilot' }] } } },
+      })
+      const admin = clusterSourceFactories('admin', kubeconfigPath)
+      await expect(plane.useSources({ source: admin.source, endpoints: admin.endpoints })).rejects.toMatchObject({
+        code: 'istiod_present',
+        message: expect.stringContaining('keeps serving the folder'),
+        hint: expect.stringContaining('istiod'),
+      })
+      expect(plane.status()).toMatchObject({ servedVersion: version, configSource: { kind: 'directory' }, endpointSource: null })
+      expect(split(await callMany(c, 50, 10))).toEqual({ folder: 50 })
+    } finally {
+      await plane.dispose()
     }
   })
 })
