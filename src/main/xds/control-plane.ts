@@ -204,8 +204,9 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
     throw err
   }
   const address = `${host.includes(':') ? `[${host}]` : host}:${port}`
+  // Set before the server binds, and never unset: the guard only narrows the type.
   const serving = (): SourceSet => {
-    if (!active) throw new MeshdeckError(ErrorCode.unavailable, 'The control plane has stopped.')
+    if (!active) throw new MeshdeckError(ErrorCode.internal, 'The control plane has no sources.')
     return active
   }
 
@@ -284,8 +285,8 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
       disposed = true
       listeners.clear()
       await switching.catch(() => undefined)
+      // The last set stays as `active` (disposed), so a late status() still names what was served.
       await active?.dispose()
-      active = null
       ads.dispose()
       lrs.dispose()
       server.forceShutdown()
