@@ -5,7 +5,7 @@ import { pathToFileURL } from 'node:url'
 import { startIpcTransport } from './api/ipc-transport'
 import { contentSecurityPolicy } from './api/content-security-policy'
 import { createMeshdeck, type Meshdeck } from './app/meshdeck'
-import { shouldRunDemoByDefault } from './app/demo-default'
+import { desktopOptions } from './app/demo-default'
 import { mainWindowOptions } from './window/window-options'
 import { fitToDisplays, readWindowState, writeWindowState } from './window/window-state'
 
@@ -43,8 +43,10 @@ if (!app.requestSingleInstanceLock()) {
       callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [contentSecurityPolicy] } })
     })
 
-    // No cluster to look at: run the local demo mesh so the topology shows something living.
-    meshdeck = await createMeshdeck({ mode: 'electron', dataDir: app.getPath('userData'), demo: await shouldRunDemoByDefault() })
+    // No cluster to look at: the local demo mesh, so the topology shows something living; otherwise
+    // the control plane on a local folder, ready to be switched to a cluster's mesh.
+    const dataDir = app.getPath('userData')
+    meshdeck = await createMeshdeck({ mode: 'electron', dataDir, ...(await desktopOptions(dataDir)) })
     const ipc = startIpcTransport(meshdeck.router, meshdeck.bus, isAppPage)
 
     const stateFile = join(app.getPath('userData'), 'window-state.json')

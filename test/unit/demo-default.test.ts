@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { shouldRunDemoByDefault } from '../../src/main/app/demo-default'
+import { desktopOptions, shouldRunDemoByDefault } from '../../src/main/app/demo-default'
 import { writeTempKubeconfig } from '../support/kubeconfig-fixture'
 
 // Real kubeconfig files on disk, read by the real loader.
@@ -21,6 +21,18 @@ describe('the desktop app runs the demo by default', () => {
     const kubeconfig = writeTempKubeconfig()
     try {
       expect(await shouldRunDemoByDefault(kubeconfig.path)).toBe(false)
+    } finally {
+      kubeconfig.cleanup()
+    }
+  })
+})
+
+describe('with clusters, the desktop app still runs the control plane', () => {
+  it('on a local mesh folder under its data folder, without the demo', async () => {
+    const kubeconfig = writeTempKubeconfig()
+    try {
+      expect(await desktopOptions('/data', kubeconfig.path)).toEqual({ demo: false, meshDir: join('/data', 'mesh') })
+      expect(await desktopOptions('/data', join(dir, 'missing'))).toEqual({ demo: true })
     } finally {
       kubeconfig.cleanup()
     }
