@@ -42,15 +42,20 @@ const dataLabel = (ele: NodeSingular | EdgeSingular): string => ele.data('label'
 
 /**
  * The stylesheet. Labels hide when zoomed out (min-zoomed-font-size): drawing thousands of edge
- * labels nobody can read is what makes a large graph slow.
+ * labels nobody can read is what makes a large graph slow. A large graph is drawn in one neutral
+ * colour: its health goes on a canvas of its own (health-overlay.ts), since a colour change in
+ * here makes cytoscape redraw every element.
  */
 export function graphStyle(p: GraphPalette, options: { large: boolean } = { large: false }): StylesheetJson {
-  const health = (sel: string, prop: 'line-color' | 'border-color'): StylesheetJson => [
-    { selector: `${sel}[health = "healthy"]`, style: { [prop]: p.ok } },
-    { selector: `${sel}[health = "degraded"]`, style: { [prop]: p.warn } },
-    { selector: `${sel}[health = "failing"]`, style: { [prop]: p.bad } },
-    { selector: `${sel}[health = "idle"]`, style: { [prop]: p.muted } },
-  ]
+  const health = (sel: string, prop: 'line-color' | 'border-color'): StylesheetJson =>
+    options.large
+      ? [{ selector: sel, style: { [prop]: p.muted } }]
+      : [
+          { selector: `${sel}[health = "healthy"]`, style: { [prop]: p.ok } },
+          { selector: `${sel}[health = "degraded"]`, style: { [prop]: p.warn } },
+          { selector: `${sel}[health = "failing"]`, style: { [prop]: p.bad } },
+          { selector: `${sel}[health = "idle"]`, style: { [prop]: p.muted } },
+        ]
   return [
     {
       selector: 'node',
@@ -134,10 +139,14 @@ export function graphStyle(p: GraphPalette, options: { large: boolean } = { larg
         ] as const)
       : []),
     ...health('edge', 'line-color'),
-    { selector: 'edge[health = "healthy"]', style: { 'target-arrow-color': p.ok } },
-    { selector: 'edge[health = "degraded"]', style: { 'target-arrow-color': p.warn } },
-    { selector: 'edge[health = "failing"]', style: { 'target-arrow-color': p.bad } },
-    { selector: 'edge[health = "idle"]', style: { 'target-arrow-color': p.muted } },
+    ...(options.large
+      ? []
+      : ([
+          { selector: 'edge[health = "healthy"]', style: { 'target-arrow-color': p.ok } },
+          { selector: 'edge[health = "degraded"]', style: { 'target-arrow-color': p.warn } },
+          { selector: 'edge[health = "failing"]', style: { 'target-arrow-color': p.bad } },
+          { selector: 'edge[health = "idle"]', style: { 'target-arrow-color': p.muted } },
+        ] as const)),
     { selector: ':selected', style: { 'overlay-color': p.accent, 'overlay-opacity': 0.18, 'overlay-padding': 6 } },
   ]
 }

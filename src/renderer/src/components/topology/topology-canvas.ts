@@ -1,9 +1,10 @@
 import cytoscape, { type Core, type ElementDefinition, type LayoutOptions, type NodeCollection, type NodeSingular, type Position } from 'cytoscape'
 import dagre from 'cytoscape-dagre'
 import fcose from 'cytoscape-fcose'
-import type { TopologyEdge, TopologyNode } from '@shared/contract'
+import type { HealthClass, TopologyEdge, TopologyNode } from '@shared/contract'
 import { edgeData, nodeData } from './element-data'
 import { graphStyle, readPalette } from './graph-style'
+import { HealthOverlay } from './health-overlay'
 import { defaultLayeredOptions, layeredLayout, roomyLayeredOptions } from './layered-layout'
 import { loadSavedLayout, storeSavedLayout, type SavedLayout } from './saved-layout'
 
@@ -51,6 +52,8 @@ export interface CanvasOptions {
 /** Above this many edges, edges are drawn the cheap way (see graph-style.ts). */
 const largeEdgeCount = 800
 const isBox = (kind: string): boolean => kind === 'namespace' || kind === 'app'
+/** The health an element is drawn with: boxes are neutral frames whatever their members do (element-data.ts). */
+const drawnHealth = (element: TopologyNode | TopologyEdge): HealthClass => ('source' in element ? element.health : nodeData(element).health)
 /** Above this share of new nodes, placing them one by one looks worse than laying out again. */
 const fullLayoutShare = 0.5
 
@@ -65,8 +68,14 @@ export class TopologyCanvas {
   private readonly saved: SavedLayout
   private readonly pinned: Set<string>
   private readonly media: MediaQueryList
-  private readonly onTheme = (): void => void this.cy.style(graphStyle(readPalette(), { large: this.large }))
+  private readonly onTheme = (): void => {
+    const palette = readPalette()
+    this.cy.style(graphStyle(palette, { large: this.large }))
+    this.overlay?.setPalette(palette)
+  }
   private large = false
+  /** Health of a large graph, drawn beside cytoscape rather than by it (see health-overlay.ts). */
+  private overlay: HealthOverlay | null = null
   private saveTimer: ReturnType<typeof setTimeout> | null = null
   /** Label text not yet given to cytoscape because nobody can read it now (zoomed out or off screen). */
   private readonly pendingLabels = new Map<string, string>()
@@ -122,8 +131,10 @@ export class TopologyCanvas {
     const large = next.edges.length > largeEdgeCount
     if (large !== this.large) {
       this.large = large
+      this.switchHealthDrawing()
       this.onTheme()
     }
+    const overlay = this.overlay
     this.cy.batch(() => {
       for (const node of next.nodes) {
         seen.add(node.id)
@@ -131,6 +142,7 @@ export class TopologyCanvas {
         if (before === node) continue
         this.applied.set(node.id, node)
         const data = nodeData(node)
+        overlay?.set(node.id, false, data.health)
         if (!before) {
           addedNodes.push({ group: 'nodes', data: this.withDeferredLabel(data) })
           continue
@@ -138,8 +150,10 @@ export class TopologyCanvas {
         const el = this.cy.getElementById(node.id)
         if (before.parent !== node.parent) el.move({ parent: node.parent })
         const old = nodeData(before)
-        // Style-bearing fields go in at once (a colour change must show); the label follows its own rules.
-        if (old.health !== data.health || old.missing !== data.missing || old.kind !== data.kind) el.data({ health: data.health, missing: data.missing, kind: data.kind })
+        // Style-bearing fields go in at once (a colour change must show); the label follows its own
+        // rules. With the overlay on, cytoscape's copy of health is left alone: writing it restyles.
+        if (old.missing !== data.missing || old.kind !== data.kind) el.data({ missing: data.missing, kind: data.kind })
+        if (!overlay && old.health !== data.health) el.data('health', data.health)
         this.setLabel(node.id, data.label, false)
       }
       for (const edge of next.edges) {
@@ -148,14 +162,16 @@ export class TopologyCanvas {
         if (before === edge) continue
         this.applied.set(edge.id, edge)
         const data = edgeData(edge)
+        overlay?.set(edge.id, true, edge.health)
         if (!before) addedEdges.push({ group: 'edges', data: this.withDeferredLabel(data) })
         else {
-          if ((before as TopologyEdge).health !== edge.health) this.cy.getElementById(edge.id).data('health', edge.health)
+          if (!overlay && (before as TopologyEdge).health !== edge.health) this.cy.getElementById(edge.id).data('health', edge.health)
           this.setLabel(edge.id, data.label, true)
         }
       }
       for (const id of [...this.applied.keys()]) {
         if (seen.has(id)) continue
+        overlay?.set(id, 'source' in (this.applied.get(id) ?? {}), null)
         this.applied.delete(id)
         this.pendingLabels.delete(id)
         this.cy.getElementById(id).remove()
@@ -217,7 +233,30 @@ export class TopologyCanvas {
       this.savePositions()
     }
     this.media.removeEventListener('change', this.onTheme)
+    this.overlay?.destroy()
     this.cy.destroy()
+  }
+
+  /**
+   * Moves health between cytoscape's styles (small graphs) and the overlay (large ones). Cytoscape's
+   * copy of health goes stale while the overlay is on, so it is written back in one batch when the
+   * graph becomes small again.
+   */
+  private switchHealthDrawing(): void {
+    if (this.large) {
+      this.overlay ??= new HealthOverlay(this.cy, this.options.container, readPalette())
+      for (const [id, element] of this.applied) this.overlay.set(id, 'source' in element, drawnHealth(element))
+      return
+    }
+    this.overlay?.destroy()
+    this.overlay = null
+    this.cy.batch(() => {
+      for (const [id, element] of this.applied) {
+        const health = drawnHealth(element)
+        const el = this.cy.getElementById(id)
+        if (el.nonempty() && el.data('health') !== health) el.data('health', health)
+      }
+    })
   }
 
   /**
