@@ -12,6 +12,7 @@ import {
   type Transition,
 } from './rollout-machine'
 import type { RolloutPersistence } from './rollout-store'
+import { sleepUnlessAborted } from '../lib/abortable-sleep'
 
 /** What a rollout needs from the mesh: write weights, know when clients have them, measure. */
 export interface CanaryEnvironment {
@@ -157,7 +158,7 @@ export class RolloutRunner implements Disposable {
           break
         case 'analyse':
           this.background(id, entry.pending.signal, async (signal) => {
-            await sleep(action.windowSeconds * 1000, signal)
+            await sleepUnlessAborted(action.windowSeconds * 1000, signal)
             const metrics = await this.options.environment.canaryMetrics(entry.state.spec.host, entry.state.spec.canary, action.windowSeconds)
             return { type: 'analysed', at: this.now(), metrics }
           })
@@ -175,15 +176,4 @@ export class RolloutRunner implements Disposable {
         return this.failed(id, err)
       })
   }
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(new Error('cancelled'))
-    const timer = setTimeout(resolve, ms)
-    signal.addEventListener('abort', () => {
-      clearTimeout(timer)
-      reject(new Error('cancelled'))
-    })
-  })
 }

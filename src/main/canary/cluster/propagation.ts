@@ -1,6 +1,7 @@
 import type { Weights } from '@shared/canary/weights'
 import type { RouteSelector } from '../virtual-service-weights'
 import type { IstioApi } from './istio-api'
+import { sleepUnlessAborted } from '../../lib/abortable-sleep'
 
 /** The object a rollout step wrote, as the API server stored it, and the weights it carries. */
 export interface WrittenObject {
@@ -61,22 +62,11 @@ export async function waitForObservedGeneration(api: IstioApi, written: WrittenO
     if (signal.aborted) throw new Error('cancelled')
     const live = await api.getVirtualService(written.namespace, written.name)
     const observed = live.status?.observedGeneration
-    if (typeof observed !== 'number') return sleep(settle.settleMs, signal)
+    if (typeof observed !== 'number') return sleepUnlessAborted(settle.settleMs, signal)
     if (written.generation === undefined || observed >= written.generation) return
     if (Date.now() > deadline) {
       throw new Error(`the mesh has not observed generation ${written.generation} of ${written.namespace}/${written.name} after ${settle.observeTimeoutMs / 1000} s (it reports ${observed}); is istiod running?`)
     }
-    await sleep(settle.pollMs, signal)
+    await sleepUnlessAborted(settle.pollMs, signal)
   }
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(new Error('cancelled'))
-    const timer = setTimeout(resolve, ms)
-    signal.addEventListener('abort', () => {
-      clearTimeout(timer)
-      reject(new Error('cancelled'))
-    })
-  })
 }

@@ -1,0 +1,18 @@
+/**
+ * Waits `ms`, or rejects with "cancelled" as soon as `signal` aborts. The abort listener is removed
+ * when the wait ends, so a long rollout polling on one signal does not pile up listeners.
+ */
+export function sleepUnlessAborted(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(new Error('cancelled'))
+    const onAbort = (): void => {
+      clearTimeout(timer)
+      reject(new Error('cancelled'))
+    }
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort)
+      resolve()
+    }, ms)
+    signal.addEventListener('abort', onAbort, { once: true })
+  })
+}
