@@ -55,6 +55,7 @@ interface Bench {
   now(): number
   longTasks(since: number): LongTask[]
   violations(): string[]
+  overlayCheck(): Promise<{ ok: boolean; detail: string }>
 }
 type BenchWindow = { bench: Bench }
 
@@ -140,8 +141,11 @@ async function main(): Promise<void> {
       await profiler.send('Profiler.start')
     }
 
-    /** One run of 1 Hz updates, under Chromium tracing; returns whether no long task exceeded the goal. */
-    const phase = async (title: string, flaps: boolean, offset: number): Promise<boolean> => {
+    /**
+     * One run of 1 Hz updates, under Chromium tracing; says whether no task exceeded the goal, by
+     * wall time and by CPU time (on a loaded machine wall time includes waiting for a core).
+     */
+    const phase = async (title: string, flaps: boolean, offset: number): Promise<{ wall: boolean; cpu: boolean }> => {
       const since = await page.evaluate(() => (globalThis as unknown as BenchWindow).bench.now())
       const loadBefore = loadavg()[0] ?? 0
       await browser.startTracing(page, { categories: detail ? detailCategories : taskCategories })
@@ -187,7 +191,7 @@ async function main(): Promise<void> {
           console.log(`  task of ${ms(task.durationMs)} (CPU ${ms(task.cpuMs)}): ${task.parts.slice(0, 8).map((p) => `${p.name} ${ms(p.ms)}`).join(', ')}`)
         }
       }
-      return longest <= goals.longTaskMs
+      return { wall: longest <= goals.longTaskMs, cpu: mostCpu <= goals.longTaskMs }
     }
 
     // TOPOLOGY_BENCH_TRACE=1 traces more categories and breaks the longest tasks down by what the
@@ -196,12 +200,16 @@ async function main(): Promise<void> {
     const numbersOk = await phase('numbers only (every rate moves, health steady)', false, 0)
     const flapsOk = await phase('numbers + health flaps (~1 % of calls turn failing and recover each second)', true, seconds)
     if (profiler) await writeProfile(profiler)
+    const overlay = await page.evaluate(() => (globalThis as unknown as BenchWindow).bench.overlayCheck())
+    console.log(`health overlay: ${overlay.ok ? 'correct' : 'WRONG'}: ${overlay.detail}`)
+    if (!overlay.ok) process.exitCode = 1
     const violations = await page.evaluate(() => (globalThis as unknown as BenchWindow).bench.violations())
 
     console.log(`CSP violations: ${violations.length}; page errors: ${errors.length}${errors.length ? ` (${errors.slice(0, 3).join(' | ')})` : ''}`)
     const layoutOk = loaded.layoutMs !== null && loaded.layoutMs < goals.layoutMs
     console.log(`goal layout < ${goals.layoutMs} ms: ${layoutOk ? 'met' : 'MISSED'}`)
-    console.log(`goal no long task over ${goals.longTaskMs} ms during updates: numbers only ${numbersOk ? 'met' : 'MISSED'}; with health flaps ${flapsOk ? 'met' : 'MISSED'}`)
+    const verdict = (ok: { wall: boolean; cpu: boolean }): string => `${ok.cpu ? 'met' : 'MISSED'} by CPU per task, ${ok.wall ? 'met' : 'MISSED'} by wall time`
+    console.log(`goal no long task over ${goals.longTaskMs} ms during updates: numbers only ${verdict(numbersOk)}; with health flaps ${verdict(flapsOk)}`)
   } finally {
     await browser.close()
     await new Promise((resolve) => server.close(resolve))

@@ -2,7 +2,7 @@
  * Bench page: mounts the real topology store and graph component, with a bridge that stands in for
  * the preload (the same interface the desktop app gives the renderer). The runner drives it.
  */
-import type { EventName, MeshdeckBridge, TopologyDiff, TopologyGraph } from '@shared/contract'
+import type { EventName, MeshdeckBridge, TopologyDiff, TopologyEdge, TopologyGraph } from '@shared/contract'
 import type { LayoutReport } from '../../../src/renderer/src/components/topology/topology-canvas'
 
 interface LongTask {
@@ -117,8 +117,66 @@ const bench = {
       edgeCurve: String(edge.pstyle('curve-style').value),
       edgeArrow: String(edge.pstyle('target-arrow-shape').value),
       boxFillOpacity: Number(box.pstyle('background-opacity').value),
+      // Health of a large graph is on a canvas above cytoscape's, not in its styles.
+      healthOverlay: document.querySelector('[data-testid=topology-health-overlay]') !== null,
       labelMapper: typeof edge.pstyle('label').mapping?.value === 'function' ? 'function' : 'data()',
     }
+  },
+  /**
+   * The health overlay of a large graph checked by its pixels: a failing edge is red at its
+   * midpoint, still red at the right place after a pan, and gone once the edge is removed. Run last:
+   * the removal is a diff of its own.
+   */
+  async overlayCheck(): Promise<{ ok: boolean; detail: string }> {
+    type P = { x: number; y: number }
+    type Cy = { getElementById(id: string): { renderedPosition(): P }; panBy(p: P): void; width(): number; height(): number }
+    const cy = (document.querySelector('[data-testid=topology-graph]') as unknown as { _cyreg: { cy: Cy } })._cyreg.cy
+    const canvas = document.querySelector<HTMLCanvasElement>('[data-testid=topology-health-overlay]')
+    const ctx = canvas?.getContext('2d')
+    if (!canvas || !ctx) return { ok: false, detail: 'no overlay canvas' }
+    const ratio = window.devicePixelRatio || 1
+    /** The reddest pixel in a 5×5 patch: a 1.5 px line at a fractional position covers few pixels fully. */
+    const red = (p: P): boolean => {
+      const d = ctx.getImageData(Math.round(p.x * ratio) - 2, Math.round(p.y * ratio) - 2, 5, 5).data
+      for (let i = 0; i < d.length; i += 4) if ((d[i + 3] ?? 0) > 120 && (d[i] ?? 0) > 150 && (d[i + 1] ?? 0) < 100 && (d[i + 2] ?? 0) < 100) return true
+      return false
+    }
+    const ends = (e: { source: string; target: string }): [P, P] => [cy.getElementById(e.source).renderedPosition(), cy.getElementById(e.target).renderedPosition()]
+    const mid = (e: { source: string; target: string }): P => {
+      const [a, b] = ends(e)
+      return { x: (a.x + b.x) / 2, y: (a.y + b.y) / 2 }
+    }
+    const gap = (p: P, a: P, b: P): number => {
+      const dx = b.x - a.x
+      const dy = b.y - a.y
+      const t = Math.max(0, Math.min(1, ((p.x - a.x) * dx + (p.y - a.y) * dy) / (dx * dx + dy * dy || 1)))
+      return Math.hypot(p.x - a.x - t * dx, p.y - a.y - t * dy)
+    }
+    const marked = store.graph.edges.filter((e) => e.health === 'failing' || e.health === 'degraded')
+    const rings = store.graph.nodes.filter((n) => n.kind !== 'app' && n.kind !== 'namespace' && (n.health === 'failing' || n.health === 'degraded'))
+    // An edge no other mark comes near, at its midpoint m and at m − pan: after the pan, the new
+    // midpoint shows what is near m now and the old one what is near m − pan now, so a blank there
+    // can only mean its own mark moved or went.
+    const pan = { x: 180, y: 90 }
+    const alone = (e: TopologyEdge, shift: P): boolean => {
+      const m = mid(e)
+      const p = { x: m.x - shift.x, y: m.y - shift.y }
+      return marked.every((o) => o === e || gap(p, ...ends(o)) > 8) && rings.every((n) => Math.hypot(cy.getElementById(n.id).renderedPosition().x - p.x, cy.getElementById(n.id).renderedPosition().y - p.y) > 14)
+    }
+    const inView = (p: P): boolean => p.x > 20 && p.y > 20 && p.x < cy.width() - pan.x - 20 && p.y < cy.height() - pan.y - 20
+    const edge = marked.find((e) => e.health === 'failing' && inView(mid(e)) && alone(e, { x: 0, y: 0 }) && alone(e, pan))
+    if (!edge) return { ok: false, detail: 'no failing edge on its own in view' }
+    const before = mid(edge)
+    if (!red(before)) return { ok: false, detail: `failing edge ${edge.id} not red at its midpoint (${before.x.toFixed(0)}, ${before.y.toFixed(0)})` }
+    cy.panBy(pan)
+    await frames(2)
+    const after = mid(edge)
+    if (!red(after)) return { ok: false, detail: `after a pan of ${pan.x}, ${pan.y} px the edge's midpoint (${after.x.toFixed(0)}, ${after.y.toFixed(0)}) is not red` }
+    if (red(before)) return { ok: false, detail: 'after the pan the old midpoint is still red' }
+    for (const listener of listeners) listener({ fromVersion: store.version, version: store.version + 1, upsertNodes: [], removeNodes: [], upsertEdges: [], removeEdges: [edge.id] })
+    await frames(2)
+    if (red(after)) return { ok: false, detail: `edge ${edge.id} removed, its mark still painted` }
+    return { ok: true, detail: `failing edge red at its midpoint, followed a pan of ${pan.x}, ${pan.y} px, left no paint when removed` }
   },
   now: (): number => performance.now(),
   longTasks: (since: number): LongTask[] => longTasks.filter((t) => t.start >= since),
