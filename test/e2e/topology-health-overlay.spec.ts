@@ -101,6 +101,9 @@ test('a large graph paints a failing edge red on its overlay, follows a pan, and
   await feed(serve, { services, workloads, routes, stats })
   await expect(page.getByTestId('topology-counts')).toContainText('500 services', { timeout: 30_000 })
   await expect(page.getByTestId('topology-health-overlay')).toBeAttached()
+  // Healthy elements are grey here, so the legend must not promise green.
+  await expect(page.getByTestId('topology-legend')).toContainText('failing (marked)')
+  await expect(page.getByTestId('topology-legend')).not.toContainText('healthy')
 
   const pan = { x: 180, y: 90 }
   const id = await loneFailingEdge(page, failing, marks, pan)

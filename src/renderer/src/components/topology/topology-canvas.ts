@@ -49,8 +49,10 @@ export interface CanvasOptions {
   storage?: Storage
 }
 
-/** Above this many edges, edges are drawn the cheap way (see graph-style.ts). */
+/** Above this many edges, edges are drawn the cheap way (see graph-style.ts) and health goes on the overlay. */
 const largeEdgeCount = 800
+/** A graph drawn the large way: grey elements, with only problems marked on the health overlay. */
+export const isLargeGraph = (edgeCount: number): boolean => edgeCount > largeEdgeCount
 const isBox = (kind: string): boolean => kind === 'namespace' || kind === 'app'
 /** The health an element is drawn with: boxes are neutral frames whatever their members do (element-data.ts). */
 const drawnHealth = (element: TopologyNode | TopologyEdge): HealthClass => ('source' in element ? element.health : nodeData(element).health)
@@ -128,7 +130,7 @@ export class TopologyCanvas {
     const addedEdges: ElementDefinition[] = []
     const seen = new Set<string>()
     // Chosen before adding anything: restyling thousands of elements afterwards doubles the first paint.
-    const large = next.edges.length > largeEdgeCount
+    const large = isLargeGraph(next.edges.length)
     if (large !== this.large) {
       this.large = large
       this.switchHealthDrawing()
