@@ -6,7 +6,7 @@ import type { CanaryTarget, RolloutStateDto } from '@shared/contract/canary'
 import { createMeshdeck, type Meshdeck } from '../../src/main/app/meshdeck'
 import { KubeClient } from '../../src/main/cluster'
 import { adminKubeConfig, installIstioCrds, TestCluster } from '../cluster'
-import { endpointSliceObject, podObject, serviceObject } from '../support/kube-mesh-fixtures'
+import { seedReviewsService } from '../support/kube-mesh-fixtures'
 import { callMany, countBy, eventually, startBackend, xdsClient, type Backend, type XdsTestClient } from '../support/xds-grpc'
 import { destinationRuleYaml, virtualServiceYaml } from '../support/xds-mesh-fixtures'
 
@@ -43,16 +43,7 @@ beforeAll(async () => {
   ;[cluster, v1, v2] = await Promise.all([TestCluster.start(), startBackend({ name: 'v1' }), startBackend({ name: 'v2' })])
   kube = new KubeClient(adminKubeConfig(cluster))
   await installIstioCrds(adminKubeConfig(cluster))
-  await kube.json('POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } })
-  await kube.json('POST', `/api/v1/namespaces/${ns}/services`, serviceObject({ name: 'reviews', namespace: ns, port: 9080 }))
-  for (const [version, backend] of [['v1', v1], ['v2', v2]] as const) {
-    await kube.json('POST', `/api/v1/namespaces/${ns}/pods`, podObject({ name: `reviews-${version}`, namespace: ns, labels: { app: 'reviews', version } }))
-    await kube.json(
-      'POST',
-      `/apis/discovery.k8s.io/v1beta1/namespaces/${ns}/endpointslices`,
-      endpointSliceObject({ name: `reviews-${version}`, namespace: ns, service: 'reviews', port: backend.port, apiVersion: 'discovery.k8s.io/v1beta1', addresses: [{ ip: '127.0.0.1', pod: `reviews-${version}`, ready: true }] }),
-    )
-  }
+  await seedReviewsService(kube, ns, { v1, v2 })
   await kube.json('POST', `/apis/networking.istio.io/v1/namespaces/${ns}/destinationrules`, destinationRuleYaml({ name: 'reviews', namespace: ns, host: 'reviews', subsets: ['v1', 'v2'] }))
   await kube.json(
     'POST',

@@ -7,7 +7,7 @@ import { KubeClient } from '../../src/main/cluster'
 import { clusterMeshSources } from '../../src/main/mesh'
 import { startControlPlane, type ControlPlane, type ControlPlaneEvent } from '../../src/main/xds'
 import { adminKubeConfig, installIstioCrds, TestCluster } from '../cluster'
-import { endpointSliceObject, podObject, serviceObject } from '../support/kube-mesh-fixtures'
+import { endpointSlicesPath, seedReviewsService } from '../support/kube-mesh-fixtures'
 import { callMany, countBy, eventually, startBackend, xdsClient, type Backend, type CallOutcome, type XdsTestClient } from '../support/xds-grpc'
 import { destinationRuleYaml, virtualServiceYaml } from '../support/xds-mesh-fixtures'
 
@@ -19,7 +19,7 @@ const ns = 'shop'
 const host = `reviews.${ns}.svc.cluster.local`
 const networking = '/apis/networking.istio.io/v1'
 // v1.20 serves EndpointSlices as discovery.k8s.io/v1beta1 only.
-const slices = `/apis/discovery.k8s.io/v1beta1/namespaces/${ns}/endpointslices`
+const slices = endpointSlicesPath(ns)
 
 let cluster: TestCluster
 let kube: KubeClient
@@ -42,10 +42,6 @@ async function startClusterControlPlane(): Promise<ControlPlane> {
 
 const split = (outcomes: readonly CallOutcome[]): Record<string, number> => countBy(outcomes, (o) => o.backend ?? `error ${o.code}`)
 
-function slice(name: string, backend: Backend, pod: string): Record<string, unknown> {
-  return endpointSliceObject({ name, namespace: ns, service: 'reviews', port: backend.port, apiVersion: 'discovery.k8s.io/v1beta1', addresses: [{ ip: '127.0.0.1', pod, ready: true }] })
-}
-
 async function putVirtualService(http: Record<string, unknown>[]): Promise<void> {
   const body = virtualServiceYaml({ name: 'reviews', namespace: ns, hosts: ['reviews'], http })
   const path = `${networking}/namespaces/${ns}/virtualservices`
@@ -65,12 +61,7 @@ const weights = (a: number, b: number): Record<string, unknown>[] => [
 beforeAll(async () => {
   ;[cluster, v1, v2] = await Promise.all([TestCluster.start(), startBackend({ name: 'v1' }), startBackend({ name: 'v2' })])
   kube = new KubeClient(adminKubeConfig(cluster))
-  await kube.json('POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } })
-  await kube.json('POST', `/api/v1/namespaces/${ns}/services`, serviceObject({ name: 'reviews', namespace: ns, port: 9080 }))
-  for (const [version, backend] of [['v1', v1], ['v2', v2]] as const) {
-    await kube.json('POST', `/api/v1/namespaces/${ns}/pods`, podObject({ name: `reviews-${version}`, namespace: ns, labels: { app: 'reviews', version } }))
-    await kube.json('POST', slices, slice(`reviews-${version}`, backend, `reviews-${version}`))
-  }
+  await seedReviewsService(kube, ns, { v1, v2 })
 })
 
 afterEach(() => {

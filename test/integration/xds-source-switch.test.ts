@@ -10,7 +10,7 @@ import { clusterSourceFactories } from '../../src/main/app/control-plane-options
 import { KubeClient } from '../../src/main/cluster'
 import { startControlPlane, type ControlPlane, type ControlPlaneEvent } from '../../src/main/xds'
 import { adminKubeConfig, freePort, installIstioCrds, TestCluster } from '../cluster'
-import { endpointSliceObject, podObject, serviceObject } from '../support/kube-mesh-fixtures'
+import { seedReviewsService } from '../support/kube-mesh-fixtures'
 import { callMany, countBy, eventually, startBackend, xdsClient, type Backend, type CallOutcome, type XdsTestClient } from '../support/xds-grpc'
 import { destinationRuleYaml, serviceEntryYaml, virtualServiceYaml, workloadEntryYaml } from '../support/xds-mesh-fixtures'
 import { createMeshDir, type MeshDir } from '../support/xds-mesh-dir'
@@ -20,7 +20,6 @@ import { createMeshDir, type MeshDir } from '../support/xds-mesh-dir'
 // The folder sends every call of reviews:9080 to the "folder" backend; the cluster splits the same
 // name 25/75 between its v1 and v2 EndpointSlices by a VirtualService.
 const ns = 'shop'
-const slices = `/apis/discovery.k8s.io/v1beta1/namespaces/${ns}/endpointslices`
 
 let cluster: TestCluster
 let kube: KubeClient
@@ -83,16 +82,7 @@ beforeAll(async () => {
   ])
   kube = new KubeClient(adminKubeConfig(cluster))
   await installIstioCrds(adminKubeConfig(cluster))
-  await kube.json('POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } })
-  await kube.json('POST', `/api/v1/namespaces/${ns}/services`, serviceObject({ name: 'reviews', namespace: ns, port: 9080 }))
-  for (const [version, backend] of [['v1', v1], ['v2', v2]] as const) {
-    await kube.json('POST', `/api/v1/namespaces/${ns}/pods`, podObject({ name: `reviews-${version}`, namespace: ns, labels: { app: 'reviews', version } }))
-    await kube.json(
-      'POST',
-      slices,
-      endpointSliceObject({ name: `reviews-${version}`, namespace: ns, service: 'reviews', port: backend.port, apiVersion: 'discovery.k8s.io/v1beta1', addresses: [{ ip: '127.0.0.1', pod: `reviews-${version}`, ready: true }] }),
-    )
-  }
+  await seedReviewsService(kube, ns, { v1, v2 })
   await kube.json('POST', `/apis/networking.istio.io/v1/namespaces/${ns}/destinationrules`, destinationRuleYaml({ name: 'reviews', namespace: ns, host: 'reviews', subsets: ['v1', 'v2'] }))
   await kube.json(
     'POST',

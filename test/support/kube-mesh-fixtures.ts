@@ -56,3 +56,30 @@ export function podObject(opts: { name: string; namespace: string; labels: Recor
     spec: { containers: [{ name: 'app', image: 'meshdeck/test:0' }] },
   }
 }
+
+/** What seeding needs of a kube client (src/main/cluster's KubeClient). */
+interface KubeWriter {
+  json(method: 'POST', path: string, body: unknown): Promise<unknown>
+}
+
+/** The EndpointSlice collection of a namespace on the test apiserver (Kubernetes 1.20: v1beta1). */
+export const endpointSlicesPath = (namespace: string): string => `/apis/discovery.k8s.io/v1beta1/namespaces/${namespace}/endpointslices`
+
+/**
+ * A namespace with Service `reviews` (port 9080) and, per version, a Pod labelled app/version and
+ * an EndpointSlice `reviews-<version>` pointing at that version's backend on 127.0.0.1 — what the
+ * cluster mesh tests route between.
+ */
+export async function seedReviewsService(kube: KubeWriter, namespace: string, backends: Record<string, { port: number }>): Promise<void> {
+  await kube.json('POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } })
+  await kube.json('POST', `/api/v1/namespaces/${namespace}/services`, serviceObject({ name: 'reviews', namespace, port: 9080 }))
+  for (const [version, backend] of Object.entries(backends)) {
+    const name = `reviews-${version}`
+    await kube.json('POST', `/api/v1/namespaces/${namespace}/pods`, podObject({ name, namespace, labels: { app: 'reviews', version } }))
+    await kube.json(
+      'POST',
+      endpointSlicesPath(namespace),
+      endpointSliceObject({ name, namespace, service: 'reviews', port: backend.port, apiVersion: 'discovery.k8s.io/v1beta1', addresses: [{ ip: '127.0.0.1', pod: name, ready: true }] }),
+    )
+  }
+}
