@@ -15,11 +15,10 @@ import { Session } from 'node:inspector/promises'
 import { cpus, loadavg } from 'node:os'
 import { join } from 'node:path'
 import { startChildClients, type ChildClients } from '../../test/support/xds-child'
-import { destinationRuleYaml, serviceEntryYaml, virtualServiceYaml, workloadEntryYaml } from '../../test/support/xds-mesh-fixtures'
+import { reviewsSplitYaml, reviewsTwoVersionsYaml } from '../../test/support/xds-mesh-fixtures'
 import { createMeshDir } from '../../test/support/xds-mesh-dir'
 import { startControlPlane, type ControlPlane } from '../../src/main/xds'
 
-const host = 'reviews.demo.svc.cluster.local'
 const pushesPerRound = Number(process.env.XDS_BENCH_PUSHES ?? 3)
 const profileDir = process.env.XDS_BENCH_PROFILE
 /** Pushes so far over all rounds: weights alternate 80 / 70 so every push changes the route. */
@@ -28,10 +27,6 @@ let pushes = 0
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] as number
-}
-
-function split(v1: number): Record<string, unknown>[] {
-  return [virtualServiceYaml({ name: 'reviews', hosts: ['reviews'], http: [{ route: [{ destination: { host: 'reviews', subset: 'v1' }, weight: v1 }, { destination: { host: 'reviews', subset: 'v2' }, weight: 100 - v1 }] }] })]
 }
 
 async function settle(): Promise<void> {
@@ -188,13 +183,8 @@ async function main(): Promise<void> {
   const backends = await startChildClients()
   const [v1Port = 0, v2Port = 0] = await backends.serve(['v1', 'v2'])
   const meshDir = await createMeshDir()
-  await meshDir.write('mesh.yaml', [
-    serviceEntryYaml({ name: 'reviews', host, port: 9080 }),
-    workloadEntryYaml({ name: 'reviews-v1', app: 'reviews', version: 'v1', port: v1Port }),
-    workloadEntryYaml({ name: 'reviews-v2', app: 'reviews', version: 'v2', port: v2Port }),
-    destinationRuleYaml({ name: 'reviews', host: 'reviews', subsets: ['v1', 'v2'] }),
-  ])
-  await meshDir.write('vs.yaml', split(100))
+  await meshDir.write('mesh.yaml', reviewsTwoVersionsYaml({ v1: v1Port, v2: v2Port }))
+  await meshDir.write('vs.yaml', reviewsSplitYaml(100))
   // Load reporting off: this measures config pushes only.
   const cp = await startControlPlane({ meshDir: meshDir.dir, loadReportIntervalMs: 0 })
   console.log(`xds-push: node ${process.version}, ${cpus().length} cpus, load ${load()}; control plane in this process, clients in child processes`)
@@ -202,7 +192,7 @@ async function main(): Promise<void> {
     for (const clients of rounds) {
       // ~125 channels a process: more per process makes each client slower (GC, timers, one event loop).
       const processes = procArg ? Number(procArg) : Math.max(2, Math.ceil(clients / 125))
-      await round(cp, backends, (v1) => meshDir.write('vs.yaml', split(v1)), clients, processes)
+      await round(cp, backends, (v1) => meshDir.write('vs.yaml', reviewsSplitYaml(v1)), clients, processes)
     }
   } finally {
     await cp.dispose()

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startControlPlane, type ControlPlane, type ControlPlaneEvent } from '../../src/main/xds'
 import { startChildClients, type ChildClients } from '../support/xds-child'
 import { countBy, eventually } from '../support/xds-grpc'
-import { destinationRuleYaml, serviceEntryYaml, virtualServiceYaml, workloadEntryYaml } from '../support/xds-mesh-fixtures'
+import { reviewsSplitYaml, reviewsTwoVersionsYaml } from '../support/xds-mesh-fixtures'
 import { createMeshDir, type MeshDir } from '../support/xds-mesh-dir'
 
 // 200 real grpc-js-xds channels, each with its own node id and ADS stream, in 4 child processes
@@ -10,15 +10,10 @@ import { createMeshDir, type MeshDir } from '../support/xds-mesh-dir'
 // the real control plane, with the echo backends in a child of their own.
 const clients = 200
 const processes = 4
-const host = 'reviews.demo.svc.cluster.local'
 let meshDir: MeshDir
 let cp: ControlPlane
 let backends: ChildClients
 const children: ChildClients[] = []
-
-function split(v1: number): Record<string, unknown>[] {
-  return [virtualServiceYaml({ name: 'reviews', hosts: ['reviews'], http: [{ route: [{ destination: { host: 'reviews', subset: 'v1' }, weight: v1 }, { destination: { host: 'reviews', subset: 'v2' }, weight: 100 - v1 }] }] })]
-}
 
 function tally(values: readonly string[]): Record<string, number> {
   const counts: Record<string, number> = {}
@@ -33,13 +28,8 @@ beforeAll(async () => {
   backends = await startChildClients()
   const [v1Port = 0, v2Port = 0] = await backends.serve(['v1', 'v2'])
   meshDir = await createMeshDir()
-  await meshDir.write('mesh.yaml', [
-    serviceEntryYaml({ name: 'reviews', host, port: 9080 }),
-    workloadEntryYaml({ name: 'reviews-v1', app: 'reviews', version: 'v1', port: v1Port }),
-    workloadEntryYaml({ name: 'reviews-v2', app: 'reviews', version: 'v2', port: v2Port }),
-    destinationRuleYaml({ name: 'reviews', host: 'reviews', subsets: ['v1', 'v2'] }),
-  ])
-  await meshDir.write('vs.yaml', split(100))
+  await meshDir.write('mesh.yaml', reviewsTwoVersionsYaml({ v1: v1Port, v2: v2Port }))
+  await meshDir.write('vs.yaml', reviewsSplitYaml(100))
   cp = await startControlPlane({ meshDir: meshDir.dir, loadReportIntervalMs: 0 })
   children.push(...(await Promise.all(Array.from({ length: processes }, () => startChildClients()))))
   const per = clients / processes
@@ -61,7 +51,7 @@ describe(`a fleet of ${clients} clients`, () => {
     const pushed: Extract<ControlPlaneEvent, { kind: 'pushed' }>[] = []
     const sub = cp.onEvent((event) => void (event.kind === 'pushed' && pushed.push(event)))
     const started = Date.now()
-    await meshDir.write('vs.yaml', split(30))
+    await meshDir.write('vs.yaml', reviewsSplitYaml(30))
     await cp.refresh()
     const version = String(cp.status().servedVersion)
     await eventually(() => (fleet().every((c) => rdsOf(c)?.ackedVersion === version && rdsOf(c)?.status === 'SYNCED') ? true : undefined), 30_000, `all ${clients} clients to ACK RDS ${version}`)

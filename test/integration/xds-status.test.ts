@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { startControlPlane, type ControlPlane, type ControlPlaneEvent } from '../../src/main/xds'
 import { startChildClients, type ChildClients } from '../support/xds-child'
 import { callMany, countBy, eventually, perChannelBootstrapOption, startBackend, xdsClient, type Backend, type XdsTestClient } from '../support/xds-grpc'
-import { destinationRuleYaml, serviceEntryYaml, virtualServiceYaml, workloadEntryYaml } from '../support/xds-mesh-fixtures'
+import { destinationRuleYaml, reviewsSplitYaml, serviceEntryYaml, virtualServiceYaml, workloadEntryYaml } from '../support/xds-mesh-fixtures'
 import { createMeshDir, type MeshDir } from '../support/xds-mesh-dir'
 
 // Real control plane, real grpc-js servers, real grpc-js-xds clients (in this process and in a child).
@@ -25,10 +25,6 @@ function client(target: string, nodeId = `status-${++nodeCounter}`): XdsTestClie
   const c = xdsClient(target, cp.bootstrap({ nodeId }))
   clients.push(c)
   return c
-}
-
-function split(v1Weight: number): Record<string, unknown>[] {
-  return [virtualServiceYaml({ name: 'reviews', hosts: ['reviews'], http: [{ route: [{ destination: { host: 'reviews', subset: 'v1' }, weight: v1Weight }, { destination: { host: 'reviews', subset: 'v2' }, weight: 100 - v1Weight }] }] })]
 }
 
 async function served(change: () => Promise<void>): Promise<number> {
@@ -60,7 +56,7 @@ beforeAll(async () => {
     workloadEntryYaml({ name: 'ratings-1', app: 'ratings', port: ratingsBackend.port }),
   ])
   await meshDir.write('reviews-dr.yaml', [destinationRuleYaml({ name: 'reviews', host: 'reviews', subsets: ['v1', 'v2'] })])
-  await meshDir.write('reviews-vs.yaml', split(100))
+  await meshDir.write('reviews-vs.yaml', reviewsSplitYaml(100))
   cp = await startControlPlane({ meshDir: meshDir.dir })
 })
 
@@ -106,7 +102,7 @@ describe('proxy status', () => {
     await eventually(() => (typeStatus('touch-ratings', 'EDS') === 'SYNCED' ? true : undefined))
     const pushes: string[] = []
     const sub = cp.onEvent((e) => e.kind === 'pushed' && pushes.push(e.nodeId))
-    const version = await served(() => meshDir.write('reviews-vs.yaml', split(50)))
+    const version = await served(() => meshDir.write('reviews-vs.yaml', reviewsSplitYaml(50)))
     await eventually(() => (cp.clients().find((c) => c.nodeId === 'touch-reviews')?.types.find((t) => t.type === 'RDS')?.ackedVersion === String(version) ? true : undefined))
     sub.dispose()
     expect(pushes).toContain('touch-reviews')
@@ -138,7 +134,7 @@ describe('proxy status', () => {
 
   it('reports an invalid file with file and line and keeps serving the last good config', async () => {
     const c = client('reviews:9080')
-    await served(() => meshDir.write('reviews-vs.yaml', split(100)))
+    await served(() => meshDir.write('reviews-vs.yaml', reviewsSplitYaml(100)))
     expect((await c.call()).backend).toBe('v1')
     const good = cp.status().servedVersion
     await meshDir.writeText('reviews-vs.yaml', 'apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata:\n  name: reviews\nspec:\n  hosts: [reviews\n  http: []\n')
@@ -166,7 +162,7 @@ describe('proxy status', () => {
     expect(cp.status().rejected).toEqual(['VirtualService/demo/ghost', 'VirtualService/demo/reviews'])
     await eventually(async () => (countBy(await callMany(c, 40, 5), (o) => o.backend ?? 'error').v2 ? true : undefined), 5000, 'the new v1 endpoint (served by the v2 backend) to get traffic')
     await served(() => meshDir.write('extra.yaml', []))
-    await served(() => meshDir.write('reviews-vs.yaml', split(100)))
+    await served(() => meshDir.write('reviews-vs.yaml', reviewsSplitYaml(100)))
     expect(cp.status().problems).toEqual([])
   })
 
@@ -201,7 +197,7 @@ describe('restarts', () => {
     await cp.dispose()
     // While it is down, clients keep the config they have.
     expect((await c.call()).backend).toBe('v1')
-    await meshDir.write('reviews-vs.yaml', split(0))
+    await meshDir.write('reviews-vs.yaml', reviewsSplitYaml(0))
     cp = await startControlPlane({ meshDir: meshDir.dir, port })
     await eventually(() => (cp.clients().find((x) => x.nodeId === 'restart-client')?.types.every((t) => t.status === 'SYNCED') ? true : undefined), 20_000, 'the client to reconnect')
     await eventually(async () => ((await c.call()).backend === 'v2' ? true : undefined), 5000, 'the new config to take effect')

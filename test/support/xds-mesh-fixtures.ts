@@ -53,6 +53,21 @@ export function virtualServiceYaml(opts: { name: string; hosts: string[]; http: 
   }
 }
 
+/** `reviews` (namespace demo) with subsets v1 and v2, each one WorkloadEntry on the given port. */
+export function reviewsTwoVersionsYaml(ports: { v1: number; v2: number }): Record<string, unknown>[] {
+  return [
+    serviceEntryYaml({ name: 'reviews', host: 'reviews.demo.svc.cluster.local', port: 9080 }),
+    workloadEntryYaml({ name: 'reviews-v1', app: 'reviews', version: 'v1', port: ports.v1 }),
+    workloadEntryYaml({ name: 'reviews-v2', app: 'reviews', version: 'v2', port: ports.v2 }),
+    destinationRuleYaml({ name: 'reviews', host: 'reviews', subsets: ['v1', 'v2'] }),
+  ]
+}
+
+/** The `reviews` VirtualService sending `v1Weight` % to v1 and the rest to v2. */
+export function reviewsSplitYaml(v1Weight: number): Record<string, unknown>[] {
+  return [virtualServiceYaml({ name: 'reviews', hosts: ['reviews'], http: [{ route: [{ destination: { host: 'reviews', subset: 'v1' }, weight: v1Weight }, { destination: { host: 'reviews', subset: 'v2' }, weight: 100 - v1Weight }] }] })]
+}
+
 export function toYaml(docs: Record<string, unknown>[]): string {
   return docs.map((doc) => stringify(doc)).join('---\n')
 }
