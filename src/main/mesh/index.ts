@@ -60,3 +60,4 @@ export { clusterMeshSources, type ClusterMeshOptions } from './kubernetes/cluste
 export { IstioCrdSource, istioResources, istioVersions, type IstioCrdSourceOptions } from './kubernetes/crd-source'
 export { KubeEndpointSource, type KubeEndpointSourceOptions } from './kubernetes/endpoint-source'
 export { refuseIfIstiod } from './kubernetes/istiod'
+export { ApiDiscovery, type ServedResource } from './kubernetes/api-discovery'

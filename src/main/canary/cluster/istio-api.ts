@@ -1,5 +1,6 @@
 import { MeshdeckError } from '@shared/contract'
 import { KubeRequestError, type KubeClient } from '../../cluster/kube-client'
+import { ApiDiscovery, istioVersions } from '../../mesh'
 import type { ClusterDestinationRule, ClusterVirtualService } from './virtual-service-object'
 
 /** The field manager every Meshdeck write uses, so `managedFields` says who set the weights. */
@@ -93,20 +94,21 @@ export class IstioApi {
     return namespace ? `/apis/${group}/${version}/namespaces/${encodeURIComponent(namespace)}/${plural}` : `/apis/${group}/${version}/${plural}`
   }
 
+  /** Discovered the way the mesh's config source does it, so both read the same version. */
   private servedVersion(): Promise<string> {
-    this.version ??= this.client
-      .json<{ preferredVersion?: { version?: string } }>('GET', `/apis/${group}`)
-      .then((g) => g.preferredVersion?.version ?? 'v1beta1')
+    this.version ??= new ApiDiscovery(this.client)
+      .resolve(group, 'virtualservices', istioVersions)
+      .then((served) => {
+        if (served) return served.version
+        throw new MeshdeckError(
+          'istio_crds_missing',
+          `The cluster at ${this.client.server} has no ${group} API (Istio's CRDs are not installed).`,
+          'Install Istio, or only its CRDs: kubectl apply -f resources/istio/crds.yaml.',
+        )
+      })
       .catch((err: unknown) => {
         this.version = undefined
-        if (err instanceof KubeRequestError && err.status === 404) {
-          throw new MeshdeckError(
-            'istio_crds_missing',
-            `The cluster at ${this.client.server} has no ${group} API (Istio's CRDs are not installed).`,
-            'Install Istio, or only its CRDs: kubectl apply -f resources/istio/crds.yaml.',
-          )
-        }
-        throw this.client.explain(err)
+        throw err instanceof MeshdeckError ? err : this.client.explain(err)
       })
     return this.version
   }
