@@ -1,3 +1,4 @@
+import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 
 export interface ServeArgs {
@@ -21,6 +22,15 @@ export interface BootstrapArgs {
   xdsPort: number
   /** Write here (atomically) instead of stdout. */
   out?: string
+  /** Issue the workload's own SPIFFE certificate and name it in the bootstrap (--certs). */
+  certs?: {
+    namespace: string
+    serviceAccount: string
+    workload?: string
+    trustDomain?: string
+    /** Absolute (resolved against the working folder). */
+    certsDir?: string
+  }
 }
 
 export interface DemoArgs {
@@ -50,6 +60,11 @@ export const usage = `Usage:
       Run the local demo mesh headless on the embedded control plane, printing its status; Ctrl+C stops it.
   meshdeck bootstrap --node-id ID [--xds-port PORT] [--out FILE]
       Print (or write) the gRPC xDS bootstrap JSON for a workload (set GRPC_XDS_BOOTSTRAP to the file).
+      [--certs --namespace NS --service-account SA [--workload NAME] [--trust-domain TD] [--certs-dir DIR]]
+          also issue the workload's SPIFFE certificate (spiffe://TD/ns/NS/sa/SA) from the mesh CA in
+          MESHDECK_HOME into DIR (default <MESHDECK_HOME>/workload-certs/NS/NAME; NAME defaults to the node id)
+          and name it in the bootstrap, so STRICT PeerAuthentication and ISTIO_MUTUAL work. A running
+          Meshdeck (meshdeck serve, same MESHDECK_HOME) keeps it renewed.
   meshdeck help
 `
 
@@ -125,7 +140,17 @@ function parseBootstrapArgs(rest: string[]): BootstrapArgs {
     ;({ values } = parseArgs({
       args: rest,
       strict: true,
-      options: { 'node-id': { type: 'string' }, 'xds-port': { type: 'string' }, out: { type: 'string' } },
+      options: {
+        'node-id': { type: 'string' },
+        'xds-port': { type: 'string' },
+        out: { type: 'string' },
+        certs: { type: 'boolean', default: false },
+        namespace: { type: 'string' },
+        'service-account': { type: 'string' },
+        workload: { type: 'string' },
+        'trust-domain': { type: 'string' },
+        'certs-dir': { type: 'string' },
+      },
     }))
   } catch (err) {
     throw new UsageError(`${(err as Error).message}\n\n${usage}`)
@@ -134,5 +159,17 @@ function parseBootstrapArgs(rest: string[]): BootstrapArgs {
   if (!nodeId) throw new UsageError(`bootstrap needs --node-id, the workload's name towards the control plane (e.g. reviews-v1).\n\n${usage}`)
   const xdsPort = parsePort('--xds-port', values['xds-port'], 15010)
   if (xdsPort === 0) throw new UsageError('--xds-port for a bootstrap must be the port the control plane listens on, not 0.')
-  return { command: 'bootstrap', nodeId, xdsPort, out: values.out }
+  const args: BootstrapArgs = { command: 'bootstrap', nodeId, xdsPort, out: values.out }
+  const certFlags = (['namespace', 'service-account', 'workload', 'trust-domain', 'certs-dir'] as const).filter((flag) => values[flag] !== undefined)
+  if (!values.certs) {
+    if (certFlags.length > 0) throw new UsageError(`${certFlags.map((f) => `--${f}`).join(', ')} only apply with --certs (issue the workload's certificate).\n\n${usage}`)
+    return args
+  }
+  const { namespace, 'service-account': serviceAccount } = values
+  if (!namespace || !serviceAccount) {
+    throw new UsageError(`--certs needs --namespace and --service-account: the workload's identity is spiffe://<trust-domain>/ns/<namespace>/sa/<service-account>.\n\n${usage}`)
+  }
+  const certsDir = values['certs-dir']
+  args.certs = { namespace, serviceAccount, workload: values.workload, trustDomain: values['trust-domain'], certsDir: certsDir === undefined ? undefined : resolve(certsDir) }
+  return args
 }

@@ -1,3 +1,4 @@
+import { MeshdeckError } from '@shared/contract'
 import { parseCliArgs, usage, UsageError } from './args'
 import { serve } from './serve'
 import { writeBootstrap } from './bootstrap'
@@ -27,5 +28,6 @@ main(process.argv.slice(2)).catch((err: unknown) => {
     process.exit(2)
   }
   console.error(`meshdeck: ${err instanceof Error ? err.message : String(err)}`)
+  if (err instanceof MeshdeckError && err.hint) console.error(err.hint)
   process.exit(1)
 })

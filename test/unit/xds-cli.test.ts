@@ -1,3 +1,4 @@
+import { resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { parseCliArgs } from '../../src/cli/args'
 import { renderBootstrap } from '../../src/main/xds'
@@ -13,6 +14,17 @@ describe('meshdeck CLI for the control plane', () => {
     expect(parseCliArgs(['bootstrap', '--node-id', 'reviews-v1', '--out', '/tmp/b.json'])).toEqual({ command: 'bootstrap', nodeId: 'reviews-v1', xdsPort: 15010, out: '/tmp/b.json' })
     expect(() => parseCliArgs(['bootstrap'])).toThrow(/needs --node-id/)
     expect(() => parseCliArgs(['bootstrap', '--node-id', 'a', '--xds-port', '0'])).toThrow(/not 0/)
+  })
+
+  it('takes the workload identity for --certs, and says what is missing or misplaced', () => {
+    expect(parseCliArgs(['bootstrap', '--node-id', 'a', '--certs', '--namespace', 'shop', '--service-account', 'cart', '--certs-dir', 'rel/certs', '--trust-domain', 'example.org', '--workload', 'cart-1'])).toEqual({
+      command: 'bootstrap',
+      nodeId: 'a',
+      xdsPort: 15010,
+      certs: { namespace: 'shop', serviceAccount: 'cart', workload: 'cart-1', trustDomain: 'example.org', certsDir: resolve('rel/certs') },
+    })
+    expect(() => parseCliArgs(['bootstrap', '--node-id', 'a', '--certs', '--namespace', 'shop'])).toThrow(/--certs needs --namespace and --service-account/)
+    expect(() => parseCliArgs(['bootstrap', '--node-id', 'a', '--namespace', 'shop', '--certs-dir', '/c'])).toThrow(/--namespace, --certs-dir only apply with --certs/)
   })
 })
 

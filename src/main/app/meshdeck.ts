@@ -18,6 +18,7 @@ import { sourcesForChoice } from './control-plane-source-choice'
 import { startMeshTopologyFeed } from './topology-feed'
 import { ClusterTopologyFeeds } from './cluster-topology-feed'
 import { secureDemoBootstrap } from './demo-security'
+import { meshBootstrap } from './mesh-bootstrap'
 import { version } from './version'
 
 export interface MeshdeckOptions {
@@ -110,7 +111,6 @@ export async function createMeshdeck(options: MeshdeckOptions): Promise<Meshdeck
   router.register('controlPlane.clients', () => controlPlane.running().clients())
   router.register('controlPlane.configDump', ({ nodeId }) => controlPlane.running().configDump(nodeId))
   router.register('controlPlane.loadStats', () => controlPlane.running().loadStats())
-  router.register('mesh.bootstrap', ({ nodeId }) => ({ bootstrap: controlPlane.bootstrap({ nodeId }) }))
 
   router.register('app.info', () => info)
   router.register('app.status', () => status())
@@ -185,6 +185,9 @@ export async function createMeshdeck(options: MeshdeckOptions): Promise<Meshdeck
   router.register('security.certificates', () => ({ certificates: security.certificateDtos() }))
   router.register('security.rotateCa', (params) => security.rotateCaFromFiles(params))
   router.register('security.conflicts', () => security.conflicts())
+  // Workloads given their own certificates (`meshdeck bootstrap --certs`, mesh.bootstrap) are renewed by whichever Meshdeck runs on this data folder.
+  stack.add(await security.renewRegisteredWorkloads({ onProblem: (message) => console.error(`meshdeck: ${message}`) }))
+  router.register('mesh.bootstrap', (params) => meshBootstrap(controlPlane, security, params))
   // mTLS and RBAC follow the served config (PeerAuthentication, DestinationRule TLS, AuthorizationPolicy).
   const meshSecurity = controlPlane.controlPlane ? stack.add(await MeshSecurityBinding.bind(security, controlPlane.controlPlane)) : null
   router.register('security.mtlsStatus', () => meshSecurity?.status() ?? { evaluated: false, trustDomain: security.defaultTrustDomain(), workloads: [], edges: [], conflicts: [] })

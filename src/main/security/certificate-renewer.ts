@@ -4,6 +4,7 @@ import type { CertificateAuthority, IssuedCertificate } from './certificate-auth
 import type { KeyPair } from './keys'
 import { renewalTime } from './renewal-time'
 import {
+  readWorkloadKey,
   workloadCertificateFiles,
   workloadKey,
   writeWorkloadCertificate,
@@ -40,10 +41,26 @@ export interface CertificateRenewerOptions {
   retryMs?: number
 }
 
+/** How ensure() places a workload's files and where its key comes from. */
+export interface EnsureOptions {
+  /** Write the files here instead of <dir>/<namespace>/<name>/. */
+  files?: WorkloadCertificateFiles
+  /**
+   * Certify the key already in the folder (at every renewal), making one only when there is none:
+   * for workloads whose folder outlives this process (registered by `meshdeck bootstrap --certs`),
+   * so whoever renews them never changes a key a running workload holds.
+   */
+  keyFromDisk?: boolean
+  /** Issue a new certificate now even when one is being renewed already. */
+  reissue?: boolean
+}
+
 interface Entry {
   cert: WorkloadCertificate
   /** The workload's key, kept for renewals so the key file never changes under a running workload. */
   keys: KeyPair | null
+  /** The key file is the source of truth (EnsureOptions.keyFromDisk). */
+  keyFromDisk: boolean
   timer: NodeJS.Timeout | null
   pending: Promise<WorkloadCertificate> | null
 }
@@ -63,13 +80,26 @@ export class CertificateRenewer implements Disposable {
   constructor(private readonly options: CertificateRenewerOptions) {}
 
   /** The workload's certificate files, issuing and writing them if this is the first request. */
-  async ensure(ref: WorkloadRef): Promise<WorkloadCertificate> {
-    const files = workloadCertificateFiles(this.options.dir, ref)
+  async ensure(ref: WorkloadRef, options: EnsureOptions = {}): Promise<WorkloadCertificate> {
+    const files = options.files ?? workloadCertificateFiles(this.options.dir, ref)
     const key = workloadKey(ref)
-    const entry = this.entries.get(key)
+    const keyFromDisk = options.keyFromDisk ?? false
+    let entry = this.entries.get(key)
+    const changed = entry && (entry.cert.files.dir !== files.dir || entry.cert.ref.serviceAccount !== ref.serviceAccount || entry.keyFromDisk !== keyFromDisk)
+    if (entry && !entry.pending && changed) {
+      // The same workload with other files or identity: stop renewing the old ones, start on these.
+      this.release(ref)
+      entry = undefined
+    }
     if (entry?.pending) return entry.pending
-    if (entry) return entry.cert
-    return this.renew(key, ref, files, 'issued')
+    if (entry && !options.reissue) return entry.cert
+    return this.renew(key, ref, files, 'issued', keyFromDisk)
+  }
+
+  /** The workload's current certificate, if this renewer keeps one. */
+  get(ref: WorkloadRef): WorkloadCertificate | undefined {
+    const entry = this.entries.get(workloadKey(ref))
+    return entry && entry.cert.serial !== '' ? entry.cert : undefined
   }
 
   list(): WorkloadCertificate[] {
@@ -81,7 +111,7 @@ export class CertificateRenewer implements Disposable {
 
   /** Re-issues every workload now (after a CA rotation, so they chain to the new root). */
   async renewAll(reason: RenewalReason): Promise<WorkloadCertificate[]> {
-    return Promise.all([...this.entries.entries()].map(([key, e]) => this.renew(key, e.cert.ref, e.cert.files, reason)))
+    return Promise.all([...this.entries.entries()].map(([key, e]) => this.renew(key, e.cert.ref, e.cert.files, reason, e.keyFromDisk)))
   }
 
   /**
@@ -113,11 +143,11 @@ export class CertificateRenewer implements Disposable {
     this.listeners.clear()
   }
 
-  private renew(key: string, ref: WorkloadRef, files: WorkloadCertificateFiles, reason: RenewalReason): Promise<WorkloadCertificate> {
+  private renew(key: string, ref: WorkloadRef, files: WorkloadCertificateFiles, reason: RenewalReason, keyFromDisk: boolean): Promise<WorkloadCertificate> {
     const existing = this.entries.get(key)
     if (existing?.pending) return existing.pending
-    const keys = existing?.keys ?? undefined
     const pending = (async () => {
+      const keys = (keyFromDisk ? await readWorkloadKey(files) : existing?.keys) ?? undefined
       const issued = await this.options.ca.issue(ref, { ttlMs: this.options.ttlMs, keys })
       await writeWorkloadCertificate(files, issued, keys === undefined)
       const entry = this.entries.get(key)
@@ -125,7 +155,7 @@ export class CertificateRenewer implements Disposable {
       return describe(key, ref, files, issued, renewalTime(issued.notBefore, issued.notAfter, this.options.random))
     })()
     if (existing) existing.pending = pending
-    else this.entries.set(key, { cert: placeholder(key, ref, files), keys: null, timer: null, pending })
+    else this.entries.set(key, { cert: placeholder(key, ref, files), keys: null, keyFromDisk, timer: null, pending })
     return pending.then(
       (cert) => {
         const entry = this.entries.get(key)
@@ -157,7 +187,7 @@ export class CertificateRenewer implements Disposable {
     entry.timer = setTimeout(() => {
       entry.timer = null
       if (wait < delayMs) return this.schedule(key, entry, delayMs - wait)
-      this.renew(key, entry.cert.ref, entry.cert.files, 'scheduled').catch(() => {
+      this.renew(key, entry.cert.ref, entry.cert.files, 'scheduled', entry.keyFromDisk).catch(() => {
         // Recorded in lastError and retried by renew(); nothing else to do here.
       })
     }, wait)

@@ -15,12 +15,16 @@ export { SecurityErrorCode } from './ca-errors'
 export { defaultTrustDomain, parseSpiffeId, principalOf, spiffeId, type WorkloadIdentity } from './spiffe'
 export { renewalTime, renewAfterFraction } from './renewal-time'
 export {
+  certificateFilesIn,
+  readWorkloadKey,
   workloadCertificateFiles,
   workloadKey,
   writeWorkloadCertificate,
   type WorkloadCertificateFiles,
   type WorkloadRef,
 } from './workload-files'
+export { WorkloadRegistry, type WorkloadRegistration } from './workload-registry'
+export { bootstrapWorkloadName, issueBootstrapCertificates, type BootstrapCertificates } from './workload-bootstrap'
 export {
   certificateProviderInstance,
   certificateProviders,
@@ -31,6 +35,7 @@ export {
 export {
   CertificateRenewer,
   type CertificateRenewerOptions,
+  type EnsureOptions,
   type RenewalReason,
   type RenewedListener,
   type WorkloadCertificate,
@@ -44,9 +49,11 @@ export {
   SecurityService,
   certificateDto,
   readUpstreamRoot,
+  registryScanIntervalMs,
   securityDirs,
   type CaRotation,
   type SecurityEvents,
   type SecurityServiceOptions,
+  type WorkloadCertificateRequest,
   type WorkloadSecurity,
 } from './security-service'

@@ -141,6 +141,40 @@ export const controlPlaneSourceChoiceSchema = z.discriminatedUnion('config', [
 ])
 export type ControlPlaneSourceChoice = z.infer<typeof controlPlaneSourceChoiceSchema>
 
+/** A workload's own certificate for mesh.bootstrap (what `meshdeck bootstrap --certs` takes). */
+export const bootstrapCertificatesRequestSchema = z
+  .object({
+    /** Kubernetes names (DNS labels): the identity spiffe://<trust-domain>/ns/<namespace>/sa/<serviceAccount>. */
+    namespace: z.string().min(1).max(63),
+    serviceAccount: z.string().min(1).max(63),
+    /** Names its folder and its node metadata WORKLOAD_NAME; default: the node id (when it is a valid name). */
+    workload: z.string().min(1).max(253).optional(),
+    /** Must be the mesh's trust domain (its CA's); a check, not a choice. */
+    trustDomain: z.string().min(1).max(255).optional(),
+    /** Absolute folder for cert-chain.pem, key.pem, root-cert.pem; default <data dir>/workload-certs/<namespace>/<workload>/. */
+    certsDir: z.string().min(1).max(4096).optional(),
+  })
+  .strict()
+export type BootstrapCertificatesRequest = z.infer<typeof bootstrapCertificatesRequestSchema>
+
+/** Where the issued certificate is and what it says; never key material. */
+export const bootstrapCertificatesSchema = z.object({
+  spiffeId: z.string(),
+  namespace: z.string(),
+  serviceAccount: z.string(),
+  workload: z.string(),
+  directory: z.string(),
+  certificateFile: z.string(),
+  privateKeyFile: z.string(),
+  caCertificateFile: z.string(),
+  notBefore: z.string(),
+  notAfter: z.string(),
+  renewAt: z.string(),
+  /** Deleting this file stops Meshdeck renewing the certificate. */
+  registrationFile: z.string(),
+})
+export type BootstrapCertificatesDto = z.infer<typeof bootstrapCertificatesSchema>
+
 export const meshMethods = {
   'controlPlane.status': method(z.object({}).strict(), controlPlaneStatusSchema, 'Embedded xDS control plane: address, served config version, clients by sync status, config problems.'),
   'controlPlane.useSource': method(
@@ -160,9 +194,9 @@ export const meshMethods = {
     'Per service/subset request rate, error rate and in-flight calls, from the clients’ load reports (LRS).',
   ),
   'mesh.bootstrap': method(
-    z.object({ nodeId: z.string().min(1).max(253) }).strict(),
-    z.object({ bootstrap: z.record(z.string(), z.unknown()) }),
-    'The gRPC xDS bootstrap JSON for a workload with this node id, pointing at this control plane.',
+    z.object({ nodeId: z.string().min(1).max(253), certificates: bootstrapCertificatesRequestSchema.optional() }).strict(),
+    z.object({ bootstrap: z.record(z.string(), z.unknown()), certificates: bootstrapCertificatesSchema.optional() }),
+    'The gRPC xDS bootstrap JSON for a workload with this node id, pointing at this control plane. With `certificates`, its SPIFFE certificate is issued from the mesh CA into files the bootstrap names (certificate_providers), renewed while Meshdeck runs; only paths are returned.',
   ),
 }
 
