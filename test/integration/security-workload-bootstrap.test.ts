@@ -201,14 +201,15 @@ describe('mesh.bootstrap with certificates (the API)', () => {
     expect(text).not.toContain('BEGIN')
   })
 
-  it('refuses a bad identity, a relative folder and another trust domain with the field and the fix, writing nothing', async () => {
+  it('refuses a bad identity, any folder choice (API) and another trust domain with the field and the fix, writing nothing', async () => {
     const call = (certificates: Record<string, unknown>): Promise<unknown> => meshdeck.router.call('mesh.bootstrap', { nodeId: 'bad-1', certificates })
     expect(await call({ namespace: 'Shop', serviceAccount: 'a' })).toMatchObject({
       ok: false,
       error: { code: 'invalid_identity', message: 'namespace "Shop" is not a valid Kubernetes name.', hint: expect.stringContaining('lowercase letters') },
     })
     expect(await call({ namespace: 'shop', serviceAccount: 'a_b' })).toMatchObject({ ok: false, error: { code: 'invalid_identity', message: 'serviceAccount "a_b" is not a valid Kubernetes name.' } })
-    expect(await call({ namespace: 'shop', serviceAccount: 'a', certsDir: 'certs/here' })).toMatchObject({ ok: false, error: { code: 'invalid_certs_dir', message: expect.stringContaining('"certs/here" is not an absolute path') } })
+    // The API never lets a caller choose where keys are written (only the CLI's --certs-dir does).
+    expect(await call({ namespace: 'shop', serviceAccount: 'a', certsDir: '/tmp/elsewhere' })).toMatchObject({ ok: false, error: { code: 'invalid_params', message: expect.stringContaining('certsDir') } })
     expect(await call({ namespace: 'shop', serviceAccount: 'a', trustDomain: 'example.org' })).toMatchObject({
       ok: false,
       error: { code: 'trust_domain_mismatch', message: expect.stringContaining('"cluster.local", not "example.org"') },

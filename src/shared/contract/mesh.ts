@@ -151,11 +151,15 @@ export const bootstrapCertificatesRequestSchema = z
     workload: z.string().min(1).max(253).optional(),
     /** Must be the mesh's trust domain (its CA's); a check, not a choice. */
     trustDomain: z.string().min(1).max(255).optional(),
-    /** Absolute folder for cert-chain.pem, key.pem, root-cert.pem; default <data dir>/workload-certs/<namespace>/<workload>/. */
-    certsDir: z.string().min(1).max(4096).optional(),
+    // No folder choice over the API: a caller with the token must not make Meshdeck write keys
+    // anywhere on disk. The files go to <data dir>/workload-certs/<namespace>/<workload>/; the CLI,
+    // run by the user as themselves, may pick another folder (`--certs-dir`).
   })
   .strict()
-export type BootstrapCertificatesRequest = z.infer<typeof bootstrapCertificatesRequestSchema>
+export type BootstrapCertificatesRequest = z.infer<typeof bootstrapCertificatesRequestSchema> & {
+  /** CLI only: absolute folder for cert-chain.pem, key.pem, root-cert.pem. */
+  certsDir?: string
+}
 
 /** Where the issued certificate is and what it says; never key material. */
 export const bootstrapCertificatesSchema = z.object({
