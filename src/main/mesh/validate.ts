@@ -2,6 +2,7 @@ import { isIP } from 'node:net'
 import { parseDuration } from './duration'
 import type { DestinationRule, MeshObject, StringMatch, TrafficPolicy, VirtualService, WorkloadEntrySpec } from './model'
 import type { MeshProblem } from './problems'
+import { checkClientRegex } from './regex'
 import { findService, resolveServices, type MeshService } from './services'
 import type { MeshSnapshot } from './snapshot'
 
@@ -48,11 +49,9 @@ function checkStringMatch(match: StringMatch, field: string, report: Report, all
     return
   }
   if (match.regex !== undefined) {
-    try {
-      new RegExp(match.regex)
-    } catch (err) {
-      report({ severity: 'error', field: `${field}.regex`, message: `regex does not compile: ${(err as Error).message}`, hint: 'Use RE2 syntax.' })
-    }
+    // Checked as the clients compile it (RE2, and grpc-js-xds's limits), not as JavaScript would.
+    const problem = typeof match.regex === 'string' ? checkClientRegex(match.regex) : { severity: 'error' as const, message: 'regex is not a string.', hint: 'Quote it in YAML.' }
+    if (problem) report({ ...problem, field: `${field}.regex` })
   }
 }
 
