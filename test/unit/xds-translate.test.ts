@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { createSnapshot, hasErrors, parseMeshYaml, validateMesh, type MeshSnapshot } from '../../src/main/mesh'
 import { translate, typeUrls } from '../../src/main/xds'
 import { encodeResource } from '../../src/main/xds/protos'
+import type { WorkloadAuthorization } from '../../src/main/security'
 import {
   destinationRuleYaml,
   serviceEntryYaml,
@@ -278,15 +279,33 @@ describe('translate with mTLS decisions', () => {
 })
 
 describe('translate wildcard server listeners with mTLS decisions', () => {
-  it('fails closed when workloads on one port disagree: mTLS if any requires it', () => {
+  it('fails closed when workloads on one port disagree: mTLS if any requires it, and every authorization in turn', () => {
     const docs = [
       serviceEntryYaml({ name: 'reviews', host, port: 9080 }),
       workloadEntryYaml({ name: 'reviews-v1', app: 'reviews', version: 'v1', address: '10.0.0.1', port: 50051 }),
       workloadEntryYaml({ name: 'reviews-v2', app: 'reviews', version: 'v2', address: '10.0.0.2', port: 50051 }),
     ]
-    const resources = translate(snapshotOf(docs), {
-      security: { providerInstance: 'meshdeck', clientMtls: () => false, serverRequiresMtls: (w) => w.labels.version === 'v1' },
+    const allowOnly = (principal: string, workload: string): WorkloadAuthorization => ({
+      workload,
+      deny: [],
+      allow: [{ policy: `demo/allow-${principal}`, action: 'ALLOW', rules: [{ from: [{ principal: { values: [{ kind: 'exact', value: principal }], notValues: [] } }], to: [], when: [] }] }],
+      audit: [],
+      custom: [],
+      notes: [],
     })
+    const resources = translate(snapshotOf(docs), {
+      security: {
+        providerInstance: 'meshdeck',
+        clientMtls: () => false,
+        serverRequiresMtls: (w) => w.labels.version === 'v1',
+        authorization: (w) => allowOnly(w.labels.version === 'v1' ? 'cluster.local/ns/demo/sa/a' : 'cluster.local/ns/demo/sa/b', w.labels.version ?? ''),
+      },
+    })
+    const filters = (address: string): string[] =>
+      ((resources.LDS.get(`grpc/server?xds.resource.listening_address=${address}`) as { default_filter_chain: { filters: { typed_config: { http_filters: { name: string }[] } }[] } }).default_filter_chain.filters[0]?.typed_config.http_filters ?? []).map((f) => f.name)
+    expect(filters('10.0.0.1:50051')).toEqual(['envoy.filters.http.rbac.allow', 'envoy.filters.http.router'])
+    // Both workloads' ALLOW filters in turn: a request must pass each.
+    expect(filters('0.0.0.0:50051')).toEqual(['envoy.filters.http.rbac.allow.0', 'envoy.filters.http.rbac.allow.1', 'envoy.filters.http.router'])
     const tls = (address: string): unknown => (resources.LDS.get(`grpc/server?xds.resource.listening_address=${address}`) as { default_filter_chain: { transport_socket?: unknown } }).default_filter_chain.transport_socket
     expect(tls('10.0.0.1:50051')).toBeDefined()
     expect(tls('10.0.0.2:50051')).toBeUndefined()

@@ -78,11 +78,12 @@ interface Inbound {
  * mTLS if any requires it, and every distinct authorization in turn (a request must pass each).
  */
 function wildcardInbound(inbounds: readonly Inbound[]): { strict: boolean; rbac: XdsResource[] } {
-  const distinct = [...new Map(inbounds.map((i) => [JSON.stringify(i.authz), i.authz])).values()]
   const strict = inbounds.some((i) => i.strict)
-  if (distinct.length === 1) return { strict, rbac: rbacFilters(distinct[0] ?? null) }
+  // Distinct by the filters they make (the same policies for two workloads are one).
+  const distinct = [...new Map(inbounds.map((i) => rbacFilters(i.authz)).map((filters) => [JSON.stringify(filters), filters])).values()]
+  if (distinct.length === 1) return { strict, rbac: distinct[0] ?? [] }
   // gRPC refuses two HTTP filters with one name.
-  const rbac = distinct.flatMap((authz, n) => rbacFilters(authz).map((f) => ({ ...f, name: `${String(f.name)}.${n}` })))
+  const rbac = distinct.flatMap((filters, n) => filters.map((f) => ({ ...f, name: `${String(f.name)}.${n}` })))
   return { strict, rbac }
 }
 
