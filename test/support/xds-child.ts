@@ -5,6 +5,8 @@ import type { CallOutcome } from './xds-grpc'
 /** Parent side of xds-child-client.ts: a child process of real grpc-js-xds channels. */
 export interface ChildClients {
   readonly pid: number
+  /** The child's exit code once it has exited (a grpc-js-xds client that crashed), else null. */
+  exitCode(): number | null
   open(target: string, nodeIds: string[], bootstrap: object): Promise<number[]>
   call(index: number, count: number): Promise<CallOutcome[]>
   /** Starts echo backends (see xds-grpc startBackend) in the child; their ports. */
@@ -41,17 +43,22 @@ export async function startChildClients(env: Record<string, string> = {}): Promi
   })
   const replies: ((reply: Reply) => void)[] = []
   child.on('message', (reply: Reply) => replies.shift()?.(reply))
+  // A crashed child answers nothing: fail what waits for it instead of hanging the test.
+  child.on('exit', (code, signal) => {
+    for (const reply of replies.splice(0)) reply({ ok: false, error: `xds child exited (${code ?? signal})` })
+  })
   const request = (message: object): Promise<Reply> =>
     new Promise((resolve, reject) => {
+      if (child.exitCode !== null || child.signalCode !== null) return reject(new Error(`xds child exited (${child.exitCode ?? child.signalCode})`))
       replies.push((reply) => (reply.ok ? resolve(reply) : reject(new Error(reply.error))))
       child.send(message)
     })
   await new Promise<void>((resolve, reject) => {
-    replies.push(() => resolve())
-    child.once('exit', (code) => reject(new Error(`xds child exited early (${code})`)))
+    replies.push((reply) => (reply.ok ? resolve() : reject(new Error(`xds child exited early: ${reply.error}`))))
   })
   return {
     pid: child.pid ?? 0,
+    exitCode: () => child.exitCode ?? (child.signalCode ? -1 : null),
     open: async (target, nodeIds, bootstrap) => (await request({ cmd: 'open', target, nodeIds, bootstrap })).codes ?? [],
     call: async (index, count) => (await request({ cmd: 'call', index, count })).outcomes ?? [],
     serve: async (names) => (await request({ cmd: 'serve', names })).ports ?? [],

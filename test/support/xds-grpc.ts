@@ -30,6 +30,8 @@ export interface Backend {
   port: number
   /** Requests served, including ones answered with an error. */
   calls: number
+  /** While true, every request is answered UNAVAILABLE (a backend that starts failing). */
+  failing: boolean
   dispose(): Promise<void>
 }
 
@@ -44,7 +46,7 @@ export interface BackendOptions {
 export async function startBackend(options: BackendOptions): Promise<Backend> {
   const server = new Server()
   const attempts = new Map<string, number>()
-  const backend = { name: options.name, port: 0, calls: 0, dispose: async () => undefined as void }
+  const backend: Backend = { name: options.name, port: 0, calls: 0, failing: false, dispose: async () => undefined as void }
   server.register(
     path,
     (call: ServerUnaryCall<Record<string, unknown>, Record<string, unknown>>, callback: sendUnaryData<Record<string, unknown>>) => {
@@ -52,6 +54,10 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
       const id = String(call.metadata.get('x-request-id')[0] ?? '')
       const n = (attempts.get(id) ?? 0) + 1
       attempts.set(id, n)
+      if (backend.failing) {
+        callback({ code: status.UNAVAILABLE, details: `${options.name} is failing` })
+        return
+      }
       if (options.failFirstAttempt && n === 1) {
         callback({ code: status.UNAVAILABLE, details: `${options.name} fails first attempts` })
         return

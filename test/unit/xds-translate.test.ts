@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { createSnapshot, hasErrors, parseMeshYaml, validateMesh, type MeshSnapshot } from '../../src/main/mesh'
 import { translate, typeUrls } from '../../src/main/xds'
 import { encodeResource } from '../../src/main/xds/protos'
+import type { WorkloadAuthorization } from '../../src/main/security'
 import {
   destinationRuleYaml,
   serviceEntryYaml,
@@ -163,6 +164,57 @@ describe('translate', () => {
     })
   })
 
+  it('sends outlier detection switched off when the policy has none, so adding it later is a change grpc-js-xds sees', () => {
+    const resources = translate(snapshotOf(base))
+    expect(resources.CDS.get(`outbound|9080||${host}`)?.outlier_detection).toEqual({
+      enforcing_success_rate: { value: 0 },
+      enforcing_consecutive_5xx: { value: 0 },
+      enforcing_consecutive_gateway_failure: { value: 0 },
+    })
+  })
+
+  it('hashes the default route by the rule’s consistentHash when no VirtualService names the host, as istiod does', () => {
+    const resources = translate(
+      snapshotOf([...base.slice(0, 3), destinationRuleYaml({ name: 'reviews', host, subsets: ['v1'], trafficPolicy: { loadBalancer: { consistentHash: { httpHeaderName: 'x-user', ringHash: { minimumRingSize: 2048 } } } } })]),
+    )
+    const route = (resources.RDS.get(`${host}:9080`) as { virtual_hosts: { routes: { route: unknown }[] }[] }).virtual_hosts[0]?.routes[0]?.route
+    expect(route).toEqual({ cluster: `outbound|9080||${host}`, hash_policy: [{ header: { header_name: 'x-user' } }] })
+    expect(resources.CDS.get(`outbound|9080||${host}`)).toMatchObject({ lb_policy: 'RING_HASH', ring_hash_lb_config: { minimum_ring_size: { value: 2048 } } })
+  })
+
+  it('hashes a VirtualService route by the destination subset’s consistentHash, else the rule’s', () => {
+    const rule = {
+      ...destinationRuleYaml({ name: 'reviews', host, subsets: [] }),
+      spec: {
+        host,
+        trafficPolicy: { loadBalancer: { consistentHash: { httpHeaderName: 'x-rule' } } },
+        subsets: [
+          { name: 'v1', labels: { version: 'v1' } },
+          { name: 'v2', labels: { version: 'v2' }, trafficPolicy: { loadBalancer: { consistentHash: { httpHeaderName: 'x-user' } } } },
+        ],
+      },
+    }
+    const routes = routesOf([
+      ...base.slice(0, 3),
+      rule,
+      virtualServiceYaml({
+        name: 'reviews',
+        hosts: ['reviews'],
+        http: [
+          { match: [{ headers: { 'x-v2': { exact: 'yes' } } }], route: [{ destination: { host: 'reviews', subset: 'v2' } }] },
+          { route: [{ destination: { host: 'reviews', subset: 'v1' } }] },
+        ],
+      }),
+    ])
+    expect(routes.map((r) => (r.route as { hash_policy?: unknown }).hash_policy)).toEqual([[{ header: { header_name: 'x-user' } }], [{ header: { header_name: 'x-rule' } }]])
+  })
+
+  it('gives an xDS server bound to 0.0.0.0 or [::] the listener for its port, as istiod matches by port', () => {
+    const resources = translate(snapshotOf(base))
+    expect(resources.LDS.get('grpc/server?xds.resource.listening_address=0.0.0.0:50051')).toMatchObject({ address: { socket_address: { address: '0.0.0.0', port_value: 50051 } } })
+    expect(resources.LDS.get('grpc/server?xds.resource.listening_address=[::]:50052')).toMatchObject({ address: { socket_address: { address: '::', port_value: 50052 } } })
+  })
+
   it('groups endpoints by locality with weights, filtered by subset labels', () => {
     const resources = translate(snapshotOf(base))
     expect(resources.EDS.get(`outbound|9080||${host}`)).toEqual({
@@ -223,6 +275,42 @@ describe('translate with mTLS decisions', () => {
     const plain = resources.LDS.get('grpc/server?xds.resource.listening_address=127.0.0.1:50052') as { default_filter_chain: Record<string, unknown> }
     expect(plain.default_filter_chain.transport_socket).toBeUndefined()
     for (const type of ['LDS', 'CDS'] as const) for (const r of resources[type].values()) expect(encodeResource(typeUrls[type], r).length).toBeGreaterThan(0)
+  })
+})
+
+describe('translate wildcard server listeners with mTLS decisions', () => {
+  it('fails closed when workloads on one port disagree: mTLS if any requires it, and every authorization in turn', () => {
+    const docs = [
+      serviceEntryYaml({ name: 'reviews', host, port: 9080 }),
+      workloadEntryYaml({ name: 'reviews-v1', app: 'reviews', version: 'v1', address: '10.0.0.1', port: 50051 }),
+      workloadEntryYaml({ name: 'reviews-v2', app: 'reviews', version: 'v2', address: '10.0.0.2', port: 50051 }),
+    ]
+    const allowOnly = (principal: string, workload: string): WorkloadAuthorization => ({
+      workload,
+      deny: [],
+      allow: [{ policy: `demo/allow-${principal}`, action: 'ALLOW', rules: [{ from: [{ principal: { values: [{ kind: 'exact', value: principal }], notValues: [] } }], to: [], when: [] }] }],
+      audit: [],
+      custom: [],
+      notes: [],
+    })
+    const resources = translate(snapshotOf(docs), {
+      security: {
+        providerInstance: 'meshdeck',
+        clientMtls: () => false,
+        serverRequiresMtls: (w) => w.labels.version === 'v1',
+        authorization: (w) => allowOnly(w.labels.version === 'v1' ? 'cluster.local/ns/demo/sa/a' : 'cluster.local/ns/demo/sa/b', w.labels.version ?? ''),
+      },
+    })
+    const filters = (address: string): string[] =>
+      ((resources.LDS.get(`grpc/server?xds.resource.listening_address=${address}`) as { default_filter_chain: { filters: { typed_config: { http_filters: { name: string }[] } }[] } }).default_filter_chain.filters[0]?.typed_config.http_filters ?? []).map((f) => f.name)
+    expect(filters('10.0.0.1:50051')).toEqual(['envoy.filters.http.rbac.allow', 'envoy.filters.http.router'])
+    // Both workloads' ALLOW filters in turn: a request must pass each.
+    expect(filters('0.0.0.0:50051')).toEqual(['envoy.filters.http.rbac.allow.0', 'envoy.filters.http.rbac.allow.1', 'envoy.filters.http.router'])
+    const tls = (address: string): unknown => (resources.LDS.get(`grpc/server?xds.resource.listening_address=${address}`) as { default_filter_chain: { transport_socket?: unknown } }).default_filter_chain.transport_socket
+    expect(tls('10.0.0.1:50051')).toBeDefined()
+    expect(tls('10.0.0.2:50051')).toBeUndefined()
+    expect(tls('0.0.0.0:50051')).toBeDefined()
+    for (const r of resources.LDS.values()) expect(encodeResource(typeUrls.LDS, r).length).toBeGreaterThan(0)
   })
 })
 
@@ -288,6 +376,31 @@ describe('validateMesh', () => {
         'warning VirtualService spec.http[0].route: weights add up to 60, not 100.',
       ]),
     )
+  })
+
+  it('refuses weights gRPC cannot take: one over UINT32_MAX, or endpoints whose weights add up past it', () => {
+    const big = 4_294_967_295
+    expect(problemsOf([...base, workloadEntryYaml({ name: 'reviews-huge', app: 'reviews', port: 3, weight: big + 1 })])).toContain(
+      `error WorkloadEntry spec.weight: weight ${big + 1} is more than ${big}, the largest weight gRPC clients accept.`,
+    )
+    // base weighs 1 + 3; a third endpoint of UINT32_MAX takes the sum over (and is the one refused).
+    const problems = validateMesh(snapshotOf([...base, workloadEntryYaml({ name: 'reviews-v3', app: 'reviews', port: 3, weight: big, locality: 'us/c' })]))
+    expect(problems.filter((p) => p.severity === 'error').map((p) => `${p.kind} ${p.name} ${p.field}`)).toEqual(['WorkloadEntry reviews-v3 spec.weight'])
+    expect(problems[0]?.message).toContain(`would weigh ${big + 4} together, more than ${big}`)
+    const inline = { ...serviceEntryYaml({ name: 'inline', host: 'inline.demo', port: 1 }), spec: { hosts: ['inline.demo'], ports: [{ number: 1, name: 'grpc' }], resolution: 'STATIC', endpoints: [{ address: '10.0.0.1', weight: big }, { address: '10.0.0.2', weight: 1 }] } }
+    expect(problemsOf([inline])).toEqual([expect.stringMatching(/^error ServiceEntry spec\.endpoints\[1\]\.weight: with weight 1 /)])
+  })
+
+  it('refuses route weights that add up past UINT32_MAX', () => {
+    const problems = problemsOf([...base, virtualServiceYaml({ name: 'reviews', hosts: [host], http: [{ route: [{ destination: { host, subset: 'v1' }, weight: 4_294_967_295 }, { destination: { host, subset: 'v2' }, weight: 1 }] }] })])
+    expect(problems).toContain('error VirtualService spec.http[0].route: weights add up to 4294967296, more than 4294967295: gRPC clients refuse the whole route table.')
+  })
+
+  it('refuses Maglev and ring sizes gRPC clients refuse, and accepts ringHash', () => {
+    const rule = (consistentHash: Record<string, unknown>): Record<string, unknown> => destinationRuleYaml({ name: 'reviews', host, subsets: ['v1'], trafficPolicy: { loadBalancer: { consistentHash } } })
+    expect(problemsOf([...base.slice(0, 3), rule({ httpHeaderName: 'x-user', maglev: { tableSize: 65537 } })])).toEqual([expect.stringMatching(/^error DestinationRule spec\.trafficPolicy\.loadBalancer\.consistentHash\.maglev: gRPC clients have no Maglev/)])
+    expect(problemsOf([...base.slice(0, 3), rule({ httpHeaderName: 'x-user', ringHash: { minimumRingSize: 10_000_000 } })])).toEqual([expect.stringMatching(/^error DestinationRule spec\.trafficPolicy\.loadBalancer\.consistentHash\.ringHash\.minimumRingSize:/)])
+    expect(problemsOf([...base.slice(0, 3), rule({ httpHeaderName: 'x-user', ringHash: { minimumRingSize: 4096 } })])).toEqual([])
   })
 
   it('refuses two VirtualServices for one host', () => {

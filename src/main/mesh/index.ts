@@ -22,6 +22,8 @@ export type {
   WorkloadEntrySpec,
   HttpRoute,
   TrafficPolicy,
+  OutlierDetection,
+  ConsistentHash,
   Subset,
   ServicePort,
 } from './model'

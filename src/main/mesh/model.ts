@@ -84,12 +84,18 @@ export interface VirtualServiceSpec {
   [unsupported: string]: unknown
 }
 
+export interface ConsistentHash {
+  httpHeaderName?: string
+  /** The ring (gRPC's RING_HASH); Maglev has no gRPC client implementation. */
+  ringHash?: { minimumRingSize?: number; [unsupported: string]: unknown }
+  /** Deprecated in Istio for ringHash.minimumRingSize; still read as istiod does. */
+  minimumRingSize?: number
+  [unsupported: string]: unknown
+}
+
 export interface LoadBalancerSettings {
   simple?: string
-  consistentHash?: {
-    httpHeaderName?: string
-    [unsupported: string]: unknown
-  }
+  consistentHash?: ConsistentHash
   [unsupported: string]: unknown
 }
 

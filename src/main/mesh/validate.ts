@@ -2,7 +2,8 @@ import { isIP } from 'node:net'
 import { parseDuration } from './duration'
 import type { DestinationRule, MeshObject, StringMatch, TrafficPolicy, VirtualService, WorkloadEntrySpec } from './model'
 import type { MeshProblem } from './problems'
-import { findService, resolveServices, type MeshService } from './services'
+import { checkClientRegex } from './regex'
+import { endpointPort, endpointServes, findService, resolveServices, type MeshService } from './services'
 import type { MeshSnapshot } from './snapshot'
 
 /** gRPC status names Istio's `grpcStatus` may use, with their codes. */
@@ -11,6 +12,12 @@ export const grpcStatusCodes: Record<string, number> = {
   ALREADY_EXISTS: 6, PERMISSION_DENIED: 7, RESOURCE_EXHAUSTED: 8, FAILED_PRECONDITION: 9, ABORTED: 10,
   OUT_OF_RANGE: 11, UNIMPLEMENTED: 12, INTERNAL: 13, UNAVAILABLE: 14, DATA_LOSS: 15, UNAUTHENTICATED: 16,
 }
+
+/** Weights are UInt32Value on the wire; gRPC also refuses sums above it (route weights, locality weights in a priority). */
+const uint32Max = 0xffff_ffff
+
+/** gRPC clients refuse a ring_hash_lb_config minimum_ring_size above this (gRFC A42). */
+const maxRingSize = 8_388_608
 
 /** retryOn values gRPC clients act on (grpc-js-xds ignores the rest, e.g. Envoy's 5xx). */
 export const grpcRetryOn = new Set(['cancelled', 'deadline-exceeded', 'internal', 'resource-exhausted', 'unavailable'])
@@ -48,11 +55,9 @@ function checkStringMatch(match: StringMatch, field: string, report: Report, all
     return
   }
   if (match.regex !== undefined) {
-    try {
-      new RegExp(match.regex)
-    } catch (err) {
-      report({ severity: 'error', field: `${field}.regex`, message: `regex does not compile: ${(err as Error).message}`, hint: 'Use RE2 syntax.' })
-    }
+    // Checked as the clients compile it (RE2, and grpc-js-xds's limits), not as JavaScript would.
+    const problem = typeof match.regex === 'string' ? checkClientRegex(match.regex) : { severity: 'error' as const, message: 'regex is not a string.', hint: 'Quote it in YAML.' }
+    if (problem) report({ ...problem, field: `${field}.regex` })
   }
 }
 
@@ -66,6 +71,14 @@ function checkPercent(value: unknown, field: string, report: Report): void {
   if (value === undefined) return
   if (typeof value !== 'number' || value < 0 || value > 100) {
     report({ severity: 'error', field, message: `percentage ${String(value)} is outside 0–100.`, hint: 'Use a number from 0 to 100.' })
+  }
+}
+
+/** A count that goes out as a UInt32Value (a larger number would arrive wrapped around). */
+function checkCount(value: unknown, field: string, report: Report, hint: string): void {
+  if (value === undefined) return
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > uint32Max) {
+    report({ severity: 'error', field, message: `${String(value)} is not a whole number from 0 to ${uint32Max}.`, hint })
   }
 }
 
@@ -108,6 +121,8 @@ function checkVirtualService(vs: VirtualService, services: MeshService[], rules:
       weightSum += route.weight ?? (routes.length === 1 ? 100 : 0)
       if (route.weight !== undefined && (!Number.isInteger(route.weight) || route.weight < 0)) {
         report({ severity: 'error', field: `${field}.weight`, message: `weight ${route.weight} is not a whole number ≥ 0.`, hint: 'Use whole percentages that add up to 100.' })
+      } else if (route.weight !== undefined && route.weight > uint32Max) {
+        report({ severity: 'error', field: `${field}.weight`, message: `weight ${route.weight} is more than ${uint32Max}, the largest weight gRPC clients accept.`, hint: 'Use whole percentages that add up to 100.' })
       }
       const host = route.destination?.host
       const service = host ? findService(services, host, vs.namespace) : undefined
@@ -127,7 +142,9 @@ function checkVirtualService(vs: VirtualService, services: MeshService[], rules:
         }
       }
     }
-    if (routes.length > 1 && weightSum !== 100) {
+    if (weightSum > uint32Max) {
+      report({ severity: 'error', field: `${at}.route`, message: `weights add up to ${weightSum}, more than ${uint32Max}: gRPC clients refuse the whole route table.`, hint: 'Make the weights of one route add up to 100.' })
+    } else if (routes.length > 1 && weightSum !== 100) {
       report({ severity: weightSum === 0 ? 'error' : 'warning', field: `${at}.route`, message: `weights add up to ${weightSum}, not 100.`, hint: 'Make the weights of one route add up to 100.' })
     }
     checkDuration(http.timeout, `${at}.timeout`, report)
@@ -191,15 +208,30 @@ function checkTrafficPolicy(policy: TrafficPolicy, field: string, report: Report
     if (lb.simple !== undefined && lb.simple !== 'ROUND_ROBIN') {
       report({ severity: 'error', field: `${field}.loadBalancer.simple`, message: `${lb.simple} is not available in gRPC clients.`, hint: 'Use ROUND_ROBIN, or consistentHash for sticky routing.' })
     }
-    if (lb.consistentHash) {
-      unsupportedKeys(lb.consistentHash, ['httpHeaderName'], `${field}.loadBalancer.consistentHash`, report, 'gRPC clients hash on a request header.')
-      if (!lb.consistentHash.httpHeaderName) report({ severity: 'error', field: `${field}.loadBalancer.consistentHash.httpHeaderName`, message: 'httpHeaderName is missing.', hint: 'Name the header to hash, e.g. x-user.' })
+    const hash = lb.consistentHash
+    if (hash) {
+      const at = `${field}.loadBalancer.consistentHash`
+      if (hash.maglev !== undefined) {
+        report({ severity: 'error', field: `${at}.maglev`, message: 'gRPC clients have no Maglev load balancer; they refuse a MAGLEV cluster.', hint: 'Use ringHash (or leave it out: a ring is the default).' })
+      }
+      unsupportedKeys(hash, ['httpHeaderName', 'ringHash', 'minimumRingSize', 'maglev'], at, report, 'gRPC clients hash on a request header.')
+      if (!hash.httpHeaderName) report({ severity: 'error', field: `${at}.httpHeaderName`, message: 'httpHeaderName is missing.', hint: 'Name the header to hash, e.g. x-user.' })
+      if (hash.ringHash) unsupportedKeys(hash.ringHash, ['minimumRingSize'], `${at}.ringHash`, report, '')
+      const ringSizes: [string, unknown][] = [[`${at}.ringHash.minimumRingSize`, hash.ringHash?.minimumRingSize], [`${at}.minimumRingSize`, hash.minimumRingSize]]
+      for (const [where, size] of ringSizes) {
+        if (size !== undefined && (!Number.isInteger(size) || (size as number) < 1 || (size as number) > maxRingSize)) {
+          report({ severity: 'error', field: where, message: `ring size ${String(size)} is not a whole number from 1 to ${maxRingSize}, the largest gRPC clients accept.`, hint: 'Leave it out for 1024, or use e.g. 4096.' })
+        }
+      }
     }
   }
   const pool = policy.connectionPool
   if (pool) {
     unsupportedKeys(pool, ['http'], `${field}.connectionPool`, report, 'gRPC clients limit concurrent requests only.')
-    if (pool.http) unsupportedKeys(pool.http, ['http2MaxRequests'], `${field}.connectionPool.http`, report, 'gRPC clients limit concurrent requests only.')
+    if (pool.http) {
+      unsupportedKeys(pool.http, ['http2MaxRequests'], `${field}.connectionPool.http`, report, 'gRPC clients limit concurrent requests only.')
+      checkCount(pool.http.http2MaxRequests, `${field}.connectionPool.http.http2MaxRequests`, report, 'Use e.g. 100.')
+    }
   }
   const od = policy.outlierDetection
   if (od) {
@@ -207,6 +239,8 @@ function checkTrafficPolicy(policy: TrafficPolicy, field: string, report: Report
     checkDuration(od.interval, `${field}.outlierDetection.interval`, report)
     checkDuration(od.baseEjectionTime, `${field}.outlierDetection.baseEjectionTime`, report)
     checkPercent(od.maxEjectionPercent, `${field}.outlierDetection.maxEjectionPercent`, report)
+    checkCount(od.consecutive5xxErrors, `${field}.outlierDetection.consecutive5xxErrors`, report, 'Use e.g. 5.')
+    checkCount(od.consecutiveGatewayErrors, `${field}.outlierDetection.consecutiveGatewayErrors`, report, 'Use e.g. 5.')
     if (od.consecutive5xxErrors !== undefined || od.consecutiveGatewayErrors !== undefined) {
       report({ severity: 'warning', field: `${field}.outlierDetection`, message: 'gRPC clients eject by failure percentage, not by consecutive errors: an endpoint failing ≥50% of at least that many requests per interval is ejected.', hint: 'Expect ejection to work on rates; see the Control plane page for what was sent.' })
     }
@@ -233,11 +267,51 @@ function checkEndpoint(endpoint: WorkloadEntrySpec, field: string, report: Repor
   if (!endpoint.address || isIP(endpoint.address) === 0) {
     report({ severity: 'error', field: `${field}.address`, message: `address "${endpoint.address ?? ''}" is not an IP address.`, hint: 'gRPC clients accept IPv4/IPv6 endpoint addresses only, e.g. 127.0.0.1.' })
   }
-  if (endpoint.weight !== undefined && (!Number.isInteger(endpoint.weight) || endpoint.weight < 1 || endpoint.weight > 0xffff_ffff)) {
+  if (endpoint.weight !== undefined && (!Number.isInteger(endpoint.weight) || endpoint.weight < 1)) {
     report({ severity: 'error', field: `${field}.weight`, message: `weight ${endpoint.weight} is not a whole number ≥ 1.`, hint: 'Use 1 or more, or leave it out.' })
+  } else if (endpoint.weight !== undefined && endpoint.weight > uint32Max) {
+    report({ severity: 'error', field: `${field}.weight`, message: `weight ${endpoint.weight} is more than ${uint32Max}, the largest weight gRPC clients accept.`, hint: 'Scale the weights of this service down; only their ratios matter.' })
   }
   if (endpoint.locality !== undefined && endpoint.locality.split('/').length > 3) {
     report({ severity: 'error', field: `${field}.locality`, message: `locality "${endpoint.locality}" has more than region/zone/subzone.`, hint: 'Write e.g. us-east/zone-a.' })
+  }
+}
+
+const validWeight = (weight: number): boolean => Number.isInteger(weight) && weight >= 1 && weight <= uint32Max
+
+/**
+ * gRPC refuses an endpoint list (EDS) whose locality weights add up to more than UINT32_MAX in a
+ * priority; Meshdeck puts every locality in priority 0 and a locality weighs what its endpoints
+ * do, so the limit is on the sum over a service port's endpoints (subsets are parts of it). The
+ * endpoint that takes the sum over the limit is refused, so the rest still serves.
+ */
+function checkWeightSums(snapshot: MeshSnapshot, services: readonly MeshService[], problems: MeshProblem[]): void {
+  const objects = new Map<string, MeshObject>([...snapshot.serviceEntries, ...snapshot.workloadEntries].map((o) => [`${o.kind}/${o.namespace}/${o.name}`, o]))
+  const reported = new Set<string>()
+  for (const service of services) {
+    for (const port of service.ports) {
+      let sum = 0
+      const seen = new Set<string>()
+      for (const endpoint of service.endpoints) {
+        if (!endpointServes(endpoint, port) || !validWeight(endpoint.weight)) continue
+        const address = `${endpoint.address}:${endpointPort(endpoint, port)}`
+        if (seen.has(address)) continue
+        seen.add(address)
+        sum += endpoint.weight
+        if (sum <= uint32Max) continue
+        sum -= endpoint.weight
+        const [origin = '', index] = endpoint.origin.split('#')
+        const object = objects.get(origin)
+        if (!object || reported.has(endpoint.origin)) continue
+        reported.add(endpoint.origin)
+        reporter(problems, object)({
+          severity: 'error',
+          field: index === undefined ? 'spec.weight' : `spec.endpoints[${index}].weight`,
+          message: `with weight ${endpoint.weight} the endpoints of ${service.host} port ${port.number} would weigh ${sum + endpoint.weight} together, more than ${uint32Max}: gRPC clients refuse the whole endpoint list.`,
+          hint: 'Scale the weights of this service down; only their ratios matter.',
+        })
+      }
+    }
   }
 }
 
@@ -270,6 +344,7 @@ export function validateMesh(snapshot: MeshSnapshot): MeshProblem[] {
     for (const [i, endpoint] of (spec.endpoints ?? []).entries()) checkEndpoint(endpoint, `spec.endpoints[${i}]`, report)
   }
   for (const workload of snapshot.workloadEntries) checkEndpoint(workload.spec, 'spec', reporter(problems, workload))
+  checkWeightSums(snapshot, services, problems)
   for (const rule of snapshot.destinationRules) checkDestinationRule(rule, services, problems)
   const owners = new Map<string, string>()
   for (const vs of snapshot.virtualServices) checkVirtualService(vs, services, snapshot.destinationRules, owners, problems)

@@ -4,6 +4,7 @@ import {
   toProtoDuration,
   type DestinationRule,
   type MeshService,
+  type OutlierDetection,
   type Subset,
   type TrafficPolicy,
 } from '../../mesh'
@@ -16,6 +17,35 @@ function effectivePolicy(rule: DestinationRule | undefined, subset: Subset | und
   return { ...(rule?.spec.trafficPolicy ?? {}), ...(subset?.trafficPolicy ?? {}) }
 }
 
+/** Outlier detection that ejects nothing, in gRPC (success rate off, failure percentage unset) and in Envoy alike. */
+function outlierDetectionOff(): XdsResource {
+  return { enforcing_success_rate: { value: 0 }, enforcing_consecutive_5xx: { value: 0 }, enforcing_consecutive_gateway_failure: { value: 0 } }
+}
+
+/**
+ * gRPC implements success-rate and failure-percentage ejection only; Istio's consecutive-error
+ * count becomes the request volume of a 50 % failure-percentage rule (validation warns).
+ */
+function outlierDetection(od: OutlierDetection): XdsResource {
+  const interval = parseDuration(od.interval)
+  const ejection = parseDuration(od.baseEjectionTime)
+  const volume = od.consecutive5xxErrors ?? od.consecutiveGatewayErrors
+  return {
+    ...(interval !== null ? { interval: toProtoDuration(interval) } : {}),
+    ...(ejection !== null ? { base_ejection_time: toProtoDuration(ejection) } : {}),
+    ...(od.maxEjectionPercent !== undefined ? { max_ejection_percent: { value: od.maxEjectionPercent } } : {}),
+    enforcing_success_rate: { value: 0 },
+    ...(volume !== undefined
+      ? {
+          enforcing_failure_percentage: { value: 100 },
+          failure_percentage_threshold: { value: 50 },
+          failure_percentage_request_volume: { value: volume },
+          failure_percentage_minimum_hosts: { value: 1 },
+        }
+      : {}),
+  }
+}
+
 interface ClusterMtls {
   security: MeshSecurity
   serverIdentities: string[]
@@ -26,34 +56,23 @@ function cluster(name: string, policy: TrafficPolicy, loadReporting: boolean, mt
     name,
     type: 'EDS',
     eds_cluster_config: { eds_config: { ads: {}, resource_api_version: 'V3' }, service_name: name },
-    lb_policy: policy.loadBalancer?.consistentHash ? 'RING_HASH' : 'ROUND_ROBIN',
+    lb_policy: 'ROUND_ROBIN',
+  }
+  const hash = policy.loadBalancer?.consistentHash
+  if (hash) {
+    // istiod's ApplyRingHashLoadBalancer: a ring, sized as written (gRPC's default is istiod's 1024).
+    resource.lb_policy = 'RING_HASH'
+    const minimumRingSize = hash.ringHash?.minimumRingSize ?? hash.minimumRingSize
+    if (minimumRingSize) resource.ring_hash_lb_config = { minimum_ring_size: { value: minimumRingSize } }
   }
   const maxRequests = policy.connectionPool?.http?.http2MaxRequests
   if (maxRequests !== undefined) {
     resource.circuit_breakers = { thresholds: [{ priority: 'DEFAULT', max_requests: { value: maxRequests } }] }
   }
-  const od = policy.outlierDetection
-  if (od) {
-    const interval = parseDuration(od.interval)
-    const ejection = parseDuration(od.baseEjectionTime)
-    const volume = od.consecutive5xxErrors ?? od.consecutiveGatewayErrors
-    // gRPC implements success-rate and failure-percentage ejection only; Istio's consecutive-error
-    // count becomes the request volume of a 50 % failure-percentage rule (validation warns).
-    resource.outlier_detection = {
-      ...(interval !== null ? { interval: toProtoDuration(interval) } : {}),
-      ...(ejection !== null ? { base_ejection_time: toProtoDuration(ejection) } : {}),
-      ...(od.maxEjectionPercent !== undefined ? { max_ejection_percent: { value: od.maxEjectionPercent } } : {}),
-      enforcing_success_rate: { value: 0 },
-      ...(volume !== undefined
-        ? {
-            enforcing_failure_percentage: { value: 100 },
-            failure_percentage_threshold: { value: 50 },
-            failure_percentage_request_volume: { value: volume },
-            failure_percentage_minimum_hosts: { value: 1 },
-          }
-        : {}),
-    }
-  }
+  // Always sent, switched off when the policy has none: grpc-js-xds 1.14.1 compares a new cluster
+  // only on the keys the one it holds has, and without outlier_detection its copy lacks them, so
+  // outlier detection added later would be ACKed and ignored (docs/proxyless-grpc-notes.md).
+  resource.outlier_detection = policy.outlierDetection ? outlierDetection(policy.outlierDetection) : outlierDetectionOff()
   if (loadReporting) resource.lrs_server = { self: {} }
   if (mtls) resource.transport_socket = upstreamTransportSocket(mtls.security, mtls.serverIdentities)
   return resource

@@ -31,7 +31,7 @@ function clientListener(name: string, routeConfig: string): XdsResource {
  * A server listener for an xDS-enabled gRPC server listening at address:port. gRPC asks for the
  * name made from the bootstrap's server_listener_resource_name_template and checks the address.
  */
-function serverListener(name: string, address: string, port: number, mtls: MeshSecurity | undefined, authz: WorkloadAuthorization | null): XdsResource {
+function serverListener(name: string, address: string, port: number, mtls: MeshSecurity | undefined, rbac: XdsResource[]): XdsResource {
   const listener: XdsResource = {
     name,
     address: { socket_address: { address, port_value: port } },
@@ -51,7 +51,7 @@ function serverListener(name: string, address: string, port: number, mtls: MeshS
               virtual_hosts: [{ name: 'inbound', domains: ['*'], routes: [{ match: { prefix: '' }, non_forwarding_action: {} }] }],
             },
             // RBAC (AuthorizationPolicy) before the router, which gRPC requires last.
-            http_filters: [...rbacFilters(authz), router],
+            http_filters: [...rbac, router],
           },
         },
       ],
@@ -65,8 +65,34 @@ export function formatListeningAddress(address: string, port: number): string {
   return isIPv6(address) ? `[${address}]:${port}` : `${address}:${port}`
 }
 
+/** What a server workload port is given: mTLS or not, and its AuthorizationPolicy. */
+interface Inbound {
+  strict: boolean
+  authz: WorkloadAuthorization | null
+}
+
+/**
+ * The inbound config for a server bound to a wildcard address (0.0.0.0 or ::) on a port. istiod
+ * picks the node's own workload on that port; Meshdeck's resources are shared by all nodes, so
+ * when workloads on the port disagree the server gets what satisfies all of them (fail closed):
+ * mTLS if any requires it, and every distinct authorization in turn (a request must pass each).
+ */
+function wildcardInbound(inbounds: readonly Inbound[]): { strict: boolean; rbac: XdsResource[] } {
+  const strict = inbounds.some((i) => i.strict)
+  // Distinct by the filters they make (the same policies for two workloads are one).
+  const distinct = [...new Map(inbounds.map((i) => rbacFilters(i.authz)).map((filters) => [JSON.stringify(filters), filters])).values()]
+  if (distinct.length === 1) return { strict, rbac: distinct[0] ?? [] }
+  // gRPC refuses two HTTP filters with one name.
+  const rbac = distinct.flatMap((filters, n) => filters.map((f) => ({ ...f, name: `${String(f.name)}.${n}` })))
+  return { strict, rbac }
+}
+
+/** The wildcard addresses an xDS server may bind to instead of its own (gRPC asks for the address as bound). */
+const wildcardAddresses = ['0.0.0.0', '::']
+
 export function listeners(services: readonly MeshService[], serverListenerTemplate: string, security?: MeshSecurity): Map<string, XdsResource> {
   const out = new Map<string, XdsResource>()
+  const byPort = new Map<number, Inbound[]>()
   for (const service of services) {
     for (const port of service.ports) {
       const routeConfig = routeConfigName(service, port.number)
@@ -78,10 +104,17 @@ export function listeners(services: readonly MeshService[], serverListenerTempla
         const portValue = endpointPort(endpoint, port)
         const name = serverListenerTemplate.replace('%s', formatListeningAddress(endpoint.address, portValue))
         const workload = { namespace: endpoint.namespace, labels: endpoint.labels, port: portValue }
-        const strict = security?.serverRequiresMtls(workload)
-        const authz = security?.authorization?.(workload) ?? null
-        if (!out.has(name)) out.set(name, serverListener(name, endpoint.address, portValue, strict ? security : undefined, authz))
+        const inbound: Inbound = { strict: security?.serverRequiresMtls(workload) ?? false, authz: security?.authorization?.(workload) ?? null }
+        byPort.set(portValue, [...(byPort.get(portValue) ?? []), inbound])
+        if (!out.has(name)) out.set(name, serverListener(name, endpoint.address, portValue, inbound.strict ? security : undefined, rbacFilters(inbound.authz)))
       }
+    }
+  }
+  for (const [port, inbounds] of byPort) {
+    const { strict, rbac } = wildcardInbound(inbounds)
+    for (const address of wildcardAddresses) {
+      const name = serverListenerTemplate.replace('%s', formatListeningAddress(address, port))
+      if (!out.has(name)) out.set(name, serverListener(name, address, port, strict ? security : undefined, rbac))
     }
   }
   return out

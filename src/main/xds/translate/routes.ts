@@ -5,6 +5,7 @@ import {
   grpcStatusCodes,
   parseDuration,
   toProtoDuration,
+  type ConsistentHash,
   type DestinationRule,
   type HttpRoute,
   type MeshService,
@@ -65,7 +66,7 @@ function routeAction(http: HttpRoute, service: MeshService, port: number, vs: Vi
   const destinations = (http.route ?? []).map((route) => {
     const target = findService(ctx.services, route.destination.host, vs.namespace) ?? service
     const targetPort = route.destination.port?.number ?? (target.ports.some((p) => p.number === port) ? port : (target.ports[0]?.number ?? port))
-    return { name: clusterName(targetPort, route.destination.subset, target.host), weight: route.weight, target }
+    return { name: clusterName(targetPort, route.destination.subset, target.host), weight: route.weight, target, subset: route.destination.subset }
   })
   const action: XdsResource = {}
   if (destinations.length === 1) {
@@ -93,11 +94,25 @@ function routeAction(http: HttpRoute, service: MeshService, port: number, vs: Vi
       action.retry_policy = policy
     }
   }
-  const header = destinations
-    .map((d) => destinationRuleFor(ctx.rules, ctx.services, d.target)?.spec.trafficPolicy?.loadBalancer?.consistentHash?.httpHeaderName)
-    .find((name) => name !== undefined)
-  if (header) action.hash_policy = [{ header: { header_name: header } }]
+  const hashPolicy = hashPolicies(destinations.map((d) => consistentHashFor(destinationRuleFor(ctx.rules, ctx.services, d.target), d.subset)))
+  if (hashPolicy.length > 0) action.hash_policy = hashPolicy
   return action
+}
+
+/**
+ * The consistentHash that decides a destination's route hash, as istiod's HashForHTTPDestination:
+ * the subset's own if it has one, else the rule's. The cluster's RING_HASH comes from the same
+ * policy (clusters.ts); the route's hash policy is what makes a request pick a point on the ring.
+ */
+function consistentHashFor(rule: DestinationRule | undefined, subset: string | undefined): ConsistentHash | undefined {
+  const subsetHash = rule?.spec.subsets?.find((s) => s.name === subset)?.trafficPolicy?.loadBalancer?.consistentHash
+  return subsetHash ?? rule?.spec.trafficPolicy?.loadBalancer?.consistentHash
+}
+
+/** Envoy hash policies for Istio's (validated) header hashes; one per distinct header. */
+function hashPolicies(hashes: readonly (ConsistentHash | undefined)[]): XdsResource[] {
+  const headers = new Set(hashes.map((h) => h?.httpHeaderName).filter((name): name is string => name !== undefined))
+  return [...headers].map((header) => ({ header: { header_name: header } }))
 }
 
 /** The routes of one VirtualService http rule: one Envoy route per match (Istio ORs the matches). */
@@ -120,6 +135,14 @@ function httpRules(vs: VirtualService, service: MeshService, port: number, ctx: 
   return routes
 }
 
+/** Without a VirtualService everything goes to the default cluster, hashed by the rule's consistentHash as istiod does. */
+function defaultRoute(service: MeshService, port: number, ctx: RouteContext): XdsResource {
+  const action: XdsResource = { cluster: clusterName(port, undefined, service.host) }
+  const hashPolicy = hashPolicies([consistentHashFor(destinationRuleFor(ctx.rules, ctx.services, service), undefined)])
+  if (hashPolicy.length > 0) action.hash_policy = hashPolicy
+  return { name: 'default', match: { prefix: '' }, route: action }
+}
+
 /**
  * One RouteConfiguration per service port. Routes come from the VirtualService naming the host,
  * in the order written; without one, everything goes to the service's default cluster.
@@ -137,9 +160,7 @@ export function routeConfigurations(
     )
     for (const port of service.ports) {
       const name = routeConfigName(service, port.number)
-      const routes = vs
-        ? httpRules(vs, service, port.number, ctx)
-        : [{ name: 'default', match: { prefix: '' }, route: { cluster: clusterName(port.number, undefined, service.host) } }]
+      const routes = vs ? httpRules(vs, service, port.number, ctx) : [defaultRoute(service, port.number, ctx)]
       out.set(name, {
         name,
         virtual_hosts: [{ name, domains: dialNames(service, port.number), routes }],
