@@ -10,7 +10,7 @@ import { DemoService, demoCallEdges, demoTopologyWorkloads } from '../demo'
 import { DisposableStack, type Disposable } from '../lib/disposable'
 import { MeshSecurityBinding, SecurityService } from '../security'
 import { TopologyService } from '../telemetry'
-import { registerTracesApi, startTracesOnFreePort, type Traces } from '../traces'
+import { registerTracesApi, startTracesOnFreePort, type SpanTimeWindow, type Traces } from '../traces'
 import { CanaryRuntime, controlPlaneClusterAcks } from '../canary'
 import { ControlPlaneService } from '../xds'
 import { controlPlaneOptions } from './control-plane-options'
@@ -37,6 +37,8 @@ export interface MeshdeckOptions {
   xdsPort?: number
   /** Port of the trace collector (OTLP/HTTP and Zipkin, 127.0.0.1). Default 4318, or a free one when taken. */
   tracesPort?: number
+  /** How far from now a span may lie to be accepted (default ±10 min); others are rejected, never analysed. */
+  spanTimeWindow?: SpanTimeWindow
   /**
    * Run the local demo mesh on the embedded control plane. Without meshDir its config lives in
    * <dataDir>/demo-mesh (seeded on first start, edits kept). Workloads send spans to the collector.
@@ -189,7 +191,7 @@ export async function createMeshdeck(options: MeshdeckOptions): Promise<Meshdeck
   const meshSecurity = controlPlane.controlPlane ? stack.add(await MeshSecurityBinding.bind(security, controlPlane.controlPlane)) : null
   router.register('security.mtlsStatus', () => meshSecurity?.status() ?? { evaluated: false, trustDomain: security.defaultTrustDomain(), workloads: [], edges: [], conflicts: [] })
 
-  const traces = stack.add(await startTracesOnFreePort({ port: options.tracesPort ?? 4318 }))
+  const traces = stack.add(await startTracesOnFreePort({ port: options.tracesPort ?? 4318, timeWindow: options.spanTimeWindow }))
   registerTracesApi(router, traces)
 
   // Canary works on the embedded control plane's mesh folder and, by context name, on connected
