@@ -7,6 +7,7 @@ import { CanaryRuntime } from '../../src/main/canary'
 import { startDemoMesh, type DemoMesh } from '../../src/main/demo'
 import { startTraces, type Traces } from '../../src/main/traces'
 import { startControlPlane, type ControlPlane } from '../../src/main/xds'
+import { forgedOtlpCalls, year2100 } from '../support/forged-spans'
 
 // Real parts throughout: the embedded control plane on a mesh folder, the demo's proxyless gRPC
 // workloads as child processes with their load generator, and the trace collector.
@@ -44,7 +45,8 @@ beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'meshdeck-canary-data-'))
   traces = await startTraces({ port: 0 })
   cp = await startControlPlane({ meshDir, port: 0, loadReportIntervalMs: 1000 })
-  demo = await startDemoMesh({ controlPlaneAddress: cp.address, meshDir, rps: 30, tracesUrl: traces.collector.otlpUrl } as Parameters<typeof startDemoMesh>[0])
+  // The workloads send their spans to the collector, so analysis has both sources, as in the app.
+  demo = await startDemoMesh({ controlPlaneAddress: cp.address, meshDir, rps: 30, tracesEndpoint: traces.collector.otlpUrl })
   await until('every demo workload running', () => demo.status().workloads.every((w) => w.state === 'running'), 150_000)
   await cp.refresh()
   canary = newRuntime()
@@ -96,6 +98,64 @@ describe('progressive rollouts on the demo mesh', () => {
       // (a few dozen calls on a loaded machine), so 30 % injected can read as 15 % or less.
       expect(final.failure?.value).toBeGreaterThan(thresholds.maxErrorRate)
       expect(final.failure?.message).toMatch(/^Error rate \d+\.\d% is above the 5\.0% limit\.$/)
+      expect(weights()).toEqual({ v1: 100, v2: 0, v3: 0 })
+    } finally {
+      demo.setFault('reviews-v3', { errorRate: 0 })
+    }
+  }, 150_000)
+
+  // The probe: one tokenless POST of 3,000 successful spans dated in 2100 made a canary that fails
+  // 60 % of its calls pass analysis and go to 100 %, and poisoned every later window too.
+  it('rolls back a v3 failing 60 % of its calls although 3,000 successful spans dated 2100 were posted', async () => {
+    await canary.apply(target, { v1: 100, v2: 0, v3: 0 })
+    demo.setFault('reviews-v3', { errorRate: 0.6 })
+    try {
+      const forged = JSON.stringify(forgedOtlpCalls(1500, year2100))
+      // As a web page would send it (a CORS "simple" request): refused outright.
+      const asPage = await fetch(traces.collector.otlpUrl, { method: 'POST', body: forged, headers: { 'Content-Type': 'text/plain' } })
+      expect(asPage.status).toBe(415)
+      // As a local script would: read, and every span rejected for its date.
+      const asScript = await fetch(traces.collector.otlpUrl, { method: 'POST', body: forged, headers: { 'Content-Type': 'application/json' } })
+      expect(((await asScript.json()) as { partialSuccess: { rejectedSpans: string } }).partialSuccess.rejectedSpans).toBe('3000')
+
+      const started = await canary.start(target, 'v1', 'v3', { steps: [50, 100], intervalSeconds: 4, analysis: thresholds })
+      await until('the rollout deciding', () => ['promoted', 'rolledBack', 'paused'].includes(latest(started.spec.id)?.phase ?? ''), 120_000)
+      const final = latest(started.spec.id)!
+      expect(final.phase, JSON.stringify(final.timeline)).toBe('rolledBack')
+      expect(final.failure?.metric).toBe('errorRate')
+      const failed = final.timeline.find((t) => t.what === 'failed')!
+      // Counts and errors from the clients' load reports, latency from spans; both readings kept.
+      expect(failed.metrics?.sources).toEqual({ requests: 'loadReports', errorRate: 'loadReports', p99Ms: 'spans' })
+      expect(failed.metrics?.readings?.spans?.requests).toBeLessThan(1000)
+      expect(weights()).toEqual({ v1: 100, v2: 0, v3: 0 })
+    } finally {
+      demo.setFault('reviews-v3', { errorRate: 0 })
+    }
+  }, 150_000)
+
+  it('pauses, naming both readings, when forged spans dated now contradict the load reports', async () => {
+    await canary.apply(target, { v1: 100, v2: 0, v3: 0 })
+    demo.setFault('reviews-v3', { errorRate: 0.6 })
+    try {
+      const started = await canary.start(target, 'v1', 'v3', { steps: [50, 100], intervalSeconds: 4, analysis: thresholds })
+      await until('the first step analysing', () => latest(started.spec.id)?.phase === 'analysing', 60_000)
+      // A local process posting well-formed JSON with current times, all through the window: the
+      // collector cannot tell it from a workload, but the clients' load reports still count what
+      // really happened.
+      const deciding = (): boolean => ['promoted', 'rolledBack', 'paused'].includes(latest(started.spec.id)?.phase ?? '')
+      while (!deciding()) {
+        const response = await fetch(traces.collector.otlpUrl, { method: 'POST', body: JSON.stringify(forgedOtlpCalls(300, Date.now())), headers: { 'Content-Type': 'application/json' } })
+        expect(((await response.json()) as { partialSuccess: object }).partialSuccess).toEqual({})
+        await new Promise((resolve) => setTimeout(resolve, 500))
+      }
+      const paused = latest(started.spec.id)!
+      expect(paused.phase, JSON.stringify(paused.timeline)).toBe('paused')
+      const reason = paused.timeline.at(-1)!
+      expect(reason.detail).toMatch(/^Paused: The sources disagree: spans count \d+ requests to the canary, load reports \d+\./)
+      expect(reason.metrics?.readings?.spans?.requests).toBeGreaterThan(1000)
+      expect(reason.metrics?.readings?.loadReports?.errorRate).toBeGreaterThan(thresholds.maxErrorRate)
+      expect(weights()).toEqual({ v1: 50, v2: 0, v3: 50 })
+      await canary.control(started.spec.id, 'abort')
       expect(weights()).toEqual({ v1: 100, v2: 0, v3: 0 })
     } finally {
       demo.setFault('reviews-v3', { errorRate: 0 })

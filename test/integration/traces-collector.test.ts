@@ -59,14 +59,14 @@ describe('trace collector', () => {
     expect(traces.store.search({ errorsOnly: true }).length).toBe(5)
   })
 
-  it('accepts Zipkin v2 JSON too', async () => {
+  it('accepts Zipkin v2 JSON too, answering 202 Accepted as Zipkin does', async () => {
     const response = await fetch(traces.collector.zipkinUrl, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify([{ traceId: 'abc123', id: 'def456', name: 'get /ratings', kind: 'SERVER', timestamp: Date.now() * 1000, duration: 12000, localEndpoint: { serviceName: 'ratings' } }]),
+      body: JSON.stringify([{ traceId: '00000000000abc12', id: '0000000000def456', name: 'get /ratings', kind: 'SERVER', timestamp: Date.now() * 1000, duration: 12000, localEndpoint: { serviceName: 'ratings' } }]),
     })
-    expect(response.status).toBe(200)
-    expect(traces.store.trace('abc123')?.[0]).toMatchObject({ service: 'ratings', durationMs: 12, kind: 'server' })
+    expect(response.status).toBe(202)
+    expect(traces.store.trace('00000000000abc12')?.[0]).toMatchObject({ service: 'ratings', durationMs: 12, kind: 'server' })
   })
 
   it('says how to fix an exporter that sends protobuf, and rejects junk with 400', async () => {

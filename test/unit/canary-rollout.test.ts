@@ -94,3 +94,59 @@ describe('when the mesh does not answer', () => {
     expect(actions).toEqual([{ type: 'cancelPending' }])
   })
 })
+
+describe('a step that is never ACKed', () => {
+  it('pauses at the progress deadline naming the clients, or rolls back when the plan says so', () => {
+    const applying = startRollout(spec, 0).state
+    const paused = reduceRollout(applying, { type: 'progressDeadline', at: 60_000, pending: ['node-a', 'node-b'] })
+    expect(paused.state.phase).toBe('paused')
+    expect(paused.state.timeline.at(-1)?.detail).toBe('Paused: No ACK within the 60 s progress deadline from node-a, node-b.')
+    expect(paused.actions).toEqual([{ type: 'cancelPending' }])
+
+    const strict = startRollout({ ...spec, plan: { ...spec.plan, progressDeadlineSeconds: 5, onProgressDeadline: 'rollback' } }, 0).state
+    const rolledBack = reduceRollout(strict, { type: 'progressDeadline', at: 5_000, pending: Array.from({ length: 12 }, (_, i) => `n${i}`) })
+    expect(rolledBack.state.phase).toBe('rolledBack')
+    expect(rolledBack.state.failure).toMatchObject({ metric: 'progressDeadline', threshold: 5, message: 'No ACK within the 5 s progress deadline from n0, n1, n2, n3, n4, n5, n6, n7, n8, n9 and 2 more.' })
+    expect(rolledBack.actions).toContainEqual({ type: 'applyWeights', weights: { v2: 0, v1: 100, v3: 0 } })
+  })
+
+  it('a deadline that arrives after the ACK changes nothing', () => {
+    const analysing = run(startRollout(spec, 0).state, { type: 'acked', at: 1 })
+    expect(reduceRollout(analysing, { type: 'progressDeadline', at: 60_000, pending: [] }).state).toBe(analysing)
+  })
+})
+
+describe('sources that disagree', () => {
+  const both = (spans: { requests: number; errorRate: number }, loadReports: { requests: number; errorRate: number }) => ({
+    requests: loadReports.requests,
+    errorRate: loadReports.errorRate,
+    p99Ms: 40,
+    sources: { requests: 'loadReports' as const, errorRate: 'loadReports' as const, p99Ms: 'spans' as const },
+    readings: { spans: { ...spans, p99Ms: 40 }, loadReports: { ...loadReports, p99Ms: null } },
+  })
+
+  it('pause the rollout with both readings instead of deciding on either', () => {
+    const analysing = run(startRollout(spec, 0).state, { type: 'acked', at: 1 })
+    const forged = both({ requests: 3060, errorRate: 0.012 }, { requests: 60, errorRate: 0.6 })
+    const { state, actions } = reduceRollout(analysing, { type: 'analysed', at: 31, metrics: forged })
+    expect(state.phase).toBe('paused')
+    expect(state.failure).toBeUndefined()
+    expect(state.timeline.at(-1)).toMatchObject({
+      what: 'paused',
+      detail: 'Paused: The sources disagree: spans count 3060 requests to the canary, load reports 60. Check what sends spans to the collector, then resume.',
+      metrics: forged,
+    })
+    expect(actions).toEqual([{ type: 'cancelPending' }])
+    const errors = reduceRollout(analysing, { type: 'analysed', at: 31, metrics: both({ requests: 100, errorRate: 0.01 }, { requests: 110, errorRate: 0.4 }) })
+    expect(errors.state.timeline.at(-1)?.detail).toBe('Paused: The sources disagree: spans show 1.0% errors, load reports 40.0%. Check what sends spans to the collector, then resume.')
+  })
+
+  it('that agree within the margin are judged as usual', () => {
+    const analysing = run(startRollout(spec, 0).state, { type: 'acked', at: 1 })
+    // Spans lag their exporters' batching a little: 70 against 100 is agreement.
+    const agreeing = both({ requests: 70, errorRate: 0.3 }, { requests: 100, errorRate: 0.32 })
+    const { state } = reduceRollout(analysing, { type: 'analysed', at: 31, metrics: agreeing })
+    expect(state.phase).toBe('rolledBack')
+    expect(state.failure).toMatchObject({ metric: 'errorRate', value: 0.32 })
+  })
+})

@@ -50,6 +50,16 @@ describe('LoadStatsServer', () => {
     expect(rates).toEqual({ v1: 9.5, v3: 0.5 })
   })
 
+  it('a recent window (a canary analysis) gets the rate of its own reports, not one diluted by older time', () => {
+    let now = 0
+    const lrs = new LoadStatsServer(1000, 10_000, () => now)
+    const v3 = 'outbound|9080|v3|reviews.demo'
+    for (; now <= 9000; now += 1000) lrs.record('a', report(v3, 10, 10, 0, 0, 1))
+    now = 9000
+    // The last four reports: 40 calls over 4 s.
+    expect(lrs.loads(3500)[0]?.requestRate).toBe(10)
+  })
+
   it('forgets reports older than the window', () => {
     let now = 0
     const lrs = new LoadStatsServer(1000, 5000, () => now)

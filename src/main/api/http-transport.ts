@@ -4,6 +4,8 @@ import type { AddressInfo } from 'node:net'
 import { WebSocketServer, type WebSocket } from 'ws'
 import { ErrorCode, type ApiError, type CallOutcome } from '@shared/contract'
 import type { Disposable } from '../lib/disposable'
+import { readLimitedBody } from '../lib/http-body'
+import { isAllowedHost } from '../lib/loopback-host'
 import { contentSecurityPolicy } from './content-security-policy'
 import type { EventBus } from './event-bus'
 import type { Router } from './router'
@@ -29,7 +31,6 @@ export interface HttpTransport extends Disposable {
 }
 
 const maxBodyBytes = 1024 * 1024
-const loopbackHosts = new Set(['127.0.0.1', 'localhost', '::1'])
 /** WebSocket clients send the token as a subprotocol, since browsers cannot set headers on it. */
 export const tokenProtocolPrefix = 'meshdeck-token.'
 
@@ -56,17 +57,10 @@ export async function startHttpTransport(options: HttpTransportOptions): Promise
   })
 
   let port = 0
-  const isAllowedHost = (req: IncomingMessage): boolean => {
-    // Guards against DNS rebinding: a loopback server answers only to loopback names.
-    if (!loopbackHosts.has(host)) return true
-    const header = req.headers.host ?? ''
-    const name = header.startsWith('[') ? header.slice(1, header.indexOf(']')) : header.split(':')[0]
-    return loopbackHosts.has(name ?? '')
-  }
 
   async function handleRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
     setSecurityHeaders(res)
-    if (!isAllowedHost(req)) {
+    if (!isAllowedHost(host, req)) {
       sendJson(res, 421, failure('bad_host', 'This Meshdeck answers only on its loopback address.'))
       return
     }
@@ -96,11 +90,13 @@ export async function startHttpTransport(options: HttpTransportOptions): Promise
       sendJson(res, 405, failure('method_not_allowed', 'API methods are called with POST.', 'POST /api/<method> with a JSON body.'))
       return
     }
-    const body = await readBody(req)
-    if (body === 'too_large') {
-      sendJson(res, 413, failure('too_large', `The request body is over ${maxBodyBytes} bytes.`))
+    const read = await readLimitedBody(req, maxBodyBytes)
+    if (!read.ok) {
+      if (!read.drained) res.setHeader('Connection', 'close')
+      sendJson(res, 413, failure('too_large', `The request body is over ${maxBodyBytes} bytes.`, 'Send a smaller request; API parameters are small JSON objects.'))
       return
     }
+    const body = read.body.toString('utf8')
     let params: unknown = {}
     if (body.trim().length > 0) {
       try {
@@ -121,7 +117,7 @@ export async function startHttpTransport(options: HttpTransportOptions): Promise
       .map((p) => p.trim())
     const protocolToken = offered.find((p) => p.startsWith(tokenProtocolPrefix))?.slice(tokenProtocolPrefix.length)
     const presented = protocolToken ?? url.searchParams.get('token') ?? ''
-    if (url.pathname !== '/api/events' || !isAllowedHost(req) || !sameSecret(presented, token) || !isSameOrigin(req)) {
+    if (url.pathname !== '/api/events' || !isAllowedHost(host, req) || !sameSecret(presented, token) || !isSameOrigin(req)) {
       socket.write('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\nContent-Length: 0\r\n\r\n')
       socket.destroy()
       return
@@ -184,24 +180,6 @@ function isSameOrigin(req: IncomingMessage): boolean {
   } catch {
     return false
   }
-}
-
-function readBody(req: IncomingMessage): Promise<string | 'too_large'> {
-  return new Promise((resolveBody, rejectBody) => {
-    const chunks: Buffer[] = []
-    let size = 0
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length
-      if (size > maxBodyBytes) {
-        resolveBody('too_large')
-        req.destroy()
-        return
-      }
-      chunks.push(chunk)
-    })
-    req.on('end', () => resolveBody(Buffer.concat(chunks).toString('utf8')))
-    req.on('error', rejectBody)
-  })
 }
 
 function statusFor(error: ApiError): number {

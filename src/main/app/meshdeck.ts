@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises'
 import { homedir } from 'node:os'
 import { join } from 'node:path'
-import { MeshdeckError, type AppInfo, type AppStatus } from '@shared/contract'
+import type { AppInfo, AppStatus } from '@shared/contract'
 import { EventBus } from '../api/event-bus'
 import { Router } from '../api/router'
 import { ContextService } from '../cluster/context-service'
@@ -10,7 +10,7 @@ import { DemoService, demoCallEdges, demoTopologyWorkloads } from '../demo'
 import { DisposableStack, type Disposable } from '../lib/disposable'
 import { MeshSecurityBinding, SecurityService } from '../security'
 import { TopologyService } from '../telemetry'
-import { startTracesOnFreePort, type Traces } from '../traces'
+import { registerTracesApi, startTracesOnFreePort, type SpanTimeWindow, type Traces } from '../traces'
 import { CanaryRuntime, controlPlaneClusterAcks } from '../canary'
 import { ControlPlaneService } from '../xds'
 import { controlPlaneOptions } from './control-plane-options'
@@ -38,6 +38,8 @@ export interface MeshdeckOptions {
   xdsPort?: number
   /** Port of the trace collector (OTLP/HTTP and Zipkin, 127.0.0.1). Default 4318, or a free one when taken. */
   tracesPort?: number
+  /** How far from now a span may lie to be accepted (default ±10 min); others are rejected, never analysed. */
+  spanTimeWindow?: SpanTimeWindow
   /**
    * Run the local demo mesh on the embedded control plane. Without meshDir its config lives in
    * <dataDir>/demo-mesh (seeded on first start, edits kept). Workloads send spans to the collector.
@@ -192,17 +194,8 @@ export async function createMeshdeck(options: MeshdeckOptions): Promise<Meshdeck
   const meshSecurity = controlPlane.controlPlane ? stack.add(await MeshSecurityBinding.bind(security, controlPlane.controlPlane)) : null
   router.register('security.mtlsStatus', () => meshSecurity?.status() ?? { evaluated: false, trustDomain: security.defaultTrustDomain(), workloads: [], edges: [], conflicts: [] })
 
-  const traces = stack.add(await startTracesOnFreePort({ port: options.tracesPort ?? 4318 }))
-  router.register('traces.search', (query) => ({
-    traces: traces.store.search(query),
-    spanCount: traces.store.spanCount,
-    collector: { otlpUrl: traces.collector.otlpUrl, zipkinUrl: traces.collector.zipkinUrl },
-  }))
-  router.register('traces.get', ({ traceId }) => {
-    const spans = traces.store.trace(traceId)
-    if (!spans) throw new MeshdeckError('not_found', `No trace ${traceId} is kept.`, 'Traces older than the store keeps are dropped; pick a recent one.')
-    return { spans }
-  })
+  const traces = stack.add(await startTracesOnFreePort({ port: options.tracesPort ?? 4318, timeWindow: options.spanTimeWindow }))
+  registerTracesApi(router, traces)
 
   // Canary works on the embedded control plane's mesh folder and, by context name, on connected
   // clusters' VirtualServices (the cluster's credentials stay in the connection, in main).

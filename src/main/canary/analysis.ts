@@ -1,3 +1,14 @@
+/** Where a number came from: the collector's spans, or the clients' load reports (LRS) to the control plane. */
+export type MetricSource = 'spans' | 'loadReports'
+
+/** What one source saw of the canary over the window. */
+export interface SourceReading {
+  requests: number
+  errorRate: number
+  /** Only spans carry latency. */
+  p99Ms: number | null
+}
+
 /** What one analysis window measured for the canary subset. */
 export interface CanaryMetrics {
   requests: number
@@ -5,7 +16,19 @@ export interface CanaryMetrics {
   errorRate: number
   /** 99th percentile latency in milliseconds, or null when nothing was measured. */
   p99Ms: number | null
+  /** Which source each number above came from (null: no source had it). Absent in older records. */
+  sources?: { requests: MetricSource | null; errorRate: MetricSource | null; p99Ms: MetricSource | null }
+  /** Each source's own reading, so a disagreement can be seen and judged. */
+  readings?: Partial<Record<MetricSource, SourceReading>>
 }
+
+/**
+ * How far two sources may differ before neither is trusted. Spans lag a little (exporters batch
+ * them) and load reports come every few seconds, so counts differ by some; a factor of two plus
+ * 20 requests, or 10 points of error rate, is not noise but a source that is wrong (forged spans,
+ * a broken exporter, a client that stopped reporting load).
+ */
+export const sourceAgreement = { requestsFactor: 2, requestsSlack: 20, errorRatePoints: 0.1 }
 
 export interface AnalysisThresholds {
   /** Highest acceptable error fraction, 0..1. */
@@ -18,6 +41,28 @@ export interface AnalysisThresholds {
 export type AnalysisVerdict =
   | { ok: true }
   | { ok: false; metric: 'requests' | 'errorRate' | 'p99Ms'; value: number; threshold: number; message: string }
+
+/**
+ * Why the sources of one window cannot both be right, or null when they agree (or only one
+ * spoke). A rollout pauses on this rather than decide on numbers one source contradicts.
+ */
+export function sourceConflict(metrics: CanaryMetrics, thresholds: AnalysisThresholds): string | null {
+  const spans = metrics.readings?.spans
+  const loads = metrics.readings?.loadReports
+  if (!spans || !loads) return null
+  const low = Math.min(spans.requests, loads.requests)
+  const high = Math.max(spans.requests, loads.requests)
+  if (high > low * sourceAgreement.requestsFactor + sourceAgreement.requestsSlack) {
+    return `The sources disagree: spans count ${spans.requests} requests to the canary, load reports ${loads.requests}. Check what sends spans to the collector, then resume.`
+  }
+  const judged = Math.min(spans.requests, loads.requests) >= thresholds.minRequests
+  if (judged && Math.abs(spans.errorRate - loads.errorRate) > sourceAgreement.errorRatePoints) {
+    return `The sources disagree: spans show ${pct(spans.errorRate)} errors, load reports ${pct(loads.errorRate)}. Check what sends spans to the collector, then resume.`
+  }
+  return null
+}
+
+const pct = (fraction: number): string => `${(fraction * 100).toFixed(1)}%`
 
 /** Decides one analysis window; the first failing check names the metric and its value. */
 export function analyse(metrics: CanaryMetrics, thresholds: AnalysisThresholds): AnalysisVerdict {

@@ -29,6 +29,8 @@ export function localCanaryEnvironment(deps: LocalEnvironmentDeps): CanaryEnviro
       return waitForClientAcks(deps.controlPlane, signal, pollMs)
     },
 
+    pendingAcks: () => unackedClients(deps.controlPlane),
+
     async canaryMetrics(host, subset, windowSeconds) {
       return deps.metrics(host, subset, windowSeconds)
     },
@@ -56,4 +58,11 @@ export async function waitForClientAcks(controlPlane: Pick<ControlPlane, 'status
     if (status.servedVersion >= wanted && status.byStatus.STALE === 0) return
     await new Promise((resolve) => setTimeout(resolve, pollMs))
   }
+}
+
+/** Node ids with a type still STALE (sent, not yet ACKed) on the control plane, each once. */
+export function unackedClients(controlPlane: Pick<ControlPlane, 'clients'>): string[] {
+  const nodes = new Set<string>()
+  for (const client of controlPlane.clients()) if (client.types.some((t) => t.status === 'STALE')) nodes.add(client.nodeId)
+  return [...nodes].sort()
 }

@@ -1,6 +1,6 @@
 import type { Weights } from '@shared/canary/weights'
 import type { CanaryTargetRef } from '@shared/contract/canary'
-import { analyse, type AnalysisThresholds, type AnalysisVerdict, type CanaryMetrics } from './analysis'
+import { analyse, sourceConflict, type AnalysisThresholds, type AnalysisVerdict, type CanaryMetrics } from './analysis'
 
 /**
  * The progressive rollout as a pure state machine: events in, new state and actions out. The
@@ -13,7 +13,23 @@ export interface RolloutPlan {
   steps: number[]
   intervalSeconds: number
   analysis: AnalysisThresholds
+  /**
+   * How long a step may wait for every client to ACK its weights (Flagger's
+   * progressDeadlineSeconds); default 60. A client that never ACKs cannot hold a rollout forever.
+   */
+  progressDeadlineSeconds?: number
+  /** What happens past the deadline: pause (the default) or roll back. */
+  onProgressDeadline?: 'pause' | 'rollback'
 }
+
+export const defaultProgressDeadlineSeconds = 60
+
+export const progressDeadlineOf = (plan: RolloutPlan): number => plan.progressDeadlineSeconds ?? defaultProgressDeadlineSeconds
+
+/** Why a rollout rolled back: an analysis check, or clients that did not ACK in time. */
+export type RolloutFailure =
+  | Extract<AnalysisVerdict, { ok: false }>
+  | { ok: false; metric: 'progressDeadline'; value: number; threshold: number; message: string }
 
 export interface RolloutSpec {
   id: string
@@ -46,7 +62,7 @@ export interface RolloutState {
   stepIndex: number
   /** Phase to return to when resumed. */
   pausedFrom?: 'applying' | 'analysing'
-  failure?: Extract<AnalysisVerdict, { ok: false }>
+  failure?: RolloutFailure
   timeline: TimelineEntry[]
 }
 
@@ -60,6 +76,8 @@ export type RolloutEvent =
   | { type: 'restarted'; at: number }
   /** Waiting for ACKs or reading telemetry failed: hold the current weights and let a person decide. */
   | { type: 'operationFailed'; at: number; message: string }
+  /** The step's progress deadline passed with these clients (node ids) still not ACKed. */
+  | { type: 'progressDeadline'; at: number; pending: string[] }
 
 export type RolloutAction =
   | { type: 'applyWeights'; weights: Weights }
@@ -100,6 +118,7 @@ export function planProblems(plan: RolloutPlan): string[] {
   if (!(plan.analysis.maxErrorRate >= 0 && plan.analysis.maxErrorRate <= 1)) problems.push('The maximum error rate must be between 0 and 100 %.')
   if (!(plan.analysis.maxP99Ms > 0)) problems.push('The p99 latency limit must be above 0 ms.')
   if (!(Number.isInteger(plan.analysis.minRequests) && plan.analysis.minRequests >= 1)) problems.push('The minimum request count must be a whole number of at least 1.')
+  if (plan.progressDeadlineSeconds !== undefined && !(plan.progressDeadlineSeconds >= 1)) problems.push('The progress deadline must be at least 1 second.')
   return problems
 }
 
@@ -119,6 +138,10 @@ export function reduceRollout(state: RolloutState, event: RolloutEvent): Transit
       }
     case 'analysed': {
       if (state.phase !== 'analysing') return { state, actions: [] }
+      // Two sources that contradict each other: one is wrong (forged spans, a broken exporter), so
+      // neither promoting nor rolling back is a decision on facts. A person looks, then resumes.
+      const conflict = sourceConflict(event.metrics, state.spec.plan.analysis)
+      if (conflict) return pause(state, event.at, `Paused: ${conflict}`, event.metrics)
       const verdict = analyse(event.metrics, state.spec.plan.analysis)
       if (!verdict.ok) {
         const failed = log({ ...state, failure: verdict }, event.at, 'failed', verdict.message, event.metrics)
@@ -129,18 +152,19 @@ export function reduceRollout(state: RolloutState, event: RolloutEvent): Transit
       if (next >= state.spec.plan.steps.length) return finish(passed, event.at, 'promoted')
       return applyStep({ ...passed, stepIndex: next }, event.at, 'applied')
     }
+    case 'progressDeadline': {
+      if (state.phase !== 'applying') return { state, actions: [] }
+      const seconds = progressDeadlineOf(state.spec.plan)
+      const message = `No ACK within the ${seconds} s progress deadline from ${clientList(event.pending)}.`
+      if (state.spec.plan.onProgressDeadline === 'rollback') {
+        return finish({ ...state, failure: { ok: false, metric: 'progressDeadline', value: seconds, threshold: seconds, message } }, event.at, 'rolledBack', message)
+      }
+      return pause(state, event.at, `Paused: ${message}`)
+    }
     case 'pause':
     case 'operationFailed':
       if (state.phase === 'paused') return { state, actions: [] }
-      return {
-        state: log(
-          { ...state, phase: 'paused', pausedFrom: state.phase as 'applying' | 'analysing' },
-          event.at,
-          'paused',
-          event.type === 'operationFailed' ? `Paused: ${event.message}` : undefined,
-        ),
-        actions: [{ type: 'cancelPending' }],
-      }
+      return pause(state, event.at, event.type === 'operationFailed' ? `Paused: ${event.message}` : undefined)
     case 'resume':
       if (state.phase !== 'paused') return { state, actions: [] }
       // Re-apply the current step: weights may have been edited by hand while paused.
@@ -154,6 +178,20 @@ export function reduceRollout(state: RolloutState, event: RolloutEvent): Transit
     case 'promoteNow':
       return finish(state, event.at, 'promoted', 'Promoted by the user.')
   }
+}
+
+function pause(state: RolloutState, at: number, detail?: string, metrics?: CanaryMetrics): Transition {
+  return {
+    state: log({ ...state, phase: 'paused', pausedFrom: state.phase as 'applying' | 'analysing' }, at, 'paused', detail, metrics),
+    actions: [{ type: 'cancelPending' }],
+  }
+}
+
+/** Node ids for a message, at most ten of them: a thousand stuck clients must not make a megabyte of text. */
+function clientList(nodeIds: string[]): string {
+  if (nodeIds.length === 0) return 'a client that left before it could be named'
+  const shown = nodeIds.slice(0, 10).join(', ')
+  return nodeIds.length > 10 ? `${shown} and ${nodeIds.length - 10} more` : shown
 }
 
 function applyStep(state: RolloutState, at: number, what: TimelineEntry['what']): Transition {

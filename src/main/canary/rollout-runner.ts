@@ -3,6 +3,7 @@ import type { Disposable } from '../lib/disposable'
 import type { CanaryMetrics } from './analysis'
 import {
   isFinished,
+  progressDeadlineOf,
   reduceRollout,
   startRollout,
   type RolloutAction,
@@ -20,6 +21,8 @@ export interface CanaryEnvironment {
   applyWeights(spec: RolloutSpec, weights: Weights): Promise<void>
   /** Resolves once every client affected by the rollout's route has ACKed the current config. */
   waitForAck(spec: RolloutSpec, signal: AbortSignal): Promise<void>
+  /** The clients (node ids) that have not ACKed the current config yet, for a missed deadline. */
+  pendingAcks(spec: RolloutSpec): Promise<string[]> | string[]
   /** Telemetry for the canary subset over the last `windowSeconds`. */
   canaryMetrics(host: string, subset: string, windowSeconds: number): Promise<CanaryMetrics>
 }
@@ -151,10 +154,7 @@ export class RolloutRunner implements Disposable {
           break
         case 'awaitAck':
           if (isFinished(entry.state.phase)) break
-          this.background(id, entry.pending.signal, async (signal) => {
-            await this.options.environment.waitForAck(entry.state.spec, signal)
-            return { type: 'acked', at: this.now() }
-          })
+          this.background(id, entry.pending.signal, (signal) => this.ackOrDeadline(entry.state.spec, signal))
           break
         case 'analyse':
           this.background(id, entry.pending.signal, async (signal) => {
@@ -164,6 +164,29 @@ export class RolloutRunner implements Disposable {
           })
           break
       }
+    }
+  }
+
+  /**
+   * Waits for every client's ACK, but not past the plan's progress deadline: then the clients
+   * still waited for are named, and the machine pauses or rolls back as the plan says.
+   */
+  private async ackOrDeadline(spec: RolloutSpec, signal: AbortSignal): Promise<RolloutEvent> {
+    const step = new AbortController()
+    const stop = (): void => step.abort()
+    signal.addEventListener('abort', stop, { once: true })
+    try {
+      const acked = this.options.environment.waitForAck(spec, step.signal).then(() => true)
+      const expired = sleepUnlessAborted(progressDeadlineOf(spec.plan) * 1000, step.signal).then(() => false)
+      // The loser is cancelled below and rejects with "cancelled"; nobody else awaits it.
+      acked.catch(() => undefined)
+      expired.catch(() => undefined)
+      if (await Promise.race([acked, expired])) return { type: 'acked', at: this.now() }
+      step.abort()
+      return { type: 'progressDeadline', at: this.now(), pending: await this.options.environment.pendingAcks(spec) }
+    } finally {
+      step.abort()
+      signal.removeEventListener('abort', stop)
     }
   }
 

@@ -1,4 +1,5 @@
 import type { Span } from './span'
+import { defaultSpanTimeWindow, timeProblem, type SpanTimeWindow } from './span-checks'
 
 /** A caller → callee edge; `subset` is the callee's version when its server span is known. */
 export interface EdgeKey {
@@ -23,45 +24,85 @@ interface Bucket {
   samples: number[]
 }
 
+export interface EdgeLatencyLimits {
+  /** Spans outside this window around now are ignored (the collector already refuses them). */
+  timeWindow: SpanTimeWindow
+  /** Edges kept; past it the edge that saw traffic longest ago goes. */
+  maxEdges: number
+  /** Client (and server) spans waiting for their other half. */
+  maxPending: number
+}
+
 const samplesPerBucket = 200
 const keepSeconds = 15 * 60
+const defaultLimits: EdgeLatencyLimits = { timeWindow: defaultSpanTimeWindow, maxEdges: 5_000, maxPending: 20_000 }
 
 /**
  * Per-edge request count, errors and latency percentiles from spans, in one-second buckets kept
  * for 15 minutes. An edge is a client span joined to the server span it caused (so the callee's
  * version is known); the latency is the caller's, which is what a user of the service feels.
+ *
+ * Memory is bounded whatever a sender sends: spans far from now are ignored (so a bucket never
+ * lies beyond the time window and every bucket expires), the number of edges and of spans waiting
+ * for their other half is capped, and a bucket keeps at most 200 latency samples.
  */
 export class EdgeLatency {
+  /** In order of last traffic, least recent first (re-inserted on every record). */
   private readonly edges = new Map<string, { key: EdgeKey; buckets: Bucket[] }>()
   /** Client spans waiting for their server child, and server spans waiting for their parent. */
   private readonly pendingClients = new Map<string, Span>()
   private readonly pendingServers = new Map<string, Span>()
+  private readonly limits: EdgeLatencyLimits
+  private prunedAtSecond = 0
 
-  constructor(private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly now: () => number = Date.now,
+    limits: Partial<EdgeLatencyLimits> = {},
+  ) {
+    this.limits = { ...defaultLimits, ...limits }
+  }
+
+  /** How many edges and waiting spans are held (for tests and diagnostics). */
+  get size(): { edges: number; buckets: number; pending: number } {
+    let buckets = 0
+    for (const edge of this.edges.values()) buckets += edge.buckets.length
+    return { edges: this.edges.size, buckets, pending: this.pendingClients.size + this.pendingServers.size }
+  }
 
   add(spans: readonly Span[]): void {
+    const now = this.now()
     for (const span of spans) {
+      if (timeProblem(span, now, this.limits.timeWindow)) continue
       if (span.kind === 'client') {
         const server = this.pendingServers.get(`${span.traceId}/${span.spanId}`)
         if (server) {
           this.pendingServers.delete(`${span.traceId}/${span.spanId}`)
           this.record(span, server)
-        } else this.pendingClients.set(`${span.traceId}/${span.spanId}`, span)
+        } else this.hold(this.pendingClients, `${span.traceId}/${span.spanId}`, span)
       } else if (span.kind === 'server' && span.parentSpanId) {
         const key = `${span.traceId}/${span.parentSpanId}`
         const client = this.pendingClients.get(key)
         if (client) {
           this.pendingClients.delete(key)
           this.record(client, span)
-        } else this.pendingServers.set(key, span)
+        } else this.hold(this.pendingServers, key, span)
       }
     }
     this.flushUnmatched()
+    this.pruneExpired()
+  }
+
+  /** Waits for the other half; past the cap the longest-waiting span is given up. */
+  private hold(pending: Map<string, Span>, key: string, span: Span): void {
+    pending.delete(key)
+    pending.set(key, span)
+    while (pending.size > this.limits.maxPending) pending.delete(pending.keys().next().value as string)
   }
 
   /** Stats over the last `seconds` for every edge, or for one destination/subset. */
   window(seconds: number, filter: Partial<EdgeKey> = {}): EdgeWindowStats[] {
-    const since = Math.floor(this.now() / 1000) - seconds
+    const nowSecond = Math.floor(this.now() / 1000)
+    const since = nowSecond - seconds
     const out: EdgeWindowStats[] = []
     for (const { key, buckets } of this.edges.values()) {
       if (filter.source !== undefined && key.source !== filter.source) continue
@@ -71,7 +112,8 @@ export class EdgeLatency {
       let errors = 0
       const samples: number[] = []
       for (const bucket of buckets) {
-        if (bucket.second <= since) continue
+        // Only what has happened: a span from a sender whose clock runs ahead counts when its time comes.
+        if (bucket.second <= since || bucket.second > nowSecond) continue
         requests += bucket.count
         errors += bucket.errors
         samples.push(...bucket.samples)
@@ -88,10 +130,10 @@ export class EdgeLatency {
     const key: EdgeKey = { source: client.service, destination, subset: server?.serviceVersion ?? null }
     const id = `${key.source}>${key.destination}#${key.subset ?? ''}`
     let edge = this.edges.get(id)
-    if (!edge) {
-      edge = { key, buckets: [] }
-      this.edges.set(id, edge)
-    }
+    if (edge) this.edges.delete(id)
+    else edge = { key, buckets: [] }
+    this.edges.set(id, edge)
+    while (this.edges.size > this.limits.maxEdges) this.edges.delete(this.edges.keys().next().value as string)
     const second = Math.floor((client.startMs + client.durationMs) / 1000)
     let bucket = edge.buckets.at(-1)
     if (!bucket || bucket.second !== second) {
@@ -112,6 +154,18 @@ export class EdgeLatency {
     }
     const oldest = Math.floor(this.now() / 1000) - keepSeconds
     while (edge.buckets.length > 0 && edge.buckets[0]!.second < oldest) edge.buckets.shift()
+  }
+
+  /** Drops expired buckets and edges left without any, at most once a second. */
+  private pruneExpired(): void {
+    const second = Math.floor(this.now() / 1000)
+    if (second === this.prunedAtSecond) return
+    this.prunedAtSecond = second
+    const oldest = second - keepSeconds
+    for (const [id, edge] of this.edges) {
+      while (edge.buckets.length > 0 && edge.buckets[0]!.second < oldest) edge.buckets.shift()
+      if (edge.buckets.length === 0) this.edges.delete(id)
+    }
   }
 
   /**

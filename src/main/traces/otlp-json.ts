@@ -1,14 +1,17 @@
 import type { Span } from './span'
+import { isHexId, timestampOf, type ParsedSpans, type RejectedSpan } from './span-checks'
 
 /**
  * Reads an OTLP/HTTP JSON ExportTraceServiceRequest (what OpenTelemetry SDKs send to /v1/traces by
- * default). Pure. Ids arrive hex-encoded in JSON; times as nanosecond strings.
+ * default). Pure. Ids arrive hex-encoded in JSON (trace 32 digits, span 16); times as nanosecond
+ * decimal strings. A span with a malformed id or time is rejected with the reason, the rest kept.
  */
-export function spansFromOtlpJson(body: unknown): Span[] {
+export function spansFromOtlpJson(body: unknown): ParsedSpans {
   if (!isObject(body) || !Array.isArray(body.resourceSpans)) {
     throw new TypeError('not an OTLP ExportTraceServiceRequest: "resourceSpans" is missing')
   }
   const spans: Span[] = []
+  const rejected: RejectedSpan[] = []
   for (const resourceSpans of body.resourceSpans) {
     if (!isObject(resourceSpans)) continue
     const resource = attributesOf(isObject(resourceSpans.resource) ? resourceSpans.resource.attributes : undefined)
@@ -16,14 +19,18 @@ export function spansFromOtlpJson(body: unknown): Span[] {
     for (const scope of scopes) {
       if (!isObject(scope) || !Array.isArray(scope.spans)) continue
       for (const raw of scope.spans) {
-        if (!isObject(raw)) continue
-        const start = nanos(raw.startTimeUnixNano)
-        const end = nanos(raw.endTimeUnixNano)
+        const problem = otlpSpanProblem(raw)
+        if (problem || !isObject(raw)) {
+          rejected.push({ reason: problem ?? 'not a span object' })
+          continue
+        }
+        const start = timestampOf(raw.startTimeUnixNano) as number
+        const end = raw.endTimeUnixNano === undefined ? start : (timestampOf(raw.endTimeUnixNano) as number)
         const status = isObject(raw.status) ? raw.status : {}
         spans.push({
-          traceId: String(raw.traceId ?? ''),
-          spanId: String(raw.spanId ?? ''),
-          parentSpanId: typeof raw.parentSpanId === 'string' && raw.parentSpanId !== '' ? raw.parentSpanId : null,
+          traceId: (raw.traceId as string).toLowerCase(),
+          spanId: (raw.spanId as string).toLowerCase(),
+          parentSpanId: typeof raw.parentSpanId === 'string' && raw.parentSpanId !== '' ? raw.parentSpanId.toLowerCase() : null,
           name: String(raw.name ?? ''),
           kind: otlpKinds[Number(raw.kind ?? 0)] ?? 'unspecified',
           service: String(resource['service.name'] ?? 'unknown'),
@@ -38,7 +45,17 @@ export function spansFromOtlpJson(body: unknown): Span[] {
       }
     }
   }
-  return spans.filter((s) => s.traceId !== '' && s.spanId !== '')
+  return { spans, rejected }
+}
+
+function otlpSpanProblem(raw: unknown): string | null {
+  if (!isObject(raw)) return 'not a span object'
+  if (!isHexId(raw.traceId, [32])) return 'traceId is not 32 hex digits'
+  if (!isHexId(raw.spanId, [16])) return 'spanId is not 16 hex digits'
+  if (raw.parentSpanId !== undefined && raw.parentSpanId !== '' && !isHexId(raw.parentSpanId, [16])) return 'parentSpanId is not 16 hex digits'
+  if (timestampOf(raw.startTimeUnixNano) === null) return 'startTimeUnixNano is not a number of nanoseconds'
+  if (raw.endTimeUnixNano !== undefined && timestampOf(raw.endTimeUnixNano) === null) return 'endTimeUnixNano is not a number of nanoseconds'
+  return null
 }
 
 const otlpKinds: Span['kind'][] = ['unspecified', 'internal', 'server', 'client', 'producer', 'consumer']
@@ -51,16 +68,10 @@ function attributesOf(list: unknown): Record<string, string | number | boolean> 
     const v = item.value
     if (typeof v.stringValue === 'string') out[item.key] = v.stringValue
     else if (typeof v.boolValue === 'boolean') out[item.key] = v.boolValue
-    else if (v.intValue !== undefined) out[item.key] = Number(v.intValue)
-    else if (typeof v.doubleValue === 'number') out[item.key] = v.doubleValue
+    else if (v.intValue !== undefined && Number.isFinite(Number(v.intValue))) out[item.key] = Number(v.intValue)
+    else if (typeof v.doubleValue === 'number' && Number.isFinite(v.doubleValue)) out[item.key] = v.doubleValue
   }
   return out
-}
-
-function nanos(value: unknown): number {
-  if (typeof value === 'number') return value
-  if (typeof value === 'string' && value !== '') return Number(value)
-  return 0
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -2,6 +2,7 @@ import type { ServerDuplexStream } from '@grpc/grpc-js'
 import type { ConfigDump, ProxySyncStatus, XdsClient, XdsTypeState } from '@shared/contract'
 import type { Disposable } from '../lib/disposable'
 import type { EncodedSnapshot } from './encoded-snapshot'
+import { boundedNackMessage } from './nack-message'
 import { ResponseCache, type PreparedResponse, type Subscription } from './response-cache'
 import { resourceTypes, typeOfUrl, type ResourceType } from './resource-types'
 import { structToJson } from './struct'
@@ -174,8 +175,10 @@ export class AdsServer implements Disposable {
       // A reply to an older response is stale: a newer one is already on its way to the client.
       if (!sent || request.response_nonce !== sent.response.nonce) return
       if (request.error_detail) {
-        state.nack = { version: sent.response.version, nonce: sent.response.nonce, message: request.error_detail.message, at: new Date() }
-        this.emit({ kind: 'nacked', nodeId: stream.nodeId, streamId: stream.id, type, version: sent.response.version, message: request.error_detail.message })
+        // Kept (and passed on) bounded: the client chooses the length of its error text.
+        const message = boundedNackMessage(request.error_detail.message ?? '')
+        state.nack = { version: sent.response.version, nonce: sent.response.nonce, message, at: new Date() }
+        this.emit({ kind: 'nacked', nodeId: stream.nodeId, streamId: stream.id, type, version: sent.response.version, message })
       } else {
         state.ackedVersion = request.version_info
         state.ackedNonce = request.response_nonce

@@ -22,6 +22,7 @@ export type { ControlPlaneSources } from './source-set'
 export { ControlPlaneService, type ControlPlaneNotifications } from './control-plane-service'
 export { renderBootstrap, type BootstrapOptions, type XdsBootstrap } from './bootstrap'
 export type { AdsEvent } from './ads-server'
+export { maxNackMessageBytes } from './nack-message'
 export type { ClusterLoad, CallerLoad } from './load-stats'
 export { translate, clusterName, routeConfigName, dialNames, formatListeningAddress, type TranslateOptions, type MeshSecurity } from './translate'
 export {

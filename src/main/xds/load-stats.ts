@@ -150,7 +150,8 @@ export class LoadStatsServer implements Disposable {
     const byCluster = new Map<string, Report[]>()
     for (const report of this.reports.filter((r) => r.at >= since)) byCluster.set(report.cluster, [...(byCluster.get(report.cluster) ?? []), report])
     const nodeSeconds = new Map<string, number>()
-    for (const batch of this.batches) nodeSeconds.set(batch.nodeId, (nodeSeconds.get(batch.nodeId) ?? 0) + batch.seconds)
+    // Over the same reports as the counts: time from before `withinMs` would dilute the rate.
+    for (const batch of this.batches) if (batch.at >= since) nodeSeconds.set(batch.nodeId, (nodeSeconds.get(batch.nodeId) ?? 0) + batch.seconds)
     const out: ClusterLoad[] = []
     for (const [cluster, reports] of byCluster) {
       const [, port = '0', subset = '', host = cluster] = cluster.split('|')

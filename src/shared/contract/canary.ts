@@ -89,8 +89,28 @@ export const rolloutPlanSchema = z
     steps: z.array(z.number().int().min(1).max(100)).min(1),
     intervalSeconds: z.number().min(1).max(3600),
     analysis: analysisThresholdsSchema,
+    /** How long a step waits for every client's ACK before the rollout pauses (or rolls back); default 60. */
+    progressDeadlineSeconds: z.number().min(1).max(3600).optional(),
+    /** Past the progress deadline: pause (default) or roll back. */
+    onProgressDeadline: z.enum(['pause', 'rollback']).optional(),
   })
   .strict()
+
+/** Spans reach Meshdeck's trace collector; load reports (LRS) reach its control plane from the clients. */
+export const metricSourceSchema = z.enum(['spans', 'loadReports'])
+export type MetricSource = z.infer<typeof metricSourceSchema>
+
+export const sourceReadingSchema = z.object({ requests: z.number(), errorRate: z.number(), p99Ms: z.number().nullable() })
+
+export const canaryMetricsSchema = z.object({
+  requests: z.number(),
+  errorRate: z.number(),
+  p99Ms: z.number().nullable(),
+  /** Which source each number came from (null: none had it). */
+  sources: z.object({ requests: metricSourceSchema.nullable(), errorRate: metricSourceSchema.nullable(), p99Ms: metricSourceSchema.nullable() }).optional(),
+  /** Each source's own reading of the window; sources that disagree pause the rollout. */
+  readings: z.object({ spans: sourceReadingSchema.optional(), loadReports: sourceReadingSchema.optional() }).optional(),
+})
 
 export const rolloutPhaseSchema = z.enum(['applying', 'analysing', 'paused', 'promoted', 'rolledBack', 'aborted'])
 
@@ -108,7 +128,7 @@ export const rolloutStateSchema = z.object({
   stepIndex: z.number().int(),
   pausedFrom: z.enum(['applying', 'analysing']).optional(),
   failure: z
-    .object({ ok: z.literal(false), metric: z.enum(['requests', 'errorRate', 'p99Ms']), value: z.number(), threshold: z.number(), message: z.string() })
+    .object({ ok: z.literal(false), metric: z.enum(['requests', 'errorRate', 'p99Ms', 'progressDeadline']), value: z.number(), threshold: z.number(), message: z.string() })
     .optional(),
   timeline: z.array(
     z.object({
@@ -117,7 +137,7 @@ export const rolloutStateSchema = z.object({
       canaryPercent: z.number(),
       what: z.string(),
       detail: z.string().optional(),
-      metrics: z.object({ requests: z.number(), errorRate: z.number(), p99Ms: z.number().nullable() }).optional(),
+      metrics: canaryMetricsSchema.optional(),
     }),
   ),
 })
@@ -142,7 +162,7 @@ export const canaryMethods = {
   'rollout.start': method(
     z.object({ target: canaryTargetRefSchema, stable: z.string().min(1), canary: z.string().min(1), plan: rolloutPlanSchema }).strict(),
     rolloutStateSchema,
-    'Starts a progressive rollout: each step applies weights, waits for every client to ACK, analyses telemetry, then continues, promotes or rolls back.',
+    'Starts a progressive rollout: each step applies weights, waits for every client to ACK (pausing, or rolling back, past the plan\'s progress deadline), analyses telemetry, then continues, promotes or rolls back; spans and load reports that disagree pause it.',
   ),
   'rollout.control': method(
     z.object({ id: z.string().min(1), action: z.enum(['pause', 'resume', 'abort', 'promoteNow']) }).strict(),

@@ -39,6 +39,12 @@ export function clusterCanaryEnvironment(deps: ClusterEnvironmentDeps): CanaryEn
       return waitForObservedGeneration(await deps.api(object.context), object, signal, deps.settle)
     },
 
+    // Where nobody reports ACKs there is nobody to name: the deadline message then names none.
+    pendingAcks: (spec) => {
+      const object = written.get(spec.id)
+      return object && deps.acks.serves(object.context) ? deps.acks.pendingAcks() : []
+    },
+
     async canaryMetrics(host, subset, windowSeconds) {
       return deps.metrics(host, subset, windowSeconds)
     },

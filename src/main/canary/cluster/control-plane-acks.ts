@@ -1,5 +1,5 @@
 import type { ControlPlane } from '../../xds'
-import { waitForClientAcks } from '../local-environment'
+import { unackedClients, waitForClientAcks } from '../local-environment'
 import { routeWeights } from './route-weights'
 import type { ClusterAckSource, WrittenObject } from './propagation'
 import type { HttpRoute } from './virtual-service-object'
@@ -22,6 +22,11 @@ export function controlPlaneClusterAcks(servedContext: () => string | undefined,
         if (readsWeights(cp, written)) return waitForClientAcks(cp, signal, pollMs)
         await new Promise((resolve) => setTimeout(resolve, pollMs))
       }
+    },
+
+    pendingAcks: () => {
+      const cp = controlPlane()
+      return cp ? unackedClients(cp) : []
     },
   }
 }

@@ -24,12 +24,15 @@ export interface ClusterAckSource {
   serves(context: string): boolean
   /** Resolves once every proxy of the context has ACKed config that includes `written`; rejects with the NACK text. */
   waitForAck(written: WrittenObject, signal: AbortSignal): Promise<void>
+  /** The proxies (node ids) of the context that have not ACKed yet. */
+  pendingAcks(): string[]
 }
 
 /** The default while no control plane serves clusters: it serves none. */
 export const noClusterAckSource: ClusterAckSource = {
   serves: () => false,
   waitForAck: () => Promise.reject(new Error('no Meshdeck control plane serves this cluster')),
+  pendingAcks: () => [],
 }
 
 export interface SettleOptions {

@@ -29,6 +29,8 @@ function outcomeText(state: RolloutStateDto): string {
       return `Rolled back: p99 ${Math.round(failure.value)} ms (limit ${failure.threshold} ms)`
     case 'requests':
       return `Rolled back: ${failure.value} requests (at least ${failure.threshold} needed)`
+    case 'progressDeadline':
+      return `Rolled back: no ACK within ${failure.threshold} s`
   }
 }
 
