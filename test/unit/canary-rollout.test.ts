@@ -141,6 +141,15 @@ describe('sources that disagree', () => {
     expect(errors.state.timeline.at(-1)?.detail).toBe('Paused: The sources disagree: spans show 1.0% errors, load reports 40.0%. Check what sends spans to the collector, then resume.')
   })
 
+  it('do not conflict when spans are sampled: fewer spans than load-reported calls is judged as usual', () => {
+    const analysing = run(startRollout(spec, 0).state, { type: 'acked', at: 1 })
+    // A mesh tracing 10 % of calls: 30 spans against 300 load-reported requests, same error rate.
+    const sampled = both({ requests: 30, errorRate: 0.3 }, { requests: 300, errorRate: 0.31 })
+    const { state } = reduceRollout(analysing, { type: 'analysed', at: 31, metrics: sampled })
+    expect(state.phase).toBe('rolledBack')
+    expect(state.failure).toMatchObject({ metric: 'errorRate', value: 0.31 })
+  })
+
   it('that agree within the margin are judged as usual', () => {
     const analysing = run(startRollout(spec, 0).state, { type: 'acked', at: 1 })
     // Spans lag their exporters' batching a little: 70 against 100 is agreement.

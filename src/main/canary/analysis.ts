@@ -24,9 +24,10 @@ export interface CanaryMetrics {
 
 /**
  * How far two sources may differ before neither is trusted. Spans lag a little (exporters batch
- * them) and load reports come every few seconds, so counts differ by some; a factor of two plus
- * 20 requests, or 10 points of error rate, is not noise but a source that is wrong (forged spans,
- * a broken exporter, a client that stopped reporting load).
+ * them) and load reports come every few seconds, so counts differ by some; spans counting more
+ * than twice the load-reported calls plus 20, or error rates 10 points apart, is not noise but a
+ * source that is wrong (forged spans, a client that stopped reporting load). Fewer spans than
+ * calls is normal: tracing is often sampled, so that direction is never a conflict.
  */
 export const sourceAgreement = { requestsFactor: 2, requestsSlack: 20, errorRatePoints: 0.1 }
 
@@ -50,9 +51,7 @@ export function sourceConflict(metrics: CanaryMetrics, thresholds: AnalysisThres
   const spans = metrics.readings?.spans
   const loads = metrics.readings?.loadReports
   if (!spans || !loads) return null
-  const low = Math.min(spans.requests, loads.requests)
-  const high = Math.max(spans.requests, loads.requests)
-  if (high > low * sourceAgreement.requestsFactor + sourceAgreement.requestsSlack) {
+  if (spans.requests > loads.requests * sourceAgreement.requestsFactor + sourceAgreement.requestsSlack) {
     return `The sources disagree: spans count ${spans.requests} requests to the canary, load reports ${loads.requests}. Check what sends spans to the collector, then resume.`
   }
   const judged = Math.min(spans.requests, loads.requests) >= thresholds.minRequests
