@@ -161,6 +161,11 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
   // theirs, and the base moves past the last served version, so clients never see one go back.
   let versionBase = 0
 
+  // Why the latest source version is not served, when building its push failed (a bug, never bad
+  // input: that is validated). The last good config keeps serving and the next change tries again.
+  let pushFailure: MeshProblem | null = null
+  const currentProblems = (sourceProblems: MeshProblem[]): MeshProblem[] => sortProblems([...(pushFailure ? [pushFailure] : []), ...sourceProblems, ...validationProblems])
+
   const apply = (): void => {
     if (!active) return
     const config = active.configUpdate()
@@ -169,19 +174,34 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
     const sourceProblems = [...config.problems, ...endpoints.problems]
     if (version === sourceVersion) {
       // Only source problems changed (e.g. a broken edit whose last good objects keep serving).
-      problems = sortProblems([...sourceProblems, ...validationProblems])
+      problems = currentProblems(sourceProblems)
       return
     }
     sourceVersion = version
-    const candidate = withKubernetesServices(config.snapshot, version, endpoints.version > 0 ? endpoints.services : config.snapshot.kubernetesServices)
+    try {
+      serve(config.snapshot, endpoints, sourceProblems)
+      pushFailure = null
+    } catch (err) {
+      pushFailure = {
+        severity: 'error',
+        message: `Config version ${version} could not be served: ${err instanceof Error ? err.message : String(err)}. Version ${servedVersion} keeps serving.`,
+        hint: 'The next change of the config is tried again; if this persists, report it with the mesh config.',
+      }
+      problems = currentProblems(sourceProblems)
+    }
+  }
+  const serve = (config: MeshSnapshot, endpoints: ReturnType<SourceSet['endpointsUpdate']>, sourceProblems: MeshProblem[]): void => {
+    const version = sourceVersion
+    const candidate = withKubernetesServices(config, version, endpoints.version > 0 ? endpoints.services : config.kubernetesServices)
     const guarded = guardSnapshot(candidate, lastGood)
+    // Pushed before anything is recorded: a push that throws leaves the last good state whole.
+    push(guarded.snapshot, versionString())
     validationProblems = guarded.problems
     problems = sortProblems([...sourceProblems, ...validationProblems])
     rejected = guarded.rejected
     if (rejected.length > 0) emit({ kind: 'rejected', version: sourceVersion, objects: rejected, problems })
     lastGood = guarded.snapshot
     servedVersion = sourceVersion
-    push(guarded.snapshot, versionString())
     emit({ kind: 'applied', version: servedVersion, problems })
   }
   const onSourceChange = (set: SourceSet): void => {
