@@ -63,7 +63,7 @@ export interface ControlPlane extends Disposable {
   /** host:port, what a bootstrap's server_uri holds. */
   readonly address: string
   status(): ControlPlaneStatus
-  /** Connected ADS streams, per type SYNCED / STALE / NACKED / NOT SENT with NACK text. */
+  /** Connected ADS streams, per type SYNCED / STALE / NACKED / NOT SERVED / NOT SENT with NACK text. */
   clients(): XdsClient[]
   /** What each stream of a node was last sent, exactly. */
   configDump(nodeId: string): ConfigDump
