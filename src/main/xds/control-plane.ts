@@ -11,7 +11,7 @@ import {
 } from '../mesh'
 import { AdsServer, type AdsEvent } from './ads-server'
 import { renderBootstrap, type BootstrapOptions, type XdsBootstrap } from './bootstrap'
-import { SnapshotEncoder } from './encoded-snapshot'
+import { SnapshotEncoder, type EncodedSnapshot } from './encoded-snapshot'
 import { LoadStatsServer, type ClusterLoad } from './load-stats'
 import { adsServerService, xdsServices } from './protos'
 import { defaultServerListenerTemplate } from './resource-types'
@@ -146,12 +146,18 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
   let lastGood: MeshSnapshot | null = null
   let security: SecuritySource | undefined = options.security
 
-  const push = (snapshot: MeshSnapshot, version: string): void => {
+  // Everything that can fail (security decisions, translation, encoding) happens in encode, before
+  // anything is recorded or sent.
+  const encode = (snapshot: MeshSnapshot, version: string): EncodedSnapshot => {
     const decisions = typeof security === 'function' ? security(snapshot) : security
     const resources = translate(snapshot, { serverListenerTemplate: template, loadReporting: loadReportIntervalMs > 0, security: decisions })
-    lastPushAt = new Date()
-    ads.setSnapshot(encoder.encode(version, resources))
+    return encoder.encode(version, resources)
   }
+  const send = (encoded: EncodedSnapshot): void => {
+    lastPushAt = new Date()
+    ads.setSnapshot(encoded)
+  }
+  const push = (snapshot: MeshSnapshot, version: string): void => send(encode(snapshot, version))
   let securityGeneration = 0
   // Config version, plus the security generation once mTLS decisions changed ("7" → "7.s2").
   const versionString = (): string => (securityGeneration > 0 ? `${sourceVersion}.s${securityGeneration}` : String(sourceVersion))
@@ -194,14 +200,15 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
     const version = sourceVersion
     const candidate = withKubernetesServices(config, version, endpoints.version > 0 ? endpoints.services : config.kubernetesServices)
     const guarded = guardSnapshot(candidate, lastGood)
-    // Pushed before anything is recorded: a push that throws leaves the last good state whole.
-    push(guarded.snapshot, versionString())
+    // Built before anything is recorded: one that throws leaves the last good state whole.
+    const encoded = encode(guarded.snapshot, versionString())
     validationProblems = guarded.problems
     problems = sortProblems([...sourceProblems, ...validationProblems])
     rejected = guarded.rejected
     if (rejected.length > 0) emit({ kind: 'rejected', version: sourceVersion, objects: rejected, problems })
     lastGood = guarded.snapshot
     servedVersion = sourceVersion
+    send(encoded)
     emit({ kind: 'applied', version: servedVersion, problems })
   }
   const onSourceChange = (set: SourceSet): void => {
