@@ -78,7 +78,7 @@ async function main(): Promise<void> {
       const plane = await startControlPlane({ meshDir: dir, debounceMs: 60_000 })
       writeFileSync(join(dir, 'big.yaml'), text)
       const planeStall = await measure(() => plane.refresh())
-      console.log(row(`control plane (parse + validate + translate), ${mb} MB`, planeStall), `→ ${plane.snapshot().serviceEntries.length} served`)
+      console.log(row(`control plane (+ validate, translate, encode), ${mb} MB`, planeStall), `→ ${plane.snapshot().serviceEntries.length} served`)
       await plane.dispose()
     } finally {
       rmSync(dir, { recursive: true, force: true })
