@@ -113,4 +113,23 @@ describe('ADS protocol', () => {
     const response = await ads.next()
     expect(response.resources).toEqual([])
   })
+
+  it('shows a client that ACKed but asks for names not served as NOT SERVED, with the names, until they are', async () => {
+    const ads = rawAds('raw-4')
+    ads.send({ type_url: typeUrls.LDS, resource_names: ['reviews.demo:9080', 'ratings.demo:9080'] })
+    const first = await ads.next()
+    expect(first.resources).toHaveLength(1)
+    ads.send({ type_url: typeUrls.LDS, resource_names: ['reviews.demo:9080', 'ratings.demo:9080'], response_nonce: first.nonce, version_info: first.version_info })
+    await eventually(() => (status('raw-4', 'LDS')?.status === 'NOT SERVED' ? true : undefined), 5000, 'NOT SERVED')
+    expect(status('raw-4', 'LDS')?.notServed).toEqual(['ratings.demo:9080'])
+    expect(cp.status().byStatus['NOT SERVED']).toBeGreaterThanOrEqual(1)
+    // The service appears: the response carries both, and once ACKed the client is SYNCED.
+    await meshDir.write('ratings.yaml', [serviceEntryYaml({ name: 'ratings', host: 'ratings.demo', port: 9080 }), workloadEntryYaml({ name: 'ra1', app: 'ratings', port: 50052 })])
+    await cp.refresh()
+    const second = await ads.next()
+    expect(second.resources).toHaveLength(2)
+    ads.send({ type_url: typeUrls.LDS, resource_names: ['reviews.demo:9080', 'ratings.demo:9080'], response_nonce: second.nonce, version_info: second.version_info })
+    await eventually(() => (status('raw-4', 'LDS')?.status === 'SYNCED' ? true : undefined), 5000, 'SYNCED')
+    expect(status('raw-4', 'LDS')?.notServed).toEqual([])
+  })
 })

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { parseMeshYaml } from '../../src/main/mesh'
+import { maxYamlAliasExpansions, parseMeshYaml } from '../../src/main/mesh'
 
 describe('parseMeshYaml', () => {
   it('reads every document of a multi-document file with its line', () => {
@@ -61,5 +61,25 @@ spec: {}
       ['error', 'metadata.name', 1],
       ['warning', '', 6],
     ])
+  })
+
+  it('refuses a document whose aliases expand past the limit, at its line, and keeps the others', () => {
+    let bomb = 'apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata: { name: bomb }\nspec:\n  a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n'
+    for (let i = 1; i < 10; i++) bomb += `  a${i}: &a${i} [${Array.from({ length: 9 }, () => `*a${i - 1}`).join(', ')}]\n`
+    const ok = 'apiVersion: networking.istio.io/v1\nkind: WorkloadEntry\nmetadata: { name: ok }\nspec: { address: 127.0.0.1 }\n'
+    const started = Date.now()
+    const parsed = parseMeshYaml(`${ok}---\n${bomb}---\n${ok.replace('name: ok', 'name: ok-2')}`, 'bomb.yaml')
+    expect(Date.now() - started).toBeLessThan(2000)
+    expect(parsed.objects.map((o) => o.name)).toEqual(['ok', 'ok-2'])
+    expect(parsed.problems).toEqual([expect.objectContaining({ severity: 'error', source: { file: 'bomb.yaml', line: 6 } })])
+    expect(parsed.problems[0]?.message).toContain(`past ${maxYamlAliasExpansions}`)
+  })
+
+  it('still reads a document that uses a few aliases', () => {
+    const parsed = parseMeshYaml(
+      'apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata: { name: a }\nspec:\n  hosts: [a.demo]\n  ports: [&p { number: 1, name: grpc }]\n  endpoints: [{ address: 127.0.0.1, ports: { grpc: 1 } }]\n  x: [*p, *p, *p]\n',
+      'a.yaml',
+    )
+    expect(parsed.problems.filter((p) => p.message.includes('alias'))).toEqual([])
   })
 })

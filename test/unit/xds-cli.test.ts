@@ -30,8 +30,9 @@ describe('meshdeck CLI for the control plane', () => {
 
 describe('renderBootstrap', () => {
   it('gives grpc-js-xds what it requires: a server, a node with locality, the server listener template', () => {
+    // ignore_resource_deletion: a Listener or Cluster gone for a moment keeps serving (gRFC A53).
     expect(renderBootstrap({ nodeId: 'reviews-v1', xdsAddress: '127.0.0.1:15010', cluster: 'reviews', locality: { region: 'eu', zone: 'a' } })).toEqual({
-      xds_servers: [{ server_uri: '127.0.0.1:15010', channel_creds: [{ type: 'insecure' }], server_features: ['xds_v3'] }],
+      xds_servers: [{ server_uri: '127.0.0.1:15010', channel_creds: [{ type: 'insecure' }], server_features: ['xds_v3', 'ignore_resource_deletion'] }],
       node: { id: 'reviews-v1', cluster: 'reviews', locality: { region: 'eu', zone: 'a' }, metadata: {} },
       server_listener_resource_name_template: 'grpc/server?xds.resource.listening_address=%s',
     })

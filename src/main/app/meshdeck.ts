@@ -14,6 +14,7 @@ import { registerTracesApi, startTracesOnFreePort, type SpanTimeWindow, type Tra
 import { CanaryRuntime, controlPlaneClusterAcks } from '../canary'
 import { ControlPlaneService } from '../xds'
 import { controlPlaneOptions } from './control-plane-options'
+import { removeInterruptedWrites, securePrivateDir } from './data-dir'
 import { sourcesForChoice } from './control-plane-source-choice'
 import { startMeshTopologyFeed } from './topology-feed'
 import { ClusterTopologyFeeds } from './cluster-topology-feed'
@@ -83,6 +84,9 @@ export async function createMeshdeck(options: MeshdeckOptions): Promise<Meshdeck
   }
 
   const meshDir = options.meshDir ?? (options.demo ? join(info.dataDir, 'demo-mesh') : undefined)
+  // The data dir holds the CA key: 0700. Temp files of writes a crash interrupted are removed.
+  for (const note of await securePrivateDir(info.dataDir)) console.warn(`meshdeck: ${note}`)
+  await removeInterruptedWrites(info.dataDir, meshDir)
   // The demo seeds its folder when it starts; the control plane needs the folder to exist to watch it.
   if (options.demo && meshDir) await mkdir(meshDir, { recursive: true })
   // The xDS control plane runs only with a mesh folder or cluster; its methods answer "not running" otherwise.

@@ -19,6 +19,7 @@ import { localCanaryEnvironment } from './local-environment'
 import { isFinished, planProblems, type RolloutPlan, type RolloutSpec, type RolloutState } from './rollout-machine'
 import { RolloutRunner } from './rollout-runner'
 import { RolloutStore } from './rollout-store'
+import { requireServedWeights } from './served-weights'
 
 export interface CanaryRuntimeOptions {
   /** The running control plane, or an error saying why there is none. */
@@ -99,8 +100,15 @@ export class CanaryRuntime implements Disposable {
 
   async apply(ref: CanaryTargetRef, weights: Weights, baseVersion?: string): Promise<ApplyResult> {
     if (ref.context) return (await this.clusterEditor(ref.context)).apply(ref, weights, baseVersion)
-    const result = await this.editor().apply(ref, weights, baseVersion)
-    if (result.outcome === 'applied') await this.options.controlPlane().refresh()
+    const editor = this.editor()
+    const file = editor.fileOf(ref)
+    const result = await editor.apply(ref, weights, baseVersion)
+    if (result.outcome === 'applied') {
+      const cp = this.options.controlPlane()
+      await cp.refresh()
+      // Written is not served: say so when the control plane kept the old weights.
+      requireServedWeights(cp.snapshot(), cp.problems(), ref, weights, file)
+    }
     return result
   }
 
@@ -185,6 +193,8 @@ export class CanaryRuntime implements Disposable {
           editor: { apply: (...args) => this.editor().apply(...args) },
           controlPlane: {
             refresh: () => this.options.controlPlane().refresh(),
+            snapshot: () => this.options.controlPlane().snapshot(),
+            problems: () => this.options.controlPlane().problems(),
             status: () => this.options.controlPlane().status(),
             clients: () => this.options.controlPlane().clients(),
           },

@@ -68,6 +68,11 @@ export class LocalCanaryEditor {
     return { outcome: 'applied', version: fileVersion(proposed) }
   }
 
+  /** The file the target's VirtualService comes from, for messages. */
+  fileOf(ref: CanaryTargetRef): string {
+    return findCanaryTarget(this.targets(), ref)?.file ?? `The ${ref.name} VirtualService file`
+  }
+
   private require(ref: CanaryTargetRef): CanaryTarget {
     const target = findCanaryTarget(this.targets(), ref)
     if (!target) {

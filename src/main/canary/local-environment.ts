@@ -3,10 +3,11 @@ import type { ControlPlane } from '../xds'
 import type { CanaryMetrics } from './analysis'
 import type { LocalCanaryEditor } from './canary-service'
 import type { CanaryEnvironment } from './rollout-runner'
+import { requireServedWeights } from './served-weights'
 
 export interface LocalEnvironmentDeps {
   editor: Pick<LocalCanaryEditor, 'apply'>
-  controlPlane: Pick<ControlPlane, 'refresh' | 'status' | 'clients'>
+  controlPlane: Pick<ControlPlane, 'refresh' | 'status' | 'clients' | 'snapshot' | 'problems'>
   metrics: (host: string, subset: string, windowSeconds: number) => Promise<CanaryMetrics> | CanaryMetrics
   pollMs?: number
 }
@@ -23,6 +24,8 @@ export function localCanaryEnvironment(deps: LocalEnvironmentDeps): CanaryEnviro
       const result = await deps.editor.apply(spec.target, weights)
       if (result.outcome !== 'applied') throw new MeshdeckError('conflict', result.message, 'The rollout paused; check the VirtualService file.')
       await deps.controlPlane.refresh()
+      // A step whose weights are not served would wait for ACKs of the old config and judge it.
+      requireServedWeights(deps.controlPlane.snapshot(), deps.controlPlane.problems(), spec.target, weights, `The ${spec.target.name} VirtualService file`)
     },
 
     async waitForAck(_spec, signal) {

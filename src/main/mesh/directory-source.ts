@@ -1,10 +1,11 @@
 import { watch, type FSWatcher, promises as fs } from 'node:fs'
 import { join } from 'node:path'
 import { objectKey, type MeshObject } from './model'
-import { parseMeshYaml } from './parse-yaml'
 import type { MeshProblem } from './problems'
+import { listMeshFolder, readMeshFile } from './read-mesh-file'
 import { createSnapshot } from './snapshot'
 import type { MeshConfigSource, MeshSourceInfo, MeshSourceUpdate } from './source'
+import { MeshYamlParser } from './yaml-worker'
 
 export type { MeshConfigSource, MeshSourceUpdate } from './source'
 
@@ -16,26 +17,39 @@ export interface DirectorySourceOptions {
 }
 
 interface FileState {
-  text: string
+  /** null when the file could not be read (its problem says why). */
+  text: string | null
   /** The objects of the last version of this file that parsed; kept while a broken edit is fixed. */
   objects: MeshObject[]
   problems: MeshProblem[]
 }
 
-const isMeshFile = (name: string): boolean => /\.ya?ml$/i.test(name) && !name.startsWith('.')
+/** While the folder cannot be read, it is tried again this often (its watcher went with it). */
+const missingFolderRetryMs = 2000
+/** How long stopping waits for a reload in flight; reads and parses are bounded on their own. */
+const disposeWaitMs = 1000
 
 /**
  * A folder of Istio YAML files (multi-document), watched. Edits settle for `debounceMs` (editors
  * and atomic writes fire several events), then one update is delivered. A file that does not parse
  * is reported with file and line and its previous good objects keep serving.
+ *
+ * Nothing in the folder can stop it: only regular files are read, each bounded in size and time,
+ * big files parse in a worker thread, and every failure becomes a problem on its file (or on the
+ * folder) while the rest serves. Reloads run one after another, and one that fails never holds up
+ * the next.
  */
 export class DirectorySource implements MeshConfigSource {
   private readonly files = new Map<string, FileState>()
+  private readonly parser = new MeshYamlParser()
   private watcher: FSWatcher | undefined
   private timer: NodeJS.Timeout | undefined
+  private retryTimer: NodeJS.Timeout | undefined
   private version = 0
   private state: MeshSourceUpdate = { snapshot: createSnapshot(0, []), problems: [] }
   private objectsFingerprint = ''
+  private folderProblem: MeshProblem | null = null
+  /** The last reload queued; always settles (see enqueue). */
   private reloading: Promise<void> = Promise.resolve()
   private disposed = false
 
@@ -44,9 +58,7 @@ export class DirectorySource implements MeshConfigSource {
   /** Reads the folder once and starts watching it. */
   async start(): Promise<void> {
     await fs.mkdir(this.options.dir, { recursive: true })
-    await this.reload()
-    this.watcher = watch(this.options.dir, () => this.schedule())
-    this.watcher.on('error', () => this.schedule())
+    await this.enqueue()
   }
 
   current(): MeshSourceUpdate {
@@ -61,8 +73,18 @@ export class DirectorySource implements MeshConfigSource {
   async refresh(): Promise<void> {
     if (this.timer) clearTimeout(this.timer)
     this.timer = undefined
-    this.reloading = this.reloading.then(() => this.reload())
-    await this.reloading
+    await this.enqueue()
+  }
+
+  /**
+   * Runs a reload after the ones already queued. The queue itself only ever holds settled-or-
+   * settling promises that cannot reject: a rejected link used to make every later `.then(reload)`
+   * skip its reload and hand back the old error, so one bad file stopped all reloads for good.
+   */
+  private enqueue(): Promise<void> {
+    const run = this.reloading.then(() => this.reload())
+    this.reloading = run.catch(() => undefined)
+    return run
   }
 
   private schedule(): void {
@@ -70,29 +92,69 @@ export class DirectorySource implements MeshConfigSource {
     if (this.timer) clearTimeout(this.timer)
     this.timer = setTimeout(() => {
       this.timer = undefined
-      this.reloading = this.reloading.then(() => this.reload()).catch(() => undefined)
+      void this.enqueue().catch(() => undefined)
     }, this.options.debounceMs ?? 100)
+  }
+
+  private watchFolder(): void {
+    if (this.watcher || this.disposed) return
+    try {
+      this.watcher = watch(this.options.dir, () => this.schedule())
+      this.watcher.on('error', () => {
+        // Usually the folder went away: drop the watcher, and the reload says what happened.
+        this.watcher?.close()
+        this.watcher = undefined
+        this.schedule()
+      })
+    } catch {
+      this.watcher = undefined // the folder is gone again; the retry timer covers it
+    }
   }
 
   private async reload(): Promise<void> {
     if (this.disposed) return
-    const names = (await fs.readdir(this.options.dir)).filter(isMeshFile).sort()
+    const listing = await listMeshFolder(this.options.dir)
+    if ('problem' in listing) {
+      // Its watcher (if any) watched what is gone; look again now and then until it is back.
+      this.watcher?.close()
+      this.watcher = undefined
+      this.folderProblem = listing.problem
+      clearTimeout(this.retryTimer)
+      this.retryTimer = setTimeout(() => this.schedule(), missingFolderRetryMs)
+      this.retryTimer.unref()
+    } else {
+      this.folderProblem = null
+      this.watchFolder()
+      await this.readFiles(listing.names)
+    }
+    if (this.disposed) return
+    this.publish()
+  }
+
+  private async readFiles(names: string[]): Promise<void> {
     const seen = new Set(names)
     for (const name of [...this.files.keys()]) if (!seen.has(name)) this.files.delete(name)
     for (const name of names) {
-      let text: string
-      try {
-        text = await fs.readFile(join(this.options.dir, name), 'utf8')
-      } catch {
-        continue // removed between readdir and read; the next event settles it
-      }
+      if (this.disposed) return
       const previous = this.files.get(name)
-      if (previous?.text === text) continue
-      const parsed = parseMeshYaml(text, name)
+      const read = await readMeshFile(join(this.options.dir, name), name)
+      if ('gone' in read) {
+        this.files.delete(name) // removed since the listing; its own event follows
+        continue
+      }
+      if ('problem' in read) {
+        this.files.set(name, { text: null, objects: previous?.objects ?? [], problems: [read.problem] })
+        continue
+      }
+      if (previous?.text === read.text) continue
+      const parsed = await this.parser.parse(read.text, name)
       const broken = parsed.problems.some((p) => p.severity === 'error')
-      this.files.set(name, { text, objects: broken && previous ? previous.objects : parsed.objects, problems: parsed.problems })
+      this.files.set(name, { text: read.text, objects: broken && previous ? previous.objects : parsed.objects, problems: parsed.problems })
     }
-    const problems: MeshProblem[] = []
+  }
+
+  private publish(): void {
+    const problems: MeshProblem[] = this.folderProblem ? [this.folderProblem] : []
     const objects: MeshObject[] = []
     const owners = new Map<string, string>()
     for (const [name, file] of this.files) {
@@ -126,14 +188,19 @@ export class DirectorySource implements MeshConfigSource {
     } else {
       this.state = { snapshot: this.state.snapshot, problems }
     }
-    if (!this.disposed) this.options.onChange(this.state)
+    this.options.onChange(this.state)
   }
 
   async dispose(): Promise<void> {
     this.disposed = true
-    if (this.timer) clearTimeout(this.timer)
+    clearTimeout(this.timer)
+    clearTimeout(this.retryTimer)
     this.watcher?.close()
-    await this.reloading.catch(() => undefined)
+    // Ends a parse in flight, so the reload waiting on it returns at once.
+    this.parser.dispose()
+    let timer: NodeJS.Timeout | undefined
+    await Promise.race([this.reloading, new Promise((resolve) => (timer = setTimeout(resolve, disposeWaitMs)))])
+    clearTimeout(timer)
   }
 }
 

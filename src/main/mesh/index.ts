@@ -44,6 +44,8 @@ export {
   type ServiceEndpoint,
 } from './services'
 export { DirectorySource, startDirectorySource, type DirectorySourceOptions } from './directory-source'
+export { maxMeshFileBytes, maxYamlAliasExpansions, meshFileReadTimeoutMs, meshFileParseTimeoutMs } from './limits'
+export { MeshYamlParser } from './yaml-worker'
 export type {
   MeshConfigSource,
   MeshSourceUpdate,

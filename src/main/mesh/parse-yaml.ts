@@ -1,4 +1,5 @@
 import { LineCounter, parseAllDocuments } from 'yaml'
+import { maxYamlAliasExpansions } from './limits'
 import type { MeshObject } from './model'
 import type { MeshProblem } from './problems'
 import { toMeshObject } from './to-mesh-object'
@@ -8,9 +9,34 @@ export interface ParsedFile {
   problems: MeshProblem[]
 }
 
+/** The `yaml` package's words when a document's aliases expand past maxAliasCount. */
+const isAliasLimit = (err: unknown): boolean => err instanceof ReferenceError && /alias/i.test(err.message)
+
+/**
+ * A document that cannot become a value: an alias bomb (refused at the limit, so it costs
+ * milliseconds), or anything else the YAML library throws on. Either way only this document is lost.
+ */
+function documentProblem(err: unknown, file: string, line: number): MeshProblem {
+  if (isAliasLimit(err)) {
+    return {
+      severity: 'error',
+      message: `YAML aliases in this document expand past ${maxYamlAliasExpansions} (the limit Meshdeck expands); it is not read.`,
+      hint: `Write the repeated parts out instead of using *alias references, or use fewer than ${maxYamlAliasExpansions} alias expansions. The other documents and files keep serving.`,
+      source: { file, line },
+    }
+  }
+  return {
+    severity: 'error',
+    message: `YAML could not be read: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`,
+    hint: 'Fix the document at that line; the other documents and files keep serving.',
+    source: { file, line },
+  }
+}
+
 /**
  * Parses one multi-document YAML file of Istio objects. Pure: the caller reads the file. Every
- * problem carries the file and the line of the document (or of the YAML error) to fix.
+ * problem carries the file and the line of the document (or of the YAML error) to fix; a document
+ * that fails is reported and skipped, never stopping the others.
  */
 export function parseMeshYaml(text: string, file: string): ParsedFile {
   const lineCounter = new LineCounter()
@@ -32,11 +58,15 @@ export function parseMeshYaml(text: string, file: string): ParsedFile {
       }
       continue
     }
-    const value: unknown = doc.toJS()
-    if (value === null || value === undefined) continue
-    const converted = toMeshObject(value, { file, line: startLine })
-    if ('object' in converted) objects.push(converted.object)
-    else if ('problem' in converted) problems.push(converted.problem)
+    try {
+      const value: unknown = doc.toJS({ maxAliasCount: maxYamlAliasExpansions })
+      if (value === null || value === undefined) continue
+      const converted = toMeshObject(value, { file, line: startLine })
+      if ('object' in converted) objects.push(converted.object)
+      else if ('problem' in converted) problems.push(converted.problem)
+    } catch (err) {
+      problems.push(documentProblem(err, file, startLine))
+    }
   }
   return { objects, problems }
 }

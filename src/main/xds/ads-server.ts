@@ -64,11 +64,29 @@ interface StreamState {
 /** Types are pushed in Envoy's make-before-break order so a route never names an unknown cluster first. */
 const pushOrder: readonly ResourceType[] = ['CDS', 'EDS', 'LDS', 'RDS']
 
+/**
+ * Names the client asks for that the last response did not carry: the control plane does not serve
+ * them (a file was removed, a service renamed). Empty for a wildcard subscription.
+ */
+function notServedOf(state: TypeState): string[] {
+  const names = state.subscription.names
+  const sent = state.sent
+  if (!names || !sent) return []
+  const missing: string[] = []
+  for (const name of names) if (!sent.response.carries(name)) missing.push(name)
+  return missing
+}
+
 function statusOf(state: TypeState): ProxySyncStatus {
   if (!state.sent) return 'NOT SENT'
   const nonce = state.sent.response.nonce
   if (state.nack?.nonce === nonce) return 'NACKED'
-  return state.ackedNonce === nonce ? 'SYNCED' : 'STALE'
+  if (state.ackedNonce !== nonce) return 'STALE'
+  // ACKed, but what it asked for is not all there: the client runs on what it had (or on nothing).
+  // summary() is polled over thousands of streams: stop at the first missing name, build nothing.
+  const names = state.subscription.names
+  if (names) for (const name of names) if (!state.sent.response.carries(name)) return 'NOT SERVED'
+  return 'SYNCED'
 }
 
 /**
@@ -228,7 +246,7 @@ export class AdsServer implements Disposable {
    * thousands of streams.
    */
   summary(): { streams: number; nodes: number; byStatus: Record<ProxySyncStatus, number> } {
-    const byStatus: Record<ProxySyncStatus, number> = { SYNCED: 0, STALE: 0, NACKED: 0, 'NOT SENT': 0 }
+    const byStatus: Record<ProxySyncStatus, number> = { SYNCED: 0, STALE: 0, NACKED: 0, 'NOT SERVED': 0, 'NOT SENT': 0 }
     const nodes = new Set<string>()
     for (const stream of this.streams.values()) {
       nodes.add(stream.nodeId)
@@ -266,6 +284,7 @@ function typeState(type: ResourceType, state: TypeState): XdsTypeState {
     type,
     status: statusOf(state),
     subscribed: state.subscription.names === null ? ['*'] : [...state.subscription.names],
+    notServed: notServedOf(state),
     sentVersion: state.sent?.response.version ?? null,
     sentNonce: state.sent?.response.nonce ?? null,
     sentAt: state.sent ? new Date(state.sent.at).toISOString() : null,

@@ -42,7 +42,11 @@ export function renderBootstrap(options: BootstrapOptions): XdsBootstrap {
   if (options.locality?.zone) locality.zone = options.locality.zone
   if (options.locality?.subZone) locality.sub_zone = options.locality.subZone
   const bootstrap: XdsBootstrap = {
-    xds_servers: [{ server_uri: options.xdsAddress, channel_creds: [{ type: 'insecure' }], server_features: ['xds_v3'] }],
+    // ignore_resource_deletion (gRFC A53): a Listener or Cluster missing from a response keeps its
+    // last version. Without it grpc-js-xds drops the resource, and when the same resource comes back
+    // it compares equal to the dropped copy and is never used again: a mesh file deleted and
+    // restored left every workload UNAVAILABLE until restarted.
+    xds_servers: [{ server_uri: options.xdsAddress, channel_creds: [{ type: 'insecure' }], server_features: ['xds_v3', 'ignore_resource_deletion'] }],
     node: {
       id: options.nodeId,
       cluster: options.cluster ?? '',

@@ -101,7 +101,7 @@ export class ControlPlaneService implements Disposable {
       sourceVersion: 0,
       streams: 0,
       nodes: 0,
-      byStatus: { SYNCED: 0, STALE: 0, NACKED: 0, 'NOT SENT': 0 },
+      byStatus: { SYNCED: 0, STALE: 0, NACKED: 0, 'NOT SERVED': 0, 'NOT SENT': 0 },
       problems: [],
       rejected: [],
       lastPushAt: null,

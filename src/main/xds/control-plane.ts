@@ -11,7 +11,7 @@ import {
 } from '../mesh'
 import { AdsServer, type AdsEvent } from './ads-server'
 import { renderBootstrap, type BootstrapOptions, type XdsBootstrap } from './bootstrap'
-import { SnapshotEncoder } from './encoded-snapshot'
+import { SnapshotEncoder, type EncodedSnapshot } from './encoded-snapshot'
 import { LoadStatsServer, type ClusterLoad } from './load-stats'
 import { adsServerService, xdsServices } from './protos'
 import { defaultServerListenerTemplate } from './resource-types'
@@ -63,7 +63,7 @@ export interface ControlPlane extends Disposable {
   /** host:port, what a bootstrap's server_uri holds. */
   readonly address: string
   status(): ControlPlaneStatus
-  /** Connected ADS streams, per type SYNCED / STALE / NACKED / NOT SENT with NACK text. */
+  /** Connected ADS streams, per type SYNCED / STALE / NACKED / NOT SERVED / NOT SENT with NACK text. */
   clients(): XdsClient[]
   /** What each stream of a node was last sent, exactly. */
   configDump(nodeId: string): ConfigDump
@@ -146,12 +146,18 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
   let lastGood: MeshSnapshot | null = null
   let security: SecuritySource | undefined = options.security
 
-  const push = (snapshot: MeshSnapshot, version: string): void => {
+  // Everything that can fail (security decisions, translation, encoding) happens in encode, before
+  // anything is recorded or sent.
+  const encode = (snapshot: MeshSnapshot, version: string): EncodedSnapshot => {
     const decisions = typeof security === 'function' ? security(snapshot) : security
     const resources = translate(snapshot, { serverListenerTemplate: template, loadReporting: loadReportIntervalMs > 0, security: decisions })
-    lastPushAt = new Date()
-    ads.setSnapshot(encoder.encode(version, resources))
+    return encoder.encode(version, resources)
   }
+  const send = (encoded: EncodedSnapshot): void => {
+    lastPushAt = new Date()
+    ads.setSnapshot(encoded)
+  }
+  const push = (snapshot: MeshSnapshot, version: string): void => send(encode(snapshot, version))
   let securityGeneration = 0
   // Config version, plus the security generation once mTLS decisions changed ("7" → "7.s2").
   const versionString = (): string => (securityGeneration > 0 ? `${sourceVersion}.s${securityGeneration}` : String(sourceVersion))
@@ -161,6 +167,11 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
   // theirs, and the base moves past the last served version, so clients never see one go back.
   let versionBase = 0
 
+  // Why the latest source version is not served, when building its push failed (a bug, never bad
+  // input: that is validated). The last good config keeps serving and the next change tries again.
+  let pushFailure: MeshProblem | null = null
+  const currentProblems = (sourceProblems: MeshProblem[]): MeshProblem[] => sortProblems([...(pushFailure ? [pushFailure] : []), ...sourceProblems, ...validationProblems])
+
   const apply = (): void => {
     if (!active) return
     const config = active.configUpdate()
@@ -169,19 +180,35 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
     const sourceProblems = [...config.problems, ...endpoints.problems]
     if (version === sourceVersion) {
       // Only source problems changed (e.g. a broken edit whose last good objects keep serving).
-      problems = sortProblems([...sourceProblems, ...validationProblems])
+      problems = currentProblems(sourceProblems)
       return
     }
     sourceVersion = version
-    const candidate = withKubernetesServices(config.snapshot, version, endpoints.version > 0 ? endpoints.services : config.snapshot.kubernetesServices)
+    try {
+      serve(config.snapshot, endpoints, sourceProblems)
+      pushFailure = null
+    } catch (err) {
+      pushFailure = {
+        severity: 'error',
+        message: `Config version ${version} could not be served: ${err instanceof Error ? err.message : String(err)}. Version ${servedVersion} keeps serving.`,
+        hint: 'The next change of the config is tried again; if this persists, report it with the mesh config.',
+      }
+      problems = currentProblems(sourceProblems)
+    }
+  }
+  const serve = (config: MeshSnapshot, endpoints: ReturnType<SourceSet['endpointsUpdate']>, sourceProblems: MeshProblem[]): void => {
+    const version = sourceVersion
+    const candidate = withKubernetesServices(config, version, endpoints.version > 0 ? endpoints.services : config.kubernetesServices)
     const guarded = guardSnapshot(candidate, lastGood)
+    // Built before anything is recorded: one that throws leaves the last good state whole.
+    const encoded = encode(guarded.snapshot, versionString())
     validationProblems = guarded.problems
     problems = sortProblems([...sourceProblems, ...validationProblems])
     rejected = guarded.rejected
     if (rejected.length > 0) emit({ kind: 'rejected', version: sourceVersion, objects: rejected, problems })
     lastGood = guarded.snapshot
     servedVersion = sourceVersion
-    push(guarded.snapshot, versionString())
+    send(encoded)
     emit({ kind: 'applied', version: servedVersion, problems })
   }
   const onSourceChange = (set: SourceSet): void => {

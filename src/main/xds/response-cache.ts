@@ -51,6 +51,14 @@ export class PreparedResponse {
     return this.encoded ?? this.encode()
   }
 
+  private nameSet: ReadonlySet<string> | null = null
+
+  /** Whether this response carries the named resource (made on first use, shared by its streams). */
+  carries(name: string): boolean {
+    this.nameSet ??= new Set(this.resources.map((r) => r.name))
+    return this.nameSet.has(name)
+  }
+
   private encode(): Buffer {
     this.assignedNonce = this.nextNonce()
     this.encoded = encodeDiscoveryResponse({

@@ -8,9 +8,10 @@ export type XdsType = z.infer<typeof xdsTypeSchema>
 /**
  * Per client and type, as istioctl proxy-status shows it: SYNCED (the client ACKed the last
  * response), STALE (sent, no answer yet), NACKED (the client rejected it; see the message),
- * NOT SENT (nothing sent yet).
+ * NOT SERVED (ACKed, but requested resources are not served: see notServed), NOT SENT (nothing
+ * sent yet).
  */
-export const proxySyncStatusSchema = z.enum(['SYNCED', 'STALE', 'NACKED', 'NOT SENT'])
+export const proxySyncStatusSchema = z.enum(['SYNCED', 'STALE', 'NACKED', 'NOT SERVED', 'NOT SENT'])
 export type ProxySyncStatus = z.infer<typeof proxySyncStatusSchema>
 
 export const meshProblemSchema = z.object({
@@ -32,6 +33,8 @@ export const xdsTypeStateSchema = z.object({
   status: proxySyncStatusSchema,
   /** Resource names the client asked for. */
   subscribed: z.array(z.string()),
+  /** Requested, not served: names the client asked for that the control plane does not have (absent: none). */
+  notServed: z.array(z.string()).optional(),
   sentVersion: z.string().nullable(),
   sentNonce: z.string().nullable(),
   sentAt: z.string().nullable(),
@@ -186,7 +189,7 @@ export const meshMethods = {
     controlPlaneStatusSchema,
     'Serve the mesh folder or a kubeconfig context’s cluster on the running control plane (same port and client streams); on a failure the old source keeps serving.',
   ),
-  'controlPlane.clients': method(z.object({}).strict(), z.array(xdsClientSchema), 'Connected xDS clients with per-type SYNCED/STALE/NACKED/NOT SENT and NACK text.'),
+  'controlPlane.clients': method(z.object({}).strict(), z.array(xdsClientSchema), 'Connected xDS clients with per-type SYNCED/STALE/NACKED/NOT SERVED/NOT SENT, NACK text and requested names not served.'),
   'controlPlane.configDump': method(
     z.object({ nodeId: z.string().min(1) }).strict(),
     configDumpSchema,
