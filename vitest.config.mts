@@ -2,13 +2,15 @@ import { resolve } from 'node:path'
 import { defineConfig } from 'vitest/config'
 
 const alias = { '@shared': resolve(import.meta.dirname, 'src/shared') }
+// Fails a test file that leaves a timer, child process, server, socket, watcher or Disposable behind.
+const setupFiles = ['test/leaks/setup.ts']
 
 export default defineConfig({
   test: {
     projects: [
       {
         resolve: { alias },
-        test: { name: 'unit', include: ['test/unit/**/*.test.ts'], environment: 'node' },
+        test: { name: 'unit', include: ['test/unit/**/*.test.ts'], environment: 'node', setupFiles },
       },
       {
         resolve: { alias },
@@ -16,6 +18,7 @@ export default defineConfig({
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
           environment: 'node',
+          setupFiles,
           testTimeout: 60_000,
           hookTimeout: 120_000,
           // Integration tests start real servers and clusters; two cores run them one file at a time.

@@ -1,5 +1,15 @@
-import { describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it } from 'vitest'
 import { LoadStatsServer } from '../../src/main/xds/load-stats'
+
+const servers: LoadStatsServer[] = []
+afterEach(() => {
+  for (const s of servers.splice(0)) s.dispose()
+})
+const newServer = (...args: ConstructorParameters<typeof LoadStatsServer>): LoadStatsServer => {
+  const lrs = new LoadStatsServer(...args)
+  servers.push(lrs)
+  return lrs
+}
 
 function report(cluster: string, issued: number, ok: number, failed: number, inProgress: number, seconds = 2) {
   return {
@@ -18,7 +28,7 @@ function report(cluster: string, issued: number, ok: number, failed: number, inP
 describe('LoadStatsServer', () => {
   it('turns per-caller reports into per-cluster rates, summed over callers', () => {
     let now = 0
-    const lrs = new LoadStatsServer(2000, 10_000, () => now)
+    const lrs = newServer(2000, 10_000, () => now)
     const v1 = 'outbound|9080|v1|reviews.demo'
     lrs.record('a', report(v1, 20, 18, 2, 1))
     lrs.record('b', report(v1, 40, 40, 0, 3))
@@ -38,7 +48,7 @@ describe('LoadStatsServer', () => {
 
   it("averages a quiet subset over all of its caller's reports, not only those that mention it", () => {
     let now = 0
-    const lrs = new LoadStatsServer(2000, 10_000, () => now)
+    const lrs = newServer(2000, 10_000, () => now)
     const v1 = 'outbound|9080|v1|reviews.demo'
     const v3 = 'outbound|9080|v3|reviews.demo'
     // Clients leave a cluster out of a report when they made no calls to it in that interval.
@@ -62,7 +72,7 @@ describe('LoadStatsServer', () => {
 
   it('forgets reports older than the window', () => {
     let now = 0
-    const lrs = new LoadStatsServer(1000, 5000, () => now)
+    const lrs = newServer(1000, 5000, () => now)
     lrs.record('a', report('outbound|1||x', 10, 10, 0, 0))
     now = 6000
     expect(lrs.loads()).toEqual([])

@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net'
 import { WebSocketServer, type WebSocket } from 'ws'
 import { ErrorCode, type ApiError, type CallOutcome } from '@shared/contract'
-import type { Disposable } from '../lib/disposable'
+import { trackDisposable, type Disposable } from '../lib/disposable'
 import { readLimitedBody } from '../lib/http-body'
 import { isAllowedHost } from '../lib/loopback-host'
 import { contentSecurityPolicy } from './content-security-policy'
@@ -145,7 +145,7 @@ export async function startHttpTransport(options: HttpTransportOptions): Promise
   port = (server.address() as AddressInfo).port
   const urlHost = host.includes(':') ? `[${host}]` : host
 
-  return {
+  return trackDisposable({
     host,
     port,
     token,
@@ -157,7 +157,7 @@ export async function startHttpTransport(options: HttpTransportOptions): Promise
       server.closeAllConnections()
       await new Promise<void>((done) => server.close(() => done()))
     },
-  }
+  })
 }
 
 function hasBearerToken(req: IncomingMessage, token: string): boolean {

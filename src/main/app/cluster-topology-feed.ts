@@ -1,6 +1,6 @@
 import type { Connection } from '@shared/contract'
 import { Informer, type KubeClient } from '../cluster'
-import type { Disposable } from '../lib/disposable'
+import { trackDisposable, type Disposable } from '../lib/disposable'
 import type { TopologyService } from '../telemetry'
 import { clusterServiceItem, clusterWorkloadItem, topologyFromCluster, type ClusterServiceItem, type ClusterWorkloadItem } from './cluster-topology-inputs'
 
@@ -36,13 +36,13 @@ export function startClusterTopologyFeed(options: ClusterTopologyFeedOptions): D
   const statefulsets = informer('/apis/apps/v1/statefulsets', clusterWorkloadItem('StatefulSet'))
   const all = [services, deployments, statefulsets]
   for (const i of all) i.start()
-  return {
+  return trackDisposable({
     dispose: () => {
       if (timer) clearTimeout(timer)
       for (const i of all) i.dispose()
       options.topology.removeFeeder(feeder)
     },
-  }
+  })
 }
 
 /**
@@ -55,7 +55,9 @@ export class ClusterTopologyFeeds implements Disposable {
   constructor(
     private readonly topology: TopologyService,
     private readonly clientOf: (context: string) => Promise<KubeClient>,
-  ) {}
+  ) {
+    trackDisposable(this)
+  }
 
   onConnection(connection: Connection): void {
     const { context } = connection

@@ -1,4 +1,4 @@
-import type { Disposable } from '../lib/disposable'
+import { trackDisposable, type Disposable } from '../lib/disposable'
 import type { EdgeStatsInput, TopologyService, WorkloadInput } from '../telemetry'
 import type { EdgeLatency } from '../traces'
 import type { ControlPlane } from '../xds'
@@ -52,11 +52,11 @@ export function startMeshTopologyFeed(options: MeshTopologyFeedOptions): Disposa
   const events = controlPlane.onEvent((event) => {
     if (event.kind === 'applied') tick()
   })
-  return {
+  return trackDisposable({
     dispose: () => {
       clearInterval(timer)
       events.dispose()
       topology.removeFeeder(feeder)
     },
-  }
+  })
 }

@@ -1,6 +1,6 @@
 import { stringify } from 'yaml'
 import { MeshdeckError, type Connection, type FeedState, type ResourceChange, type ResourceKind, type ResourceSnapshot } from '@shared/contract'
-import type { Disposable } from '../lib/disposable'
+import { trackDisposable, type Disposable } from '../lib/disposable'
 import { KubeClient } from './kube-client'
 import { kubeConfigForContext } from './kubeconfig-context'
 import type { LoadedKubeconfig } from './kubeconfig-loader'
@@ -35,6 +35,7 @@ export class ConnectionService implements Disposable {
     batchIntervalMs = 100,
   ) {
     this.batcher = new ChangeBatcher((changes) => events.changes(changes), batchIntervalMs)
+    trackDisposable(this)
   }
 
   list(): Connection[] {

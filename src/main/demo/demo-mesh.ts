@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { MeshdeckError, ErrorCode } from '../../shared/contract/errors'
 import type { DemoFault, DemoLoad, DemoLogLine, DemoStatus, DemoWorkload } from '../../shared/contract/demo'
-import type { Disposable } from '../lib/disposable'
+import { trackDisposable, type Disposable } from '../lib/disposable'
 import { writeFileAtomic } from '../lib/atomic-write'
 import { renderDemoBootstrap } from './bootstrap'
 import { noFault, type LoadStats } from './ipc'
@@ -187,7 +187,7 @@ export async function startDemoMesh(options: DemoMeshOptions): Promise<DemoMesh>
   const loadgen = [...members.values()].find((m) => m.spec.role === 'loadgen')
   let disposed = false
 
-  return {
+  return trackDisposable<DemoMesh>({
     meshDir: options.meshDir,
     runDir,
     status: () => ({
@@ -226,5 +226,5 @@ export async function startDemoMesh(options: DemoMeshOptions): Promise<DemoMesh>
       await fs.rm(workloadEntries, { force: true })
       if (ownRunDir) await fs.rm(runDir, { recursive: true, force: true })
     },
-  }
+  })
 }

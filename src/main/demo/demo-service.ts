@@ -1,6 +1,6 @@
 import { ErrorCode, MeshdeckError } from '../../shared/contract/errors'
 import type { DemoFaultCode, DemoLoad, DemoLogLine, DemoStatus, DemoWorkload } from '../../shared/contract/demo'
-import type { Disposable } from '../lib/disposable'
+import { trackDisposable, type Disposable } from '../lib/disposable'
 import { startDemoMesh, type DemoMesh, type DemoMeshOptions } from './demo-mesh'
 
 const notRunning = (): MeshdeckError =>
@@ -14,7 +14,9 @@ export class DemoService implements Disposable {
   private mesh: DemoMesh | null = null
   private starting: Promise<DemoMesh> | null = null
 
-  constructor(private readonly emitWorkload: (workload: DemoWorkload) => void) {}
+  constructor(private readonly emitWorkload: (workload: DemoWorkload) => void) {
+    trackDisposable(this)
+  }
 
   /** Starts the demo mesh on a running control plane; a second call returns the running demo. */
   async start(options: Omit<DemoMeshOptions, 'onWorkloadChange'>): Promise<DemoMesh> {

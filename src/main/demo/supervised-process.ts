@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import type { DemoWorkloadState } from '../../shared/contract/demo'
-import type { Disposable } from '../lib/disposable'
+import { trackDisposable, type Disposable } from '../lib/disposable'
 import { childMessageSchema, type ChildMessage, type ParentMessage } from './ipc'
 import { LogBuffer } from './log-buffer'
 import { defaultRestartPolicy, restartDelay, type RestartPolicy } from './restart-policy'
@@ -49,6 +49,7 @@ export class SupervisedProcess implements Disposable {
   constructor(private readonly options: SupervisedProcessOptions) {
     this.logs = new LogBuffer(options.logLines)
     this.policy = options.restartPolicy ?? defaultRestartPolicy
+    trackDisposable(this)
   }
 
   get state(): DemoWorkloadState {

@@ -1,5 +1,5 @@
 import { writeFileAtomic } from '../lib/atomic-write'
-import type { Disposable } from '../lib/disposable'
+import { trackDisposable, type Disposable } from '../lib/disposable'
 import type { CertificateAuthority, IssuedCertificate } from './certificate-authority'
 import type { KeyPair } from './keys'
 import { renewalTime } from './renewal-time'
@@ -77,7 +77,9 @@ export class CertificateRenewer implements Disposable {
   private readonly listeners = new Set<RenewedListener>()
   private disposed = false
 
-  constructor(private readonly options: CertificateRenewerOptions) {}
+  constructor(private readonly options: CertificateRenewerOptions) {
+    trackDisposable(this)
+  }
 
   /** The workload's certificate files, issuing and writing them if this is the first request. */
   async ensure(ref: WorkloadRef, options: EnsureOptions = {}): Promise<WorkloadCertificate> {

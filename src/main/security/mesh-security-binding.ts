@@ -1,5 +1,5 @@
 import type { MtlsStatusDto, XdsClient } from '@shared/contract'
-import type { Disposable } from '../lib/disposable'
+import { trackDisposable, type Disposable } from '../lib/disposable'
 import type { MeshSnapshot } from '../mesh'
 import type { ControlPlane } from '../xds'
 import { MeshSecurityModel } from './mesh-security'
@@ -29,6 +29,7 @@ export class MeshSecurityBinding implements Disposable {
       if (event.kind === 'applied') this.publishPolicies()
     })
     this.publishPolicies()
+    trackDisposable(this)
   }
 
   /** Turns mesh security on for a control plane (one push now, then with every config change). */

@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs'
 import { isAbsolute, join } from 'node:path'
 import { MeshdeckError, type CaInfo, type WorkloadCertificateDto } from '@shared/contract'
-import type { Disposable } from '../lib/disposable'
+import { trackDisposable, type Disposable } from '../lib/disposable'
 import { certificateProviders, defaultRefreshIntervalSeconds, type CertificateProviders } from './bootstrap'
 import { CertificateAuthority, type CaSummary, type UpstreamRootPem } from './certificate-authority'
 import { CertificateRenewer, type RenewalReason, type RenewedListener, type WorkloadCertificate } from './certificate-renewer'
@@ -90,6 +90,7 @@ export class SecurityService implements Disposable {
     this.refreshIntervalSeconds = options.refreshIntervalSeconds ?? defaultRefreshIntervalSeconds
     const { certificateRenewed } = events
     if (certificateRenewed) this.renewer.onRenewed((cert, reason) => certificateRenewed(certificateDto(cert), reason))
+    trackDisposable(this)
   }
 
   /** The SPIFFE ID of ns/sa in this mesh's trust domain (the stored CA's, once there is one). */

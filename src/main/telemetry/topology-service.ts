@@ -1,5 +1,5 @@
 import { ErrorCode, MeshdeckError, type TopologyDiff, type TopologyGraph, type TopologySeries } from '@shared/contract'
-import type { Disposable } from '../lib/disposable'
+import { trackDisposable, type Disposable } from '../lib/disposable'
 import { buildTopology, type TopologyElements } from './build-topology'
 import { diffTopology, isEmptyChange } from './diff-topology'
 import { defaultHealthThresholds, emptyTopologyInput, type HealthThresholds, type ServiceInput, type TopologyInput } from './inputs'
@@ -37,6 +37,7 @@ export class TopologyService implements Disposable {
     this.thresholds = options.thresholds ?? defaultHealthThresholds
     this.now = options.now ?? Date.now
     this.store = new TopologySeriesStore(options.series)
+    trackDisposable(this)
   }
 
   /**

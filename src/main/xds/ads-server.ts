@@ -1,6 +1,6 @@
 import type { ServerDuplexStream } from '@grpc/grpc-js'
 import type { ConfigDump, ProxySyncStatus, XdsClient, XdsTypeState } from '@shared/contract'
-import type { Disposable } from '../lib/disposable'
+import { trackDisposable, type Disposable } from '../lib/disposable'
 import type { EncodedSnapshot } from './encoded-snapshot'
 import { boundedNackMessage } from './nack-message'
 import { ResponseCache, type PreparedResponse, type Subscription } from './response-cache'
@@ -104,6 +104,10 @@ export class AdsServer implements Disposable {
   private readonly streams = new Map<string, StreamState>()
   private nextStreamId = 1
   private readonly listeners = new Set<(event: AdsEvent) => void>()
+
+  constructor() {
+    trackDisposable(this)
+  }
 
   onEvent(listener: (event: AdsEvent) => void): Disposable {
     this.listeners.add(listener)

@@ -1,5 +1,5 @@
 import { ErrorCode, MeshdeckError, type AppStatus, type ControlPlaneStatus, type EventPayload } from '@shared/contract'
-import type { Disposable } from '../lib/disposable'
+import { trackDisposable, type Disposable } from '../lib/disposable'
 import type { BootstrapOptions, XdsBootstrap } from './bootstrap'
 import { startControlPlane, type ControlPlane, type ControlPlaneOptions } from './control-plane'
 import type { ControlPlaneSources } from './source-set'
@@ -33,7 +33,9 @@ export class ControlPlaneService implements Disposable {
   constructor(
     private readonly options: ControlPlaneOptions | null,
     private readonly notify: ControlPlaneNotifications,
-  ) {}
+  ) {
+    trackDisposable(this)
+  }
 
   async start(): Promise<void> {
     if (!this.options) return

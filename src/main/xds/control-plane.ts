@@ -1,6 +1,6 @@
 import { Server, ServerCredentials } from '@grpc/grpc-js'
 import { ErrorCode, MeshdeckError, type ConfigDump, type ControlPlaneStatus, type MeshProblemDto, type XdsClient } from '@shared/contract'
-import type { Disposable } from '../lib/disposable'
+import { trackDisposable, type Disposable } from '../lib/disposable'
 import {
   emptySnapshot,
   guardSnapshot,
@@ -215,7 +215,17 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
     if (set === active) apply()
   }
 
-  active = await startSourceSet(options, options.debounceMs, onSourceChange)
+  // A start that fails (sources refused, port taken) releases what it made before it throws.
+  const releaseServers = (): void => {
+    ads.dispose()
+    lrs.dispose()
+  }
+  try {
+    active = await startSourceSet(options, options.debounceMs, onSourceChange)
+  } catch (err) {
+    releaseServers()
+    throw err
+  }
   apply()
 
   const server = new Server({ 'grpc.keepalive_permit_without_calls': 1 })
@@ -227,6 +237,8 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
       server.bindAsync(`${host}:${options.port ?? 0}`, ServerCredentials.createInsecure(), (err, bound) => (err ? reject(err) : resolve(bound)))
     })
   } catch (err) {
+    server.forceShutdown()
+    releaseServers()
     await active.dispose()
     throw err
   }
@@ -265,7 +277,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
     await previous?.dispose()
   }
 
-  return {
+  return trackDisposable<ControlPlane>({
     host,
     port,
     address,
@@ -318,5 +330,5 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
       lrs.dispose()
       server.forceShutdown()
     },
-  }
+  })
 }

@@ -1,4 +1,4 @@
-import type { Disposable } from '../lib/disposable'
+import { trackDisposable, type Disposable } from '../lib/disposable'
 import type { ServerDuplexStream } from '@grpc/grpc-js'
 import { toProtoDuration } from '../mesh'
 
@@ -86,7 +86,9 @@ export class LoadStatsServer implements Disposable {
     private readonly intervalMs: number,
     private readonly windowMs: number = Math.max(5 * intervalMs, 10_000),
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    trackDisposable(this)
+  }
 
   /** Called after each report with the reporting node id. */
   onReport(listener: (nodeId: string) => void): Disposable {

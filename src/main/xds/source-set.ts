@@ -1,5 +1,5 @@
 import { MeshdeckError } from '@shared/contract'
-import type { Disposable } from '../lib/disposable'
+import { trackDisposable, type Disposable } from '../lib/disposable'
 import {
   startDirectorySource,
   type MeshConfigSource,
@@ -69,7 +69,7 @@ export async function startSourceSet(sources: ControlPlaneSources, debounceMs: n
   }
   config = configSource.current()
   if (endpointSource) endpoints = endpointSource.current()
-  const started: SourceSet = {
+  const started: SourceSet = trackDisposable({
     meshDir: sources.source ? null : (sources.meshDir ?? null),
     config: configSource,
     endpoints: endpointSource,
@@ -79,7 +79,7 @@ export async function startSourceSet(sources: ControlPlaneSources, debounceMs: n
       await configSource.dispose()
       await endpointSource?.dispose()
     },
-  }
+  })
   set = started
   return started
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { MeshdeckError, type ApiError, type LogOptions } from '@shared/contract'
-import type { Disposable } from '../../lib/disposable'
+import { trackDisposable, type Disposable } from '../../lib/disposable'
 import type { KubeClient } from '../kube-client'
 import { KubeRequestError } from '../kube-client'
 import { LineSplitter } from './line-splitter'
@@ -30,7 +30,9 @@ export class LogService implements Disposable {
   constructor(
     private readonly clientFor: (context: string) => Promise<KubeClient>,
     private readonly events: LogEvents,
-  ) {}
+  ) {
+    trackDisposable(this)
+  }
 
   async start(opts: LogOptions): Promise<{ streamId: string }> {
     const client = await this.clientFor(opts.context)

@@ -1,5 +1,5 @@
 import type { ResourceChange, ResourceKind, ResourceRow } from '@shared/contract'
-import type { Disposable } from '../../lib/disposable'
+import { trackDisposable, type Disposable } from '../../lib/disposable'
 
 interface Pending {
   context: string
@@ -20,7 +20,9 @@ export class ChangeBatcher implements Disposable {
   constructor(
     private readonly emit: (changes: ResourceChange[]) => void,
     private readonly intervalMs = 100,
-  ) {}
+  ) {
+    trackDisposable(this)
+  }
 
   static key(context: string, kind: ResourceKind): string {
     return `${context}\u0000${kind}`

@@ -1,8 +1,9 @@
 import type { ApiError, FeedState, ResourceKind, ResourceRow } from '@shared/contract'
-import type { Disposable } from '../../lib/disposable'
+import { trackDisposable, type Disposable } from '../../lib/disposable'
 import { KubeRequestError, type KubeClient } from '../kube-client'
 import { checkAccess } from './access-check'
 import { collectionPath, endpointsFallback, kindInfo, type KindInfo } from './kinds'
+import { sleep } from './backoff'
 import { Informer } from './informer'
 import { summarize } from './summarize'
 
@@ -19,11 +20,13 @@ export interface FeedOptions {
 export class Feed implements Disposable {
   refs = 0
   private informer: Informer | undefined
+  private firstListWait: AbortController | undefined
   private disposed = false
   state: FeedState
 
   constructor(private readonly opts: FeedOptions) {
     this.state = { context: opts.context, kind: opts.kind, state: 'syncing', access: { scope: 'cluster', namespace: null, message: null }, error: null }
+    trackDisposable(this)
   }
 
   rows(): ResourceRow[] {
@@ -55,7 +58,11 @@ export class Feed implements Disposable {
         },
       })
       this.informer.start()
-      await Promise.race([synced, new Promise((r) => setTimeout(r, 15_000))])
+      // The wait for the first list is bounded; its timer ends with it (or with the feed), so a
+      // synced feed leaves no 15 s timer behind to keep a CLI alive or fire after dispose.
+      this.firstListWait = new AbortController()
+      await Promise.race([synced, sleep(15_000, this.firstListWait.signal)])
+      this.firstListWait.abort()
     } catch (err) {
       this.set({ state: 'failed', error: client.explain(err).toApiError() })
     }
@@ -83,6 +90,7 @@ export class Feed implements Disposable {
 
   dispose(): void {
     this.disposed = true
+    this.firstListWait?.abort()
     this.informer?.dispose()
   }
 }

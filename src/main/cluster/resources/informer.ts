@@ -1,5 +1,5 @@
 import type { ApiError, FeedState, ResourceRow } from '@shared/contract'
-import type { Disposable } from '../../lib/disposable'
+import { trackDisposable, type Disposable } from '../../lib/disposable'
 import { KubeRequestError, type KubeClient, type WatchEvent } from '../kube-client'
 import { backoffDelay, sleep } from './backoff'
 import type { KubeObject } from './summarize'
@@ -34,7 +34,9 @@ export class Informer<T extends InformerItem = ResourceRow> implements Disposabl
   private resourceVersion = ''
   private synced = false
 
-  constructor(private readonly opts: InformerOptions<T>) {}
+  constructor(private readonly opts: InformerOptions<T>) {
+    trackDisposable(this)
+  }
 
   start(): void {
     void this.run()

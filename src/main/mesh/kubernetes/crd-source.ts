@@ -1,4 +1,5 @@
 import type { InformerItem, KubeClient, KubeObject, Informer } from '../../cluster'
+import { trackDisposable } from '../../lib/disposable'
 import { objectKey, type MeshKind, type MeshObject } from '../model'
 import type { MeshProblem } from '../problems'
 import { createSnapshot } from '../snapshot'
@@ -77,6 +78,7 @@ export class IstioCrdSource implements MeshConfigSource {
 
   constructor(private readonly options: IstioCrdSourceOptions) {
     this.kinds = new WatchedKinds(options.client, () => this.rebuild(), options.debounceMs ?? 100)
+    trackDisposable(this)
   }
 
   async start(): Promise<void> {

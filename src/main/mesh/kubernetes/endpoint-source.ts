@@ -1,4 +1,5 @@
 import type { Informer, KubeClient } from '../../cluster'
+import { trackDisposable } from '../../lib/disposable'
 import type { MeshProblem } from '../problems'
 import type { MeshEndpointSource, MeshEndpointsUpdate, MeshSourceInfo } from '../source'
 import { ApiDiscovery } from './api-discovery'
@@ -33,6 +34,7 @@ export class KubeEndpointSource implements MeshEndpointSource {
 
   constructor(private readonly options: KubeEndpointSourceOptions) {
     this.kinds = new WatchedKinds(options.client, () => this.rebuild(), options.debounceMs ?? 100)
+    trackDisposable(this)
   }
 
   async start(): Promise<void> {

@@ -1,6 +1,6 @@
 import type { FeedState } from '@shared/contract'
 import { Informer, type InformerItem, type KubeClient, type KubeObject } from '../../cluster'
-import type { Disposable } from '../../lib/disposable'
+import { trackDisposable, type Disposable } from '../../lib/disposable'
 import type { MeshProblem } from '../problems'
 
 interface Watched {
@@ -26,7 +26,9 @@ export class WatchedKinds implements Disposable {
     private readonly client: KubeClient,
     private readonly onSettled: () => void,
     private readonly debounceMs = 100,
-  ) {}
+  ) {
+    trackDisposable(this)
+  }
 
   /** Starts list + watch on `path`; the store holds `toItem` of each object. */
   watch<T extends InformerItem>(label: string, path: string, toItem: (object: KubeObject) => T): Informer<T> {
