@@ -73,6 +73,17 @@ export function defaultDataDir(): string {
 
 export async function createMeshdeck(options: MeshdeckOptions): Promise<Meshdeck> {
   const stack = new DisposableStack()
+  try {
+    return await assemble(options, stack)
+  } catch (err) {
+    // A start that fails part-way (unsafe data folder, port taken, cluster refused) releases
+    // whatever it had already started, so a caller that catches the error is left with nothing running.
+    await stack.dispose().catch(() => undefined)
+    throw err
+  }
+}
+
+async function assemble(options: MeshdeckOptions, stack: DisposableStack): Promise<Meshdeck> {
   const bus = new EventBus()
   const router = new Router()
   const info: AppInfo = {
