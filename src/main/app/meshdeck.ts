@@ -20,6 +20,7 @@ import { ClusterTopologyFeeds } from './cluster-topology-feed'
 import { secureDemoBootstrap } from './demo-security'
 import { meshBootstrap } from './mesh-bootstrap'
 import { version } from './version'
+import { kubeconfigWithLocalClusters, registerLocalClustersApi } from '../local-clusters'
 
 export interface MeshdeckOptions {
   mode: AppInfo['mode']
@@ -82,12 +83,14 @@ export async function createMeshdeck(options: MeshdeckOptions): Promise<Meshdeck
     dataDir: options.dataDir ?? defaultDataDir(),
   }
 
+  // Every kubeconfig reader sees the user's files and then Meshdeck's own file of local clusters.
+  const kubeconfig = kubeconfigWithLocalClusters(options.kubeconfig, info.dataDir)
   const meshDir = options.meshDir ?? (options.demo ? join(info.dataDir, 'demo-mesh') : undefined)
   // The demo seeds its folder when it starts; the control plane needs the folder to exist to watch it.
   if (options.demo && meshDir) await mkdir(meshDir, { recursive: true })
   // The xDS control plane runs only with a mesh folder or cluster; its methods answer "not running" otherwise.
   const controlPlane = stack.add(
-    new ControlPlaneService(controlPlaneOptions({ meshDir, meshContext: options.meshContext, kubeconfig: options.kubeconfig, port: options.xdsPort ?? 15010 }), {
+    new ControlPlaneService(controlPlaneOptions({ meshDir, meshContext: options.meshContext, kubeconfig, port: options.xdsPort ?? 15010 }), {
       changed: (payload) => bus.emit('controlPlane.changed', payload),
       clientNacked: (payload) => bus.emit('controlPlane.clientNacked', payload),
       sourceChanged: (payload) => bus.emit('controlPlane.sourceChanged', payload),
@@ -103,13 +106,13 @@ export async function createMeshdeck(options: MeshdeckOptions): Promise<Meshdeck
     const source = controlPlane.status().configSource
     return source?.kind === 'cluster' ? source.name : undefined
   }
-  const contexts = new ContextService(options.kubeconfig, options.context, () => bus.emit('app.status', status()))
+  const contexts = new ContextService(kubeconfig, options.context, () => bus.emit('app.status', status()))
   await contexts.init()
 
   await controlPlane.start()
   router.register('controlPlane.status', () => controlPlane.status())
   // Switch what the running control plane serves; the renderer names a context, main holds its credentials.
-  router.register('controlPlane.useSource', (choice) => controlPlane.useSources(sourcesForChoice(choice, { meshDir, kubeconfig: options.kubeconfig })))
+  router.register('controlPlane.useSource', (choice) => controlPlane.useSources(sourcesForChoice(choice, { meshDir, kubeconfig })))
   router.register('controlPlane.clients', () => controlPlane.running().clients())
   router.register('controlPlane.configDump', ({ nodeId }) => controlPlane.running().configDump(nodeId))
   router.register('controlPlane.loadStats', () => controlPlane.running().loadStats())
@@ -120,7 +123,7 @@ export async function createMeshdeck(options: MeshdeckOptions): Promise<Meshdeck
   router.register('clusters.selectContext', ({ name }) => contexts.select(name))
 
   const connections = stack.add(
-    new ConnectionService(() => loadKubeconfig(options.kubeconfig), {
+    new ConnectionService(() => loadKubeconfig(kubeconfig), {
       connection: (c) => {
         bus.emit('clusters.connection', c)
         // Defined below, before anything can connect: a connected cluster feeds the topology.
@@ -223,6 +226,18 @@ export async function createMeshdeck(options: MeshdeckOptions): Promise<Meshdeck
   // ones from their VirtualService's annotation, in the background (a cluster may be slow or gone).
   await canary.resume()
   void canary.resumeClusters().catch(() => undefined)
+
+  // The sandbox runs the demo's processes on the running control plane (the demo's own folder when it has one).
+  stack.add(
+    registerLocalClustersApi(router, bus, {
+      dataDir: info.dataDir,
+      userKubeconfig: options.kubeconfig,
+      startDemo: async () => {
+        const mesh = await demo.start({ controlPlaneAddress: controlPlane.running().address, meshDir: meshDir ?? join(info.dataDir, 'sandbox-mesh'), tracesEndpoint: traces.collector.otlpUrl, renderBootstrap: await secureDemoBootstrap(security) })
+        return mesh.status().workloads
+      },
+    }),
+  )
 
   const plane = controlPlane.controlPlane
   if (options.demo && plane && meshDir) {
