@@ -1,0 +1,172 @@
+import { randomBytes } from 'node:crypto'
+import { readFileSync, rmSync } from 'node:fs'
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import { join } from 'node:path'
+
+/**
+ * A STAND-IN for the Docker Engine API (v1.56, test/fixtures/engine-api-v1.56), served on a unix
+ * socket so the real dockerode client talks to it as to dockerd: GET /_ping, /info,
+ * /containers/json (all, label filters) and a streaming /events. It is not an engine: kind's
+ * stand-in (test/support/kind-stand-in/kind) adds and removes "node containers" through the private
+ * /_stand-in/ routes, as real kind would through `docker run` / `docker rm`.
+ */
+const fixtures = join(__dirname, '..', 'fixtures', 'engine-api-v1.56')
+export const standInApiVersion = '1.56'
+
+export interface StandInContainer {
+  Id: string
+  Names: string[]
+  Image: string
+  State: string
+  Labels: Record<string, string>
+  Ports: { IP?: string; PrivatePort: number; PublicPort?: number; Type: string }[]
+  [field: string]: unknown
+}
+
+export interface EngineStandIn {
+  socket: string
+  containers: StandInContainer[]
+  info: Record<string, unknown>
+  /** Requests seen, e.g. `GET /containers/json`, in order. */
+  requests: string[]
+  /** Answer 500 to everything but /_stand-in (a daemon in trouble). */
+  failing: boolean
+  addContainer(cluster: string, node: string, role: string, image: string, apiPort?: number): StandInContainer
+  removeCluster(cluster: string): void
+  setState(id: string, state: string): void
+  stop(): Promise<void>
+}
+
+export function containerFixture(cluster: string, node: string, role: string, image: string, apiPort?: number): StandInContainer {
+  const text = readFileSync(join(fixtures, 'container.json'), 'utf8')
+    .replaceAll('{id}', randomBytes(32).toString('hex'))
+    .replaceAll('{node}', node)
+    .replaceAll('{image}', image)
+    .replaceAll('{cluster}', cluster)
+    .replaceAll('{role}', role)
+  const container = JSON.parse(text) as StandInContainer
+  if (apiPort) container.Ports = [{ IP: '127.0.0.1', PrivatePort: 6443, PublicPort: apiPort, Type: 'tcp' }]
+  return container
+}
+
+/** Docker's label filter: `key` (present) or `key=value`; every given label must match. */
+function matchesFilters(c: StandInContainer, filters: Record<string, string[] | Record<string, boolean>>): boolean {
+  const labels = filters.label ? (Array.isArray(filters.label) ? filters.label : Object.keys(filters.label)) : []
+  return labels.every((f) => {
+    const eq = f.indexOf('=')
+    return eq < 0 ? f in c.Labels : c.Labels[f.slice(0, eq)] === f.slice(eq + 1)
+  })
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve) => {
+    let body = ''
+    req.on('data', (c: Buffer) => (body += c.toString()))
+    req.on('end', () => resolve(body))
+  })
+}
+
+export async function startEngineStandIn(socket: string): Promise<EngineStandIn> {
+  rmSync(socket, { force: true })
+  const listeners = new Set<{ res: ServerResponse; filters: Record<string, string[]> }>()
+  const state: EngineStandIn = {
+    socket,
+    containers: [],
+    info: JSON.parse(readFileSync(join(fixtures, 'info.json'), 'utf8')) as Record<string, unknown>,
+    requests: [],
+    failing: false,
+    addContainer: (cluster, node, role, image, apiPort) => {
+      const container = containerFixture(cluster, node, role, image, apiPort)
+      state.containers.push(container)
+      event('create', container)
+      event('start', container)
+      return container
+    },
+    removeCluster: (cluster) => {
+      for (const c of state.containers.filter((x) => x.Labels['io.x-k8s.kind.cluster'] === cluster)) {
+        event('kill', c)
+        event('die', c)
+        event('destroy', c)
+      }
+      state.containers = state.containers.filter((c) => c.Labels['io.x-k8s.kind.cluster'] !== cluster)
+    },
+    setState: (id, next) => {
+      const c = state.containers.find((x) => x.Id === id)
+      if (!c) return
+      c.State = next
+      event(next === 'running' ? 'start' : 'die', c)
+    },
+    stop: async () => {
+      for (const l of listeners) l.res.end()
+      await new Promise<void>((resolve) => server.close(() => resolve()))
+      server.closeAllConnections?.()
+      rmSync(socket, { force: true })
+    },
+  }
+
+  /** One EventMessage (swagger EventMessage) to every /events listener whose filters match. */
+  function event(action: string, c: StandInContainer): void {
+    const now = Date.now()
+    const message = {
+      Type: 'container',
+      Action: action,
+      Actor: { ID: c.Id, Attributes: { ...c.Labels, image: c.Image, name: (c.Names[0] ?? '').replace(/^\//, '') } },
+      scope: 'local',
+      time: Math.floor(now / 1000),
+      timeNano: now * 1_000_000,
+    }
+    for (const l of listeners) {
+      if (l.filters.type && !l.filters.type.includes('container')) continue
+      if (!matchesFilters(c, l.filters)) continue
+      l.res.write(`${JSON.stringify(message)}\n`)
+    }
+  }
+
+  const server: Server = createServer((req, res) => {
+    void (async () => {
+      const url = new URL(req.url ?? '/', 'http://engine')
+      // Clients may pin a version (/v1.56/…); the stand-in serves every path unversioned too.
+      const path = url.pathname.replace(/^\/v\d+\.\d+/, '')
+      state.requests.push(`${req.method ?? 'GET'} ${path}`)
+      const json = (status: number, body: unknown): void => {
+        res.writeHead(status, { 'Content-Type': 'application/json', 'Api-Version': standInApiVersion })
+        res.end(JSON.stringify(body))
+      }
+      if (path.startsWith('/_stand-in/')) {
+        const body = req.method === 'POST' ? (JSON.parse((await readBody(req)) || '{}') as Record<string, string | number>) : {}
+        if (path === '/_stand-in/containers' && req.method === 'POST') {
+          return json(201, state.addContainer(String(body.cluster), String(body.node), String(body.role), String(body.image), body.apiPort ? Number(body.apiPort) : undefined))
+        }
+        if (path === '/_stand-in/containers' && req.method === 'DELETE') {
+          state.removeCluster(url.searchParams.get('cluster') ?? '')
+          return json(200, {})
+        }
+        if (path === '/_stand-in/containers' && req.method === 'GET') return json(200, state.containers)
+        return json(404, { message: 'no such stand-in route' })
+      }
+      if (state.failing) return json(500, { message: 'Error response from daemon: the stand-in is failing' })
+      if (path === '/_ping' && (req.method === 'GET' || req.method === 'HEAD')) {
+        res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8', 'Api-Version': standInApiVersion, 'Cache-Control': 'no-cache, no-store, must-revalidate', Pragma: 'no-cache' })
+        return res.end(req.method === 'HEAD' ? undefined : 'OK')
+      }
+      if (path === '/info') return json(200, state.info)
+      if (path === '/containers/json') {
+        const all = url.searchParams.get('all') === 'true' || url.searchParams.get('all') === '1'
+        const filters = JSON.parse(url.searchParams.get('filters') ?? '{}') as Record<string, string[]>
+        return json(200, state.containers.filter((c) => (all || c.State === 'running') && matchesFilters(c, filters)))
+      }
+      if (path === '/events') {
+        const filters = JSON.parse(url.searchParams.get('filters') ?? '{}') as Record<string, string[]>
+        res.writeHead(200, { 'Content-Type': 'application/x-ndjson', 'Api-Version': standInApiVersion })
+        res.flushHeaders()
+        const listener = { res, filters }
+        listeners.add(listener)
+        req.on('close', () => listeners.delete(listener))
+        return
+      }
+      json(404, { message: `page not found: ${path}` })
+    })()
+  })
+  await new Promise<void>((resolve) => server.listen(socket, resolve))
+  return state
+}
