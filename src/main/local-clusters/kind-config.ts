@@ -184,7 +184,7 @@ export interface ParsedKindConfig {
 /** A pasted kind config, checked as kind would check it (strict fields, roles, ports, name). */
 export function parseKindConfig(text: string): ParsedKindConfig {
   const field = 'configYaml'
-  const doc = parseDocument(text, { prettyErrors: false })
+  const doc = parseDocument(text)
   if (doc.errors.length > 0) {
     const err = doc.errors[0]
     const line = err?.linePos?.[0]?.line

@@ -93,7 +93,8 @@ export class Operation {
       this.endStep(id, skipped === null ? 'done' : 'skipped', skipped ?? undefined)
       return result
     } catch (err) {
-      if (this.step(id).state === 'running') this.endStep(id, 'failed')
+      // A cancelled step stays running here; fail() marks it cancelled rather than failed.
+      if (this.step(id).state === 'running' && !this.abort.signal.aborted) this.endStep(id, 'failed')
       throw err
     }
   }
