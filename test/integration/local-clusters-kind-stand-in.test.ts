@@ -119,7 +119,7 @@ describe('kind clusters (stand-in kind and stand-in Engine API)', () => {
     process.env.DOCKER_HOST = `unix://${dead}`
     expect(await check('engine')).toMatchObject({ status: 'fail', detail: expect.stringContaining('is not running (GET /_ping'), fix: expect.stringContaining('systemctl start docker') })
     process.env.DOCKER_HOST = `unix://${join(dir, 'missing.sock')}`
-    expect(await check('engine')).toMatchObject({ status: 'fail', detail: expect.stringContaining('No docker socket found') })
+    expect(await check('engine')).toMatchObject({ status: 'fail', detail: expect.stringContaining(`No Docker or Podman socket found (looked at ${join(dir, 'missing.sock')}, `) })
     process.env.DOCKER_HOST = `unix://${engine.socket}`
 
     const info = { ...engine.info }

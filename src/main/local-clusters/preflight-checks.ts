@@ -73,7 +73,7 @@ export function kindPreflight(facts: KindFacts): Preflight {
       id: 'engine',
       title: 'Container engine',
       status: 'fail',
-      detail: `No ${engine.name} socket found (looked at ${engine.searched.join(', ') || 'nothing'}).`,
+      detail: `No ${engine.chosenBy === 'detected' ? 'Docker or Podman' : engine.name} socket found (looked at ${engine.searched.join(', ') || 'nothing'}).`,
       fix: engine.name === 'podman' ? 'Install Podman and start its API socket (`systemctl --user start podman.socket`, or `podman machine start`).' : 'Install Docker (Docker Engine or Docker Desktop), or set DOCKER_HOST to its socket.',
     })
   } else if (engine.ping && !engine.ping.ok) {

@@ -65,7 +65,11 @@ export class KindProvider {
     if (!endpoint.socket) {
       return {
         client: null,
-        problem: { code: LocalClusterErrorCode.engineNotFound, message: `No ${endpoint.name} socket found (looked at ${endpoint.searched.join(', ')}).`, hint: 'Install and start Docker or Podman to see and create kind clusters.' },
+        problem: {
+          code: LocalClusterErrorCode.engineNotFound,
+          message: `No ${endpoint.chosenBy === 'detected' ? 'Docker or Podman' : endpoint.name} socket found (looked at ${endpoint.searched.join(', ')}).`,
+          hint: 'Install and start Docker or Podman to see and create kind clusters; Docker-free clusters need neither.',
+        },
       }
     }
     return { client: new EngineClient(endpoint.socket), problem: null }
