@@ -1,5 +1,6 @@
 import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
+import { ClusterUsageError, clusterUsage, parseClusterArgs, type ClusterArgs } from './cluster-args'
 
 export interface ServeArgs {
   command: 'serve'
@@ -44,7 +45,7 @@ export interface HelpArgs {
   command: 'help'
 }
 
-export type CliArgs = ServeArgs | BootstrapArgs | DemoArgs | HelpArgs
+export type CliArgs = ServeArgs | BootstrapArgs | DemoArgs | ClusterArgs | HelpArgs
 
 export class UsageError extends Error {}
 
@@ -65,7 +66,7 @@ export const usage = `Usage:
           MESHDECK_HOME into DIR (default <MESHDECK_HOME>/workload-certs/NS/NAME; NAME defaults to the node id)
           and name it in the bootstrap, so STRICT PeerAuthentication and ISTIO_MUTUAL work. A running
           Meshdeck (meshdeck serve, same MESHDECK_HOME) keeps it renewed.
-  meshdeck help
+${clusterUsage}  meshdeck help
 `
 
 export function parseCliArgs(argv: string[]): CliArgs {
@@ -73,6 +74,13 @@ export function parseCliArgs(argv: string[]): CliArgs {
   if (command === undefined || command === 'help' || command === '--help' || command === '-h') return { command: 'help' }
   if (command === 'bootstrap') return parseBootstrapArgs(rest)
   if (command === 'demo') return parseDemoArgs(rest)
+  if (command === 'cluster') {
+    try {
+      return parseClusterArgs(rest)
+    } catch (err) {
+      throw err instanceof ClusterUsageError ? new UsageError(err.message) : err
+    }
+  }
   if (command !== 'serve') throw new UsageError(`Unknown command "${command}".\n\n${usage}`)
   let values
   try {

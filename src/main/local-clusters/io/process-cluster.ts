@@ -153,7 +153,7 @@ export class ProcessClusters {
       return await this.read(name)
     } catch (err) {
       if (made) {
-        await this.stopAll(await this.read(name).catch(() => null))
+        await this.stopAll(await this.read(name).catch(() => null), 0)
         await fs.rm(dir, { recursive: true, force: true })
       }
       throw err
@@ -240,12 +240,15 @@ export class ProcessClusters {
     await this.stopAll(await this.read(name))
   }
 
-  private async stopAll(record: ProcessClusterRecord | null): Promise<void> {
+  /** Graceful (SIGTERM, then SIGKILL after a grace) when the data is kept; at once when it is about to be removed. */
+  private async stopAll(record: ProcessClusterRecord | null, graceMs = stopGraceMs): Promise<void> {
     if (!record) return
     // Reverse start order: controllers first, etcd last, so the apiserver never loses its store mid-write.
-    for (const component of [...componentNames].reverse()) {
+    const controllers = (['kube-scheduler', 'kube-controller-manager'] as const).map((c) => record.pids[c]).filter((pid): pid is number => !!pid && this.isOurs(record.name, pid))
+    await Promise.all(controllers.map((pid) => stopPid(pid, graceMs)))
+    for (const component of ['kube-apiserver', 'etcd'] as const) {
       const pid = record.pids[component]
-      if (pid && this.isOurs(record.name, pid)) await stopPid(pid)
+      if (pid && this.isOurs(record.name, pid)) await stopPid(pid, graceMs)
     }
     record.pids = {}
     await this.write(record).catch(() => undefined)
@@ -253,7 +256,7 @@ export class ProcessClusters {
 
   async delete(name: string): Promise<void> {
     const record = await this.read(name)
-    await this.stopAll(record)
+    await this.stopAll(record, 0)
     await fs.rm(this.dir(name), { recursive: true, force: true })
   }
 
@@ -335,7 +338,7 @@ export class ProcessClusters {
   }
 }
 
-async function stopPid(pid: number): Promise<void> {
+async function stopPid(pid: number, graceMs: number): Promise<void> {
   const alive = (): boolean => {
     try {
       process.kill(pid, 0)
@@ -345,11 +348,11 @@ async function stopPid(pid: number): Promise<void> {
     }
   }
   try {
-    process.kill(pid, 'SIGTERM')
+    process.kill(pid, graceMs > 0 ? 'SIGTERM' : 'SIGKILL')
   } catch {
     return
   }
-  const deadline = Date.now() + stopGraceMs
+  const deadline = Date.now() + graceMs
   while (alive() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50))
   if (alive()) {
     try {
