@@ -207,6 +207,30 @@ describe('kind clusters (stand-in kind and stand-in Engine API)', () => {
     engine.setState(worker?.Id ?? '', 'running')
   })
 
+  it("sets up the local registry by kind's recipe through the Engine API, and twice changes nothing", async () => {
+    const { operation } = await meshdeck.router.invoke('localClusters.create', { provider: 'kind', spec: { name: 'reg', controlPlanes: 1, workers: 0, extraPortMappings: [], registry: true } })
+    const done = await finished(operation.id)
+    expect(done.error).toBeUndefined()
+    expect(done.steps.slice(-3).map((s) => [s.id, s.state])).toEqual([
+      ['kubeconfig', 'done'],
+      ['registry', 'done'],
+      ['connect', 'done'],
+    ])
+    const config = readFileSync(invocations().filter((i) => i.args[0] === 'create').pop()?.args.at(-5) as string, 'utf8')
+    expect(config).toContain('config_path = "/etc/containerd/certs.d"')
+    expect(engine.created['kind-registry']).toMatchObject({ Image: 'registry:3', HostConfig: { RestartPolicy: { Name: 'always' }, PortBindings: { '5000/tcp': [{ HostIp: '127.0.0.1', HostPort: '5001' }] } } })
+    expect(engine.execs).toEqual([{ container: 'reg-control-plane', cmd: ['sh', '-c', `mkdir -p '/etc/containerd/certs.d/localhost:5001' && printf '[host."http://kind-registry:5000"]\\n' > '/etc/containerd/certs.d/localhost:5001/hosts.toml'`] }])
+    expect(engine.connects).toEqual([{ network: 'kind', container: 'kind-registry' }])
+    // The ConfigMap that documents it (KEP-1755), in the cluster kind's kubeconfig points at (a real apiserver here).
+    const { execFileSync } = await import('node:child_process')
+    const hosting = execFileSync('kubectl', ['--kubeconfig', meshdeckKubeconfigPath(dataDir), '--context', 'kind-reg', '-n', 'kube-public', 'get', 'configmap', 'local-registry-hosting', '-o', 'jsonpath={.data.localRegistryHosting\\.v1}'], { encoding: 'utf8' })
+    expect(hosting).toBe('host: "localhost:5001"\nhelp: "https://kind.sigs.k8s.io/docs/user/local-registry/"\n')
+    // The registry is not a cluster of its own.
+    expect((await kindClusters()).map((c) => c.name)).toEqual(['dev', 'reg'])
+    const del = await meshdeck.router.invoke('localClusters.delete', { provider: 'kind', name: 'reg' })
+    expect((await finished(del.operation.id)).state).toBe('succeeded')
+  })
+
   it("maps kind's ERROR output to a clear message, and leaves no nodes behind", async () => {
     const hostPort = await freePort()
     const attempt = async (scenario: string, name: string): Promise<LocalClusterOperation> => {
@@ -255,7 +279,8 @@ describe('kind clusters (stand-in kind and stand-in Engine API)', () => {
     const done = await finished(operation.id)
     expect(done.state).toBe('succeeded')
     expect(done.log).toContain('Deleted nodes: ["dev-control-plane" "dev-worker"]')
-    expect(engine.containers).toEqual([])
+    // Only the registry container stays: kind's recipe shares it between clusters.
+    expect(engine.containers.map((c) => c.Names[0])).toEqual(['/kind-registry'])
     expect(await kindClusters()).toEqual([])
     expect(readFileSync(meshdeckKubeconfigPath(dataDir), 'utf8')).not.toContain('kind-dev')
     expect((await meshdeck.router.invoke('clusters.listContexts', {})).contexts.map((c) => c.name)).not.toContain('kind-dev')

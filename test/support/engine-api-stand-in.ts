@@ -31,6 +31,12 @@ export interface EngineStandIn {
   requests: string[]
   /** Answer 500 to everything but /_stand-in (a daemon in trouble). */
   failing: boolean
+  /** Bodies of POST /containers/create, by the name asked for. */
+  created: Record<string, Record<string, unknown>>
+  /** Commands run through POST /containers/{id}/exec, with the container's name. */
+  execs: { container: string; cmd: string[] }[]
+  /** POST /networks/{id}/connect calls: network and container. */
+  connects: { network: string; container: string }[]
   addContainer(cluster: string, node: string, role: string, image: string, apiPort?: number): StandInContainer
   removeCluster(cluster: string): void
   setState(id: string, state: string): void
@@ -75,6 +81,9 @@ export async function startEngineStandIn(socket: string): Promise<EngineStandIn>
     info: JSON.parse(readFileSync(join(fixtures, 'info.json'), 'utf8')) as Record<string, unknown>,
     requests: [],
     failing: false,
+    created: {},
+    execs: [],
+    connects: [],
     addContainer: (cluster, node, role, image, apiPort) => {
       const container = containerFixture(cluster, node, role, image, apiPort)
       state.containers.push(container)
@@ -150,6 +159,61 @@ export async function startEngineStandIn(socket: string): Promise<EngineStandIn>
         return res.end(req.method === 'HEAD' ? undefined : 'OK')
       }
       if (path === '/info') return json(200, state.info)
+      const byRef = (ref: string): StandInContainer | undefined => state.containers.find((c) => c.Id === ref || c.Names[0] === `/${ref}`)
+      const inspect = /^\/containers\/([^/]+)\/json$/.exec(path)
+      if (inspect && req.method === 'GET') {
+        // ContainerInspectResponse, the fields read: Id, Name, State, NetworkSettings.Networks.
+        const c = byRef(decodeURIComponent(inspect[1] ?? ''))
+        if (!c) return json(404, { message: `No such container: ${inspect[1]}` })
+        return json(200, { Id: c.Id, Name: c.Names[0], State: { Status: c.State, Running: c.State === 'running' }, NetworkSettings: c.NetworkSettings ?? { Networks: {} } })
+      }
+      if (path === '/images/create' && req.method === 'POST') {
+        // The pull's progress stream (CreateImageInfo lines).
+        res.writeHead(200, { 'Content-Type': 'application/json', 'Api-Version': standInApiVersion })
+        const image = `${url.searchParams.get('fromImage') ?? ''}${url.searchParams.get('tag') ? `:${url.searchParams.get('tag')}` : ''}`
+        res.write(`${JSON.stringify({ status: `Pulling from library/${image}` })}\n`)
+        return res.end(`${JSON.stringify({ status: `Status: Downloaded newer image for ${image}` })}\n`)
+      }
+      if (path === '/containers/create' && req.method === 'POST') {
+        const body = JSON.parse((await readBody(req)) || '{}') as { Image?: string; Labels?: Record<string, string> }
+        const name = url.searchParams.get('name') ?? ''
+        state.created[name] = body
+        const container = { ...containerFixture('', name, '', body.Image ?? ''), Labels: body.Labels ?? {}, State: 'created', NetworkSettings: { Networks: { bridge: {} } } }
+        state.containers.push(container)
+        return json(201, { Id: container.Id, Warnings: [] })
+      }
+      const start = /^\/containers\/([^/]+)\/start$/.exec(path)
+      if (start && req.method === 'POST') {
+        const c = byRef(decodeURIComponent(start[1] ?? ''))
+        if (!c) return json(404, { message: `No such container: ${start[1]}` })
+        c.State = 'running'
+        res.writeHead(204)
+        return res.end()
+      }
+      const exec = /^\/containers\/([^/]+)\/exec$/.exec(path)
+      if (exec && req.method === 'POST') {
+        const c = byRef(decodeURIComponent(exec[1] ?? ''))
+        if (!c) return json(404, { message: `No such container: ${exec[1]}` })
+        const body = JSON.parse((await readBody(req)) || '{}') as { Cmd?: string[] }
+        state.execs.push({ container: (c.Names[0] ?? '').replace(/^\//, ''), cmd: body.Cmd ?? [] })
+        return json(201, { Id: `exec-${state.execs.length}` })
+      }
+      if (/^\/exec\/[^/]+\/start$/.test(path) && req.method === 'POST') {
+        await readBody(req)
+        res.writeHead(200, { 'Api-Version': standInApiVersion })
+        return res.end()
+      }
+      const execInspect = /^\/exec\/([^/]+)\/json$/.exec(path)
+      if (execInspect) return json(200, { ID: execInspect[1], Running: false, ExitCode: 0 })
+      const connect = /^\/networks\/([^/]+)\/connect$/.exec(path)
+      if (connect && req.method === 'POST') {
+        const body = JSON.parse((await readBody(req)) || '{}') as { Container?: string }
+        const network = decodeURIComponent(connect[1] ?? '')
+        state.connects.push({ network, container: body.Container ?? '' })
+        const c = byRef(body.Container ?? '')
+        if (c) c.NetworkSettings = { Networks: { ...((c.NetworkSettings as { Networks?: object } | undefined)?.Networks ?? {}), [network]: {} } }
+        return json(200, {})
+      }
       if (path === '/containers/json') {
         const all = url.searchParams.get('all') === 'true' || url.searchParams.get('all') === '1'
         const filters = JSON.parse(url.searchParams.get('filters') ?? '{}') as Record<string, string[]>

@@ -27,6 +27,7 @@ import { componentNames } from '../process-cluster-plan'
 import { processesFacts } from './binaries'
 import { afterKindStep, KindProvider } from './kind-provider'
 import { KubeconfigStore, kubeconfigWithLocalClusters, userKubeconfigFile, userKubeconfigPaths } from './kubeconfig-store'
+import { setUpLocalRegistry } from './kind-registry'
 import { hostPortsInUse } from './ports'
 import { ProcessClusters } from './process-cluster'
 import { runSandbox, sandboxSteps } from './sandbox'
@@ -220,10 +221,11 @@ export class LocalClustersService implements Disposable {
       if (!preflight.ready) throw preflightError(preflight)
       const existing = (await this.kind.list({ contextOf: () => null, busy: () => null })).clusters.some((c) => c.name === name)
       if (existing) throw specError([{ field: 'name', message: `A kind cluster named "${name}" already exists.` }])
-      const steps = [...(config.containerdConfigPatches && params.spec?.registry ? [{ id: 'registry', title: 'Local registry (kind-registry on localhost:5001)' }] : []), ...createSteps.kind]
+      const registry = params.spec?.registry === true
+      const steps = registry ? [createSteps.kind[0] as { id: string; title: string }, { id: 'registry', title: 'Local registry (kind-registry on localhost:5001)' }, ...createSteps.kind.slice(1)] : createSteps.kind
       return this.start('create', 'kind', name, steps, async (op) => {
         const entries = await this.kind.create(config, params.retain ?? false, op)
-        await this.finishCreate(op, 'kind', name, entries, params.kubeconfig ?? 'meshdeck')
+        await this.finishCreate(op, 'kind', name, entries, params.kubeconfig ?? 'meshdeck', registry ? () => this.localRegistry(name, entries.context.name, op) : undefined)
       }).dto()
     }
     const name = params.name
@@ -246,15 +248,25 @@ export class LocalClustersService implements Disposable {
     }
   }
 
-  private async finishCreate(op: Operation, provider: LocalClusterProvider, name: string, entries: ReturnType<typeof certificateEntries>, target: 'meshdeck' | 'merge'): Promise<void> {
+  private async finishCreate(op: Operation, provider: LocalClusterProvider, name: string, entries: ReturnType<typeof certificateEntries>, target: 'meshdeck' | 'merge', beforeConnect?: () => Promise<void>): Promise<void> {
     await op.runStep('kubeconfig', async () => {
       await this.kubeconfig.add(provider, name, entries)
       if (target === 'merge') await this.kubeconfig.merge(provider, name, userKubeconfigFile(this.host.userKubeconfig, this.host.env))
     })
     op.setContext(entries.context.name)
     this.scheduleRefresh()
+    if (beforeConnect) await beforeConnect()
     await op.runStep('connect', async () => {
       await this.connect(entries.context.name)
+    })
+  }
+
+  /** kind's local-registry recipe through the engine's API (the cluster exists and is listed by now). */
+  private async localRegistry(name: string, context: string, op: Operation): Promise<void> {
+    await op.runStep('registry', async () => {
+      const { client, problem } = await this.kind.engine()
+      if (!client) throw new MeshdeckError(problem?.code ?? LocalClusterErrorCode.engineNotFound, problem?.message ?? 'The local registry needs the Engine API (docker or podman).', problem?.hint)
+      await setUpLocalRegistry(client.docker, name, await this.client(context), (line) => op.log(line))
     })
   }
 
