@@ -15,6 +15,8 @@ export interface ServeArgs {
   /** Kubeconfig context whose cluster (Services, EndpointSlices, Istio CRDs) the control plane serves. */
   meshContext?: string
   xdsPort: number
+  /** Address the xDS server binds (default 127.0.0.1), e.g. the kind network's gateway for the kind sandbox. */
+  xdsHost?: string
 }
 
 export interface BootstrapArgs {
@@ -53,6 +55,7 @@ export const usage = `Usage:
   meshdeck serve [--port N] [--host H] [--kubeconfig PATH] [--context NAME] [--demo]
       Serve the Meshdeck UI and API on http://127.0.0.1:PORT (default port 7420; 0 picks a free one).
       [--mesh-dir DIR] [--xds-port PORT]  also serve xDS for the Istio YAML in DIR on 127.0.0.1:PORT (default 15010).
+      [--xds-host ADDR]  bind xDS there instead of 127.0.0.1 (e.g. the kind network's gateway, for the kind sandbox).
       [--mesh-context NAME]  serve xDS for that kubeconfig context's cluster: its Services with EndpointSlice
           endpoints, and its Istio CRDs as config (with --mesh-dir, the folder's config instead). Refused when
           the cluster runs istiod.
@@ -97,6 +100,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
         'mesh-dir': { type: 'string' },
         'mesh-context': { type: 'string' },
         'xds-port': { type: 'string' },
+        'xds-host': { type: 'string' },
       },
     }))
   } catch (err) {
@@ -117,6 +121,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
     meshDir: values['mesh-dir'],
     meshContext: values['mesh-context'],
     xdsPort: parsePort('--xds-port', values['xds-port'], 15010),
+    ...(values['xds-host'] ? { xdsHost: values['xds-host'] } : {}),
   }
 }
 

@@ -15,10 +15,12 @@ export const clusterUsage = `  meshdeck cluster list [-o json]
       --merge-kubeconfig also copies it into yours (a backup first, current-context kept).
   meshdeck cluster delete NAME [--provider processes|kind] [-o json]
   meshdeck cluster start|stop NAME [-o json]      Docker-free clusters only; stop keeps the data.
-  meshdeck cluster sandbox NAME [--xds-port PORT] [--ui-port N] [-o json]
-      Docker-free cluster (made or reused) + Istio CRDs + the demo mesh as local processes, served by
-      Meshdeck's control plane; prints the UI's Topology URL and keeps serving until Ctrl+C (the
-      cluster stays; \`meshdeck cluster delete NAME\` removes it).
+  meshdeck cluster sandbox NAME [--provider processes|kind] [--xds-port PORT] [--ui-port N] [-o json]
+      The cluster (made or reused) + Istio CRDs + the demo mesh, served by Meshdeck's control plane;
+      prints the UI's Topology URL and keeps serving until Ctrl+C (the cluster stays; \`meshdeck
+      cluster delete NAME\` removes it). Docker-free (default): the demo's workloads run as local
+      processes. kind [--image IMG] [--xds-host ADDR]: they run as pods of an image built from this
+      checkout's demo workload, and the control plane listens on the kind network's gateway (or ADDR).
       All of them take [--kubeconfig PATH] (your kubeconfig; default KUBECONFIG or ~/.kube/config).
 `
 
@@ -26,7 +28,7 @@ export type ClusterArgs =
   | { command: 'cluster'; action: 'list'; json: boolean; kubeconfig?: string }
   | { command: 'cluster'; action: 'create'; json: boolean; kubeconfig?: string; name: string; provider: LocalClusterProvider; merge: boolean; kind: KindCreateOptions }
   | { command: 'cluster'; action: 'delete' | 'start' | 'stop'; json: boolean; kubeconfig?: string; name: string; provider?: LocalClusterProvider }
-  | { command: 'cluster'; action: 'sandbox'; json: boolean; kubeconfig?: string; name: string; xdsPort: number; port: number }
+  | { command: 'cluster'; action: 'sandbox'; json: boolean; kubeconfig?: string; name: string; provider: LocalClusterProvider; image?: string; xdsHost?: string; xdsPort: number; port: number }
 
 export interface KindCreateOptions {
   image?: string
@@ -77,6 +79,7 @@ export function parseClusterArgs(argv: string[]): ClusterArgs {
         config: { type: 'string' },
         'xds-port': { type: 'string' },
         'ui-port': { type: 'string' },
+        'xds-host': { type: 'string' },
       },
     })
   } catch (err) {
@@ -98,8 +101,17 @@ export function parseClusterArgs(argv: string[]): ClusterArgs {
   const [name, ...extra] = positionals
   if (!name || extra.length > 0) throw new ClusterUsageError(`cluster ${action} takes one cluster name.\n\n${clusterUsage}`)
   if (action === 'sandbox') {
-    if (provider === 'kind') throw new ClusterUsageError('cluster sandbox runs on a Docker-free cluster in this version (the kind sandbox needs a workload image; see the README).')
-    return { ...common, action, name, xdsPort: port('--xds-port', values['xds-port'], 0), port: port('--ui-port', values['ui-port'], 0) }
+    if (values['xds-host'] !== undefined && provider !== 'kind') throw new ClusterUsageError('--xds-host is for the kind sandbox (the Docker-free one keeps the control plane on 127.0.0.1).')
+    return {
+      ...common,
+      action,
+      name,
+      provider: provider ?? 'processes',
+      ...(values.image ? { image: values.image } : {}),
+      ...(values['xds-host'] ? { xdsHost: values['xds-host'] } : {}),
+      xdsPort: port('--xds-port', values['xds-port'], 0),
+      port: port('--ui-port', values['ui-port'], 0),
+    }
   }
   if (action !== 'create') return { ...common, action, name, ...(provider ? { provider } : {}) }
   const ports = (values.port ?? []).map((p) => {

@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { MeshdeckError, type LocalCluster, type LocalClusterOperation, type OperationStep } from '@shared/contract'
 import { startHttpTransport } from '../main/api/http-transport'
 import { createMeshdeck, defaultDataDir, type Meshdeck } from '../main/app/meshdeck'
-import { meshdeckKubeconfigPath } from '../main/local-clusters'
+import { kindNetworkGatewayOfEngine, meshdeckKubeconfigPath } from '../main/local-clusters'
 import type { ClusterArgs } from './cluster-args'
 
 const mark: Record<OperationStep['state'], string> = { pending: '○', running: '…', done: '✓', skipped: '↷', failed: '✗', cancelled: '⊘' }
@@ -124,15 +124,32 @@ export async function runCluster(args: ClusterArgs): Promise<void> {
   }
 }
 
+/**
+ * The kind network's gateway; the network exists once any kind cluster does, so the cluster is
+ * created first when it is missing (the sandbox then finds it and goes on).
+ */
+async function kindGateway(args: Extract<ClusterArgs, { action: 'sandbox' }>): Promise<string> {
+  const found = await kindNetworkGatewayOfEngine()
+  if (found) return found
+  await runCluster({ command: 'cluster', action: 'create', json: args.json, kubeconfig: args.kubeconfig, name: args.name, provider: 'kind', merge: false, kind: { image: args.image, controlPlanes: 1, workers: 0, ports: [], ingress: false, registry: false, retain: false } })
+  const gateway = await kindNetworkGatewayOfEngine()
+  if (!gateway) throw new MeshdeckError('sandbox_step_failed', 'The kind network has no IPv4 gateway.', 'Check `docker network inspect kind`, or pass --xds-host.')
+  return gateway
+}
+
 /** The sandbox, then the UI served on loopback (like `meshdeck serve`) until Ctrl+C. */
 async function runSandbox(args: Extract<ClusterArgs, { action: 'sandbox' }>): Promise<void> {
   const meshDir = join(defaultDataDir(), 'sandbox-mesh')
   await mkdir(meshDir, { recursive: true })
   // A mesh folder gives the control plane something to serve until the sandbox switches it to the cluster.
-  const meshdeck = await createMeshdeck({ mode: 'web', kubeconfig: args.kubeconfig, meshDir, xdsPort: args.xdsPort, tracesPort: 0 })
+  // Pods in kind reach the host at the kind network's gateway: the control plane listens there (only).
+  const xdsHost = args.provider === 'kind' ? (args.xdsHost ?? (await kindGateway(args))) : undefined
+  const meshdeck = await createMeshdeck({ mode: 'web', kubeconfig: args.kubeconfig, meshDir, xdsPort: args.xdsPort, xdsHost, tracesPort: 0 })
   let op: LocalClusterOperation
   try {
-    op = await follow(meshdeck, args.json, `Mesh sandbox on Docker-free cluster ${args.name}`, () => meshdeck.router.invoke('localClusters.sandbox', { provider: 'processes', name: args.name }))
+    op = await follow(meshdeck, args.json, `Mesh sandbox on ${args.provider === 'kind' ? 'kind' : 'Docker-free'} cluster ${args.name}`, () =>
+      meshdeck.router.invoke('localClusters.sandbox', { provider: args.provider, name: args.name, ...(args.image ? { nodeImage: args.image } : {}) }),
+    )
     failIfFailed(op)
   } catch (err) {
     await meshdeck.dispose()

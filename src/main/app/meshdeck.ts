@@ -37,6 +37,8 @@ export interface MeshdeckOptions {
   meshContext?: string
   /** Port of the xDS server (127.0.0.1); 0 picks a free one. Default 15010. */
   xdsPort?: number
+  /** Address the xDS server binds (default 127.0.0.1); the kind sandbox needs one its pods reach, e.g. the kind network's gateway. */
+  xdsHost?: string
   /** Port of the trace collector (OTLP/HTTP and Zipkin, 127.0.0.1). Default 4318, or a free one when taken. */
   tracesPort?: number
   /** How far from now a span may lie to be accepted (default ±10 min); others are rejected, never analysed. */
@@ -90,7 +92,7 @@ export async function createMeshdeck(options: MeshdeckOptions): Promise<Meshdeck
   if (options.demo && meshDir) await mkdir(meshDir, { recursive: true })
   // The xDS control plane runs only with a mesh folder or cluster; its methods answer "not running" otherwise.
   const controlPlane = stack.add(
-    new ControlPlaneService(controlPlaneOptions({ meshDir, meshContext: options.meshContext, kubeconfig, port: options.xdsPort ?? 15010 }), {
+    new ControlPlaneService(controlPlaneOptions({ meshDir, meshContext: options.meshContext, kubeconfig, port: options.xdsPort ?? 15010, host: options.xdsHost }), {
       changed: (payload) => bus.emit('controlPlane.changed', payload),
       clientNacked: (payload) => bus.emit('controlPlane.clientNacked', payload),
       sourceChanged: (payload) => bus.emit('controlPlane.sourceChanged', payload),

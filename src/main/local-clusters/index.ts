@@ -13,3 +13,4 @@ export { registerLocalClustersApi, type LocalClustersDeps } from './local-cluste
 export { kubeconfigWithLocalClusters, meshdeckKubeconfigPath } from './io/kubeconfig-store'
 export { LocalClustersService } from './io/local-clusters-service'
 export { contextNameFor } from './names'
+export { kindNetworkGatewayOfEngine } from './io/kind-network'

@@ -110,3 +110,76 @@ export function objectPath(obj: KubeObject): string {
   const ns = obj.metadata.namespace ? `/namespaces/${obj.metadata.namespace}` : ''
   return `${base}${ns}/${plural}/${obj.metadata.name}`
 }
+
+/** A demo workload as the kind sandbox deploys it (the shape of the demo's own workload list). */
+export interface SandboxWorkloadSpec {
+  name: string
+  role: string
+  version: string
+  serves: boolean
+  upstreams: readonly string[]
+}
+
+/**
+ * The demo on kind: each workload a Deployment of the demo workload image (one replica, serving on
+ * its pod IP, port 9080), its xDS bootstrap in a ConfigMap, and a Service per role selecting
+ * `app`; Kubernetes makes the EndpointSlices. Pure.
+ */
+export function kindSandboxObjects(input: { image: string; workloads: readonly SandboxWorkloadSpec[]; bootstraps: Readonly<Record<string, string>>; rps: number }): KubeObject[] {
+  const namespace = sandboxNamespace
+  const objects: KubeObject[] = [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace, labels: { ...sandboxLabel } } }]
+  for (const role of [...new Set(input.workloads.filter((w) => w.serves).map((w) => w.role))].sort()) {
+    objects.push({
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: role, namespace, labels: { ...sandboxLabel, app: role } },
+      spec: { selector: { app: role }, ports: [{ name: 'grpc', port: sandboxServicePort, targetPort: sandboxServicePort, protocol: 'TCP' }] },
+    })
+  }
+  for (const w of input.workloads) {
+    const labels = { app: w.role, version: w.version }
+    objects.push({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: `${w.name}-xds-bootstrap`, namespace, labels: { ...sandboxLabel, ...labels } },
+      data: { 'bootstrap.json': input.bootstraps[w.name] ?? '' },
+    })
+    const args = ['--workload', w.name, '--role', w.role, '--version', w.version, '--proto', '/app/resources/demo/protos/demo.proto']
+    for (const upstream of w.upstreams) args.push('--upstream', `${upstream}=xds:///${upstream}.${namespace}.svc.cluster.local:${sandboxServicePort}`)
+    // $(POD_IP) is expanded by the kubelet from the env below: each server binds its own pod IP only.
+    if (w.serves) args.push('--port', String(sandboxServicePort), '--server', 'xds', '--host', '$(POD_IP)')
+    else args.push('--rps', String(input.rps))
+    objects.push({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: w.name, namespace, labels: { ...sandboxLabel, ...labels } },
+      spec: {
+        replicas: 1,
+        selector: { matchLabels: labels },
+        template: {
+          metadata: { labels },
+          spec: {
+            containers: [
+              {
+                name: w.role,
+                image: input.image,
+                // Loaded into the nodes with `kind load docker-image`, never pulled.
+                imagePullPolicy: 'IfNotPresent',
+                args,
+                env: [
+                  { name: 'POD_IP', valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } },
+                  { name: 'GRPC_XDS_BOOTSTRAP', value: '/etc/meshdeck/bootstrap.json' },
+                  { name: 'GRPC_XDS_EXPERIMENTAL_RBAC', value: 'true' },
+                ],
+                ...(w.serves ? { ports: [{ name: 'grpc', containerPort: sandboxServicePort }] } : {}),
+                volumeMounts: [{ name: 'xds-bootstrap', mountPath: '/etc/meshdeck', readOnly: true }],
+              },
+            ],
+            volumes: [{ name: 'xds-bootstrap', configMap: { name: `${w.name}-xds-bootstrap` } }],
+          },
+        },
+      },
+    })
+  }
+  return objects
+}

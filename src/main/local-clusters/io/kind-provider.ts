@@ -196,6 +196,17 @@ export class KindProvider {
     if (run.code !== 0) throw kindFailure(run.output, { name, action: `load ${source.archive ?? source.image ?? 'the image'} into "${name}"` })
   }
 
+  /** The cluster's entries from `kind get kubeconfig --name NAME` (a cluster made outside Meshdeck). */
+  async kubeconfigEntries(name: string): Promise<ClusterEntries> {
+    const { path, env } = await this.kind()
+    const out: string[] = []
+    const run = await runKind(path, ['get', 'kubeconfig', '--name', name], { env, onLine: (line, stream) => stream === 'stdout' && out.push(line) })
+    if (run.code !== 0) throw kindFailure(run.output, { name, action: `read the kubeconfig of "${name}"` })
+    const entries = entriesOf(parse(out.join('\n')) as KubeconfigDoc, contextNameFor('kind', name))
+    if (!entries) throw new MeshdeckError(LocalClusterErrorCode.kindFailed, `kind get kubeconfig --name ${name} has no context ${contextNameFor('kind', name)}.`, 'Check the cluster with kind.')
+    return entries
+  }
+
   /** `kind export logs DIR --name NAME`. */
   async exportLogs(name: string, dir: string): Promise<string> {
     const { path, env } = await this.kind()

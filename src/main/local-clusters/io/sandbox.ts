@@ -6,6 +6,7 @@ import { contextNameFor } from '../names'
 import type { Operation } from '../operation'
 import { processSandboxObjects, sandboxIstioObjects, sandboxNamespace, type PlacedWorkload } from '../sandbox-objects'
 import { applyObject, endpointSliceVersion, installIstioCrds } from './kube-apply'
+import { runKindSandbox } from './kind-sandbox'
 import type { LocalClustersService } from './local-clusters-service'
 import { findResource } from './resources'
 
@@ -34,12 +35,13 @@ export function sandboxSteps(provider: LocalClusterProvider): { id: string; titl
           { id: 'kube-apiserver', title: 'Start kube-apiserver and wait until ready' },
           { id: 'controllers', title: 'Start kube-controller-manager and kube-scheduler' },
         ]
-      : [{ id: 'cluster', title: 'kind cluster' }]
+      : [{ id: 'cluster', title: 'Create the kind cluster (kind create cluster)' }]
   return [
     ...cluster,
     { id: 'kubeconfig', title: 'Add its context to Meshdeck’s kubeconfig' },
     { id: 'connect', title: 'Connect Meshdeck' },
     { id: 'crds', title: 'Install the Istio mesh CRDs' },
+    ...(provider === 'kind' ? [{ id: 'image', title: 'Build the demo workload image and kind load it' }] : []),
     { id: 'demo', title: provider === 'processes' ? 'Start the demo mesh’s workloads (local processes)' : 'Deploy the demo mesh’s workloads (pods)' },
     { id: 'register', title: provider === 'processes' ? 'Register them as Services, Pods and EndpointSlices; add routes and policy' : 'Add routes and policy' },
     { id: 'serve', title: 'Serve the cluster from Meshdeck’s control plane' },
@@ -52,22 +54,13 @@ export function sandboxSteps(provider: LocalClusterProvider): { id: string; titl
  * resumes after a failure and a run on a finished sandbox changes nothing.
  */
 export async function runSandbox(op: Operation, ctx: SandboxContext): Promise<void> {
-  if (ctx.provider === 'kind') {
-    throw new MeshdeckError(
-      LocalClusterErrorCode.notSupported,
-      'The kind sandbox runs the demo workloads as pods, which needs a demo workload image and a control plane the kind network reaches; this build runs the sandbox on the Docker-free cluster.',
-      'Use the Docker-free sandbox here; the kind sandbox is exercised by .github/workflows/desktop-and-kind.yml.',
-    )
-  }
+  if (ctx.provider === 'kind') return runKindSandbox(op, ctx)
   const context = contextNameFor('processes', ctx.name)
   await ensureProcessesCluster(op, ctx)
   op.setContext(context)
   const client = await ctx.client(context)
 
-  await op.runStep('crds', async (skip) => {
-    const created = await installIstioCrds(client, op.signal)
-    if (created === 0) skip('already installed')
-  })
+  await installCrdsStep(op, client)
 
   const workloads = await op.runStep('demo', async () => {
     if (!ctx.startDemo) throw new MeshdeckError(LocalClusterErrorCode.sandboxFailed, 'This Meshdeck cannot run the demo mesh’s workloads.', 'Use the desktop app or `meshdeck serve`.')
@@ -79,15 +72,34 @@ export async function runSandbox(op: Operation, ctx: SandboxContext): Promise<vo
       .filter((w): w is DemoWorkload & { port: number } => w.port !== null)
       .map((w) => ({ name: w.name, role: w.service, version: w.version, port: w.port, pid: w.pid }))
     const version = await endpointSliceVersion(client)
-    const istio = sandboxIstioObjects(await Promise.all(istioFiles.map((f) => fs.readFile(findResource(f), 'utf8'))))
-    for (const obj of [...processSandboxObjects(placed, version), ...istio]) {
+    for (const obj of processSandboxObjects(placed, version)) {
       op.checkCancelled()
       await applyObject(client, obj)
     }
+    await registerIstioObjects(client, op)
     // A process from an earlier run whose workload is gone would leave a slice pointing nowhere.
     await removeStaleSlices(client, version, new Set(placed.map((w) => w.name)))
   })
 
+  await serveAndWaitForTraffic(op, ctx, context)
+}
+
+export async function installCrdsStep(op: Operation, client: KubeClient): Promise<void> {
+  await op.runStep('crds', async (skip) => {
+    const created = await installIstioCrds(client, op.signal)
+    if (created === 0) skip('already installed')
+  })
+}
+
+export async function registerIstioObjects(client: KubeClient, op: Operation): Promise<void> {
+  for (const obj of sandboxIstioObjects(await Promise.all(istioFiles.map((f) => fs.readFile(findResource(f), 'utf8'))))) {
+    op.checkCancelled()
+    await applyObject(client, obj)
+  }
+}
+
+/** Switches Meshdeck's control plane to the cluster, then waits for the load reports that prove traffic. */
+export async function serveAndWaitForTraffic(op: Operation, ctx: SandboxContext, context: string): Promise<void> {
   await op.runStep('serve', async (skip) => {
     const status = (await ctx.invoke('controlPlane.status', {})) as { state: string; configSource: { kind: string; name: string } | null }
     if (status.configSource?.kind === 'cluster' && status.configSource.name === context) return skip(`already serving ${context}`)
