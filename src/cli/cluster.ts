@@ -1,5 +1,6 @@
 import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
+import { isMap, parseDocument } from 'yaml'
 import { MeshdeckError, type LocalCluster, type LocalClusterOperation, type OperationStep } from '@shared/contract'
 import { startHttpTransport } from '../main/api/http-transport'
 import { createMeshdeck, defaultDataDir, type Meshdeck } from '../main/app/meshdeck'
@@ -28,6 +29,14 @@ export function clusterTable(clusters: readonly LocalCluster[]): string {
   const header = ['NAME', 'KIND', 'STATE', 'VERSION', 'SERVER', 'CONTEXT', 'NODES/PROCS']
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)))
   return [header, ...rows].map((r) => r.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ').trimEnd()).join('\n') + '\n'
+}
+
+/** NAME on the command line wins over the config's `name`, as kind's --name does. */
+function withName(configYaml: string, name: string): string {
+  const doc = parseDocument(configYaml)
+  if (doc.errors.length > 0 || !isMap(doc.contents)) return configYaml
+  doc.set('name', name)
+  return doc.toString()
 }
 
 /** Prints each step once, when it ends (the human view of an operation). */
@@ -105,7 +114,7 @@ export async function runCluster(args: ClusterArgs): Promise<void> {
         return invoke('localClusters.create', {
           provider: 'kind',
           ...(k.configYaml !== undefined
-            ? { configYaml: k.configYaml }
+            ? { configYaml: withName(k.configYaml, args.name) }
             : { spec: { name: args.name, ...(k.image ? { nodeImage: k.image } : {}), controlPlanes: k.controlPlanes, workers: k.workers, extraPortMappings: k.ports, ingress: k.ingress, registry: k.registry } }),
           retain: k.retain,
           kubeconfig,
