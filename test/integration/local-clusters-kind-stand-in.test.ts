@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer, type Server } from 'node:net'
 import { tmpdir } from 'node:os'
 import { delimiter, join } from 'node:path'
@@ -66,7 +66,9 @@ describe('kind clusters (stand-in kind and stand-in Engine API)', () => {
     process.env.KIND_STAND_IN_KUBECONFIG = cluster.kubeconfigPath
     process.env.KIND_STAND_IN_LOG = kindLog
     delete process.env.KIND_EXPERIMENTAL_PROVIDER
-    meshdeck = await createMeshdeck({ mode: 'web', kubeconfig: userKubeconfig, dataDir })
+    // A mesh folder gives it a control plane (on 127.0.0.1, which the kind sandbox must refuse).
+    mkdirSync(join(dir, 'mesh'))
+    meshdeck = await createMeshdeck({ mode: 'web', kubeconfig: userKubeconfig, dataDir, meshDir: join(dir, 'mesh'), xdsPort: 0, tracesPort: 0 })
     meshdeck.bus.subscribe((name, payload) => {
       if (name === 'localClusters.operation') operations.push(payload as LocalClusterOperation)
       if (name === 'localClusters.changed') changes.push((payload as { clusters: LocalCluster[] }).clusters)
@@ -270,6 +272,41 @@ describe('kind clusters (stand-in kind and stand-in Engine API)', () => {
     expect(await finished(missing.operation.id)).toMatchObject({ state: 'failed', error: { message: 'The image nope:latest is not in the local engine.', hint: 'Pull or build it first (docker pull nope:latest).' } })
     const { dir: logs } = await meshdeck.router.invoke('localClusters.exportLogs', { provider: 'kind', name: 'dev' })
     expect(existsSync(join(logs, 'dev-control-plane', 'kubelet.log'))).toBe(true)
+  })
+
+  it('kind sandbox: creates the cluster, installs the CRDs, builds and kind-loads the demo image, then refuses a control plane pods cannot reach, with the fix', async () => {
+    const { operation } = await meshdeck.router.invoke('localClusters.sandbox', { provider: 'kind', name: 'mesh' })
+    const done = await finished(operation.id)
+    expect(done.steps.filter((s) => !s.id.startsWith('kind:')).map((s) => [s.id, s.state])).toEqual([
+      ['cluster', 'done'],
+      ['kubeconfig', 'done'],
+      ['connect', 'done'],
+      ['crds', expect.stringMatching(/done|skipped/)],
+      ['image', 'done'],
+      ['demo', 'failed'],
+      ['register', 'pending'],
+      ['serve', 'pending'],
+      ['traffic', 'pending'],
+    ])
+    const cp = (await meshdeck.router.invoke('controlPlane.status', {})).address
+    expect(done.error).toMatchObject({ code: 'sandbox_step_failed', message: `Meshdeck’s control plane listens on ${cp}, which pods in kind cannot reach.`, hint: expect.stringContaining('--xds-host 172.18.0.1') })
+    // The image came from this checkout's built workload, through POST /build, and went into the nodes with kind load.
+    const build = engine.builds[0]
+    expect(build?.tag).toMatch(/^meshdeck\/demo-workload:[0-9a-f]{12}$/)
+    expect(build?.dockerfile).toBe('resources/demo/workload.Dockerfile')
+    expect(build?.files).toEqual(expect.arrayContaining(['resources/demo/workload.Dockerfile', 'package.json', 'package-lock.json', 'out/main/demo-workload.js', 'resources/demo/protos/demo.proto']))
+    expect(invocations().some((i) => i.args.join(' ') === `load docker-image ${build?.tag ?? ''} --name mesh`)).toBe(true)
+    // Nothing was deployed before the refusal.
+    const { execFileSync } = await import('node:child_process')
+    expect(execFileSync('kubectl', ['--kubeconfig', meshdeckKubeconfigPath(dataDir), '--context', 'kind-mesh', 'get', 'crd', 'virtualservices.networking.istio.io', '-o', 'name'], { encoding: 'utf8' }).trim()).toBe('customresourcedefinition.apiextensions.k8s.io/virtualservices.networking.istio.io')
+    expect(execFileSync('kubectl', ['--kubeconfig', meshdeckKubeconfigPath(dataDir), '--context', 'kind-mesh', '-n', 'demo', 'get', 'deployments', '-o', 'name'], { encoding: 'utf8' }).trim()).toBe('')
+    // Run again: the cluster and the image are reused, and it stops at the same place.
+    const again = await finished((await meshdeck.router.invoke('localClusters.sandbox', { provider: 'kind', name: 'mesh' })).operation.id)
+    expect(again.steps.find((s) => s.id === 'cluster')).toMatchObject({ state: 'skipped', detail: 'it exists' })
+    expect(again.log).toContain(`image ${build?.tag ?? ''} is built already`)
+    expect(engine.builds).toHaveLength(1)
+    const del = await meshdeck.router.invoke('localClusters.delete', { provider: 'kind', name: 'mesh' })
+    expect((await finished(del.operation.id)).state).toBe('succeeded')
   })
 
   it('shows what a delete removes, then removes the nodes and the kubeconfig entries', async () => {

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { readFileSync, rmSync } from 'node:fs'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import { join } from 'node:path'
+import { gunzipSync } from 'node:zlib'
 
 /**
  * A STAND-IN for the Docker Engine API (v1.56, test/fixtures/engine-api-v1.56), served on a unix
@@ -37,6 +38,10 @@ export interface EngineStandIn {
   execs: { container: string; cmd: string[] }[]
   /** POST /networks/{id}/connect calls: network and container. */
   connects: { network: string; container: string }[]
+  /** POST /build calls: the tag, the Dockerfile, and the files of the build context (read from its tar). */
+  builds: { tag: string; dockerfile: string; files: string[] }[]
+  /** Image references GET /images/{name}/json finds. */
+  images: Set<string>
   addContainer(cluster: string, node: string, role: string, image: string, apiPort?: number): StandInContainer
   removeCluster(cluster: string): void
   setState(id: string, state: string): void
@@ -64,6 +69,31 @@ function matchesFilters(c: StandInContainer, filters: Record<string, string[] | 
   })
 }
 
+function readRaw(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = []
+    req.on('data', (c: Buffer) => chunks.push(c))
+    req.on('end', () => resolve(Buffer.concat(chunks)))
+  })
+}
+
+/** File names in a (possibly gzipped) tar: 512-byte ustar headers, name at 0, size (octal) at 124, prefix at 345. */
+function tarEntries(raw: Buffer): string[] {
+  const tar = raw[0] === 0x1f && raw[1] === 0x8b ? gunzipSync(raw) : raw
+  const names: string[] = []
+  for (let at = 0; at + 512 <= tar.length; ) {
+    const header = tar.subarray(at, at + 512)
+    if (header.every((b) => b === 0)) break
+    const field = (from: number, length: number): string => header.subarray(from, from + length).toString('utf8').replace(/\0.*$/s, '')
+    const size = parseInt(field(124, 12).trim() || '0', 8)
+    const type = field(156, 1)
+    const prefix = field(345, 155)
+    if (type === '0' || type === '') names.push(prefix ? `${prefix}/${field(0, 100)}` : field(0, 100))
+    at += 512 + Math.ceil(size / 512) * 512
+  }
+  return names
+}
+
 function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve) => {
     let body = ''
@@ -84,6 +114,8 @@ export async function startEngineStandIn(socket: string): Promise<EngineStandIn>
     created: {},
     execs: [],
     connects: [],
+    builds: [],
+    images: new Set<string>(),
     addContainer: (cluster, node, role, image, apiPort) => {
       const container = containerFixture(cluster, node, role, image, apiPort)
       state.containers.push(container)
@@ -166,6 +198,24 @@ export async function startEngineStandIn(socket: string): Promise<EngineStandIn>
         const c = byRef(decodeURIComponent(inspect[1] ?? ''))
         if (!c) return json(404, { message: `No such container: ${inspect[1]}` })
         return json(200, { Id: c.Id, Name: c.Names[0], State: { Status: c.State, Running: c.State === 'running' }, NetworkSettings: c.NetworkSettings ?? { Networks: {} } })
+      }
+      const image = /^\/images\/(.+)\/json$/.exec(path)
+      if (image && req.method === 'GET') {
+        const ref = decodeURIComponent(image[1] ?? '')
+        return state.images.has(ref) ? json(200, { Id: `sha256:${'0'.repeat(64)}`, RepoTags: [ref] }) : json(404, { message: `No such image: ${ref}` })
+      }
+      if (path === '/build' && req.method === 'POST') {
+        const tag = url.searchParams.get('t') ?? ''
+        state.builds.push({ tag, dockerfile: url.searchParams.get('dockerfile') ?? 'Dockerfile', files: tarEntries(await readRaw(req)) })
+        state.images.add(tag)
+        res.writeHead(200, { 'Content-Type': 'application/json', 'Api-Version': standInApiVersion })
+        res.write(`${JSON.stringify({ stream: 'Step 1/8 : FROM node:20-slim\n' })}\n`)
+        res.write(`${JSON.stringify({ aux: { ID: `sha256:${'1'.repeat(64)}` } })}\n`)
+        return res.end(`${JSON.stringify({ stream: `Successfully tagged ${tag}\n` })}\n`)
+      }
+      if (path === '/networks/kind' && req.method === 'GET') {
+        // NetworkInspect as kind's network has it: an IPv6 and an IPv4 subnet.
+        return json(200, { Name: 'kind', Driver: 'bridge', IPAM: { Driver: 'default', Config: [{ Subnet: 'fc00:f853:ccd:e793::/64', Gateway: 'fc00:f853:ccd:e793::1' }, { Subnet: '172.18.0.0/16', Gateway: '172.18.0.1' }] } })
       }
       if (path === '/images/create' && req.method === 'POST') {
         // The pull's progress stream (CreateImageInfo lines).

@@ -73,7 +73,7 @@ async function reachableControlPlane(ctx: SandboxContext, gateway: string | null
   }
   const port = status.address.slice(status.address.lastIndexOf(':') + 1)
   const host = status.address.slice(0, status.address.lastIndexOf(':'))
-  if (host === '127.0.0.1' || host === 'localhost' || host === '[::1]') {
+  if (host.startsWith('127.') || host === 'localhost' || host === '[::1]') {
     throw new MeshdeckError(
       LocalClusterErrorCode.sandboxFailed,
       `Meshdeck’s control plane listens on ${status.address}, which pods in kind cannot reach.`,
