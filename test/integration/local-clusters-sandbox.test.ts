@@ -67,12 +67,13 @@ describe('the mesh sandbox on a Docker-free cluster', () => {
       async () => {
         const g = await meshdeck.router.invoke('topology.get', {})
         const live = g.edges.filter((e) => e.stats.rps > 0).map((e) => e.target)
-        return ['v1', 'v2', 'v3'].every((v) => live.some((t) => t.includes('reviews') && t.includes(v))) ? g : undefined
+        // reviews v2 and v3 call ratings: its edge shows traffic too (a few load reports later).
+        return ['v1', 'v2', 'v3'].every((v) => live.some((t) => t.includes('reviews') && t.includes(v))) && live.some((t) => t.includes('ratings')) ? g : undefined
       },
       60_000,
       500,
     )
-    expect(graph.edges.some((e) => e.stats.rps > 0 && e.target.includes('ratings'))).toBe(true)
+    expect(graph.edges.filter((e) => e.stats.rps > 0).length).toBeGreaterThanOrEqual(5)
   }, 300_000)
 
   it('is safe to run twice: a second run skips what is there and leaves the sandbox as it was', async () => {
