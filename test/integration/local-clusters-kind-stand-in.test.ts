@@ -133,6 +133,26 @@ describe('kind clusters (stand-in kind and stand-in Engine API)', () => {
     expect(invocations().filter((i) => i.args[0] === 'create')).toEqual([])
   })
 
+  it('settings name kind and the binaries folder, but never make Meshdeck run another program', async () => {
+    const refused = await meshdeck.router.call('localClusters.configure', { kindPath: '/bin/sh' })
+    expect(refused).toMatchObject({ ok: false, error: { code: 'invalid_cluster_spec', message: expect.stringMatching(/^kindPath: \/bin\/sh is not an executable named kind/) } })
+    expect((await meshdeck.router.call('localClusters.configure', { binariesDir: '/usr/bin' })).ok).toBe(false)
+    const saved = await meshdeck.router.invoke('localClusters.configure', { kindPath: join(standInDir, 'kind'), engine: 'docker' })
+    expect(saved).toEqual({ kindPath: join(standInDir, 'kind'), binariesDir: null, engine: 'docker' })
+    // The configured path is used even off PATH, and the engine choice reaches kind as KIND_EXPERIMENTAL_PROVIDER.
+    process.env.PATH = savedEnv.PATH
+    const preflight = await meshdeck.router.invoke('localClusters.preflight', { provider: 'kind' })
+    expect(preflight.checks.find((c) => c.id === 'provider')?.detail).toBe('docker (Settings; passed to kind as KIND_EXPERIMENTAL_PROVIDER)')
+    expect(preflight.kind?.path).toBe(join(standInDir, 'kind'))
+    const { dir: logs } = await meshdeck.router.invoke('localClusters.exportLogs', { provider: 'kind', name: 'none' })
+    expect(invocations().find((i) => i.args[0] === 'export')).toMatchObject({ provider: 'docker' })
+    expect(logs).toContain('kind-none')
+    process.env.PATH = `${standInDir}${delimiter}${savedEnv.PATH ?? ''}`
+    await meshdeck.router.invoke('localClusters.configure', { kindPath: null, engine: null })
+    const archive = await meshdeck.router.call('localClusters.loadImage', { name: 'dev', archive: '/etc/passwd' })
+    expect(archive).toMatchObject({ ok: false, error: { message: expect.stringMatching(/^archive: \/etc\/passwd is not an existing image archive/) } })
+  })
+
   it('refuses bad input before kind runs, naming the field: a name kind refuses, a host port in use, a broken or foreign config', async () => {
     const held = await holdPort()
     try {

@@ -15,7 +15,8 @@ import {
   type Preflight,
   type SpecProblem,
 } from '@shared/contract'
-import { delimiter } from 'node:path'
+import { existsSync } from 'node:fs'
+import { basename, delimiter, isAbsolute } from 'node:path'
 import { clientForContext, loadKubeconfig, type KubeClient } from '../../cluster'
 import type { Disposable } from '../../lib/disposable'
 import { hostPortsOfConfig, hostPortsOfSpec, kindConfigFromSpec, kindSpecProblems, parseKindConfig, portsInUseProblems, renderKindConfig, type KindConfig } from '../kind-config'
@@ -24,7 +25,8 @@ import { clusterNameProblem, contextNameFor } from '../names'
 import { Operation, type OperationKind } from '../operation'
 import { processesPreflight } from '../preflight-checks'
 import { componentNames } from '../process-cluster-plan'
-import { processesFacts } from './binaries'
+import { findBinaries, processesFacts } from './binaries'
+import { findKind } from './kind-cli'
 import { afterKindStep, KindProvider } from './kind-provider'
 import { KubeconfigStore, kubeconfigWithLocalClusters, userKubeconfigFile, userKubeconfigPaths } from './kubeconfig-store'
 import { setUpLocalRegistry } from './kind-registry'
@@ -157,7 +159,24 @@ export class LocalClustersService implements Disposable {
     return processesPreflight(await processesFacts((await this.settings.get()).binariesDir))
   }
 
-  configure(patch: Partial<LocalClusterSettings>): Promise<LocalClusterSettings> {
+  /**
+   * Paths are checked before they are kept: Meshdeck runs what they name, so an API caller may only
+   * pick an existing absolute `kind` executable and a folder that holds etcd and kube-apiserver —
+   * never make it run some other program.
+   */
+  async configure(patch: Partial<LocalClusterSettings>): Promise<LocalClusterSettings> {
+    const problems: SpecProblem[] = []
+    if (patch.kindPath) {
+      const base = basename(patch.kindPath).toLowerCase()
+      if (!isAbsolute(patch.kindPath) || !/^kind(-[a-z0-9.-]+)?(\.exe)?$/.test(base) || !findKind(patch.kindPath)) {
+        problems.push({ field: 'kindPath', message: `${patch.kindPath} is not an executable named kind (or kind-<platform>) at an absolute path.` })
+      }
+    }
+    if (patch.binariesDir) {
+      const found = isAbsolute(patch.binariesDir) ? findBinaries(patch.binariesDir) : null
+      if (!found?.dir) problems.push({ field: 'binariesDir', message: `${patch.binariesDir} is not an absolute folder holding etcd and kube-apiserver.` })
+    }
+    if (problems.length > 0) throw specError(problems)
     return this.settings.set(patch)
   }
 
@@ -339,6 +358,9 @@ export class LocalClustersService implements Disposable {
 
   loadImage(name: string, source: { image?: string; archive?: string }): LocalClusterOperation {
     if (!source.image === !source.archive) throw specError([{ field: 'image', message: 'Give either an image in the engine or an image archive (a .tar file), not both.' }])
+    if (source.archive && (!isAbsolute(source.archive) || !/\.tar$/.test(source.archive) || !existsSync(source.archive))) {
+      throw specError([{ field: 'archive', message: `${source.archive} is not an existing image archive (an absolute path to a .tar file, as docker save writes).` }])
+    }
     return this.start('loadImage', 'kind', name, [{ id: 'load', title: source.archive ? `kind load image-archive ${source.archive}` : `kind load docker-image ${source.image ?? ''}` }], async (op) => {
       await op.runStep('load', () => this.kind.loadImage(name, source, op))
     }).dto()
