@@ -9,6 +9,8 @@ export interface ControlPlaneChoice {
   meshContext?: string
   kubeconfig?: string
   port: number
+  /** Bind address; default 127.0.0.1. */
+  host?: string
 }
 
 /**
@@ -18,9 +20,10 @@ export interface ControlPlaneChoice {
  */
 export function controlPlaneOptions(choice: ControlPlaneChoice): ControlPlaneOptions | null {
   const { meshDir, meshContext, kubeconfig, port } = choice
-  if (!meshContext) return meshDir ? { meshDir, port } : null
+  const host = choice.host ? { host: choice.host } : {}
+  if (!meshContext) return meshDir ? { meshDir, port, ...host } : null
   const cluster = clusterSourceFactories(meshContext, kubeconfig)
-  return { port, meshDir, ...(meshDir ? {} : { source: cluster.source }), endpoints: cluster.endpoints }
+  return { port, ...host, meshDir, ...(meshDir ? {} : { source: cluster.source }), endpoints: cluster.endpoints }
 }
 
 /**

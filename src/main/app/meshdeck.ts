@@ -21,6 +21,7 @@ import { ClusterTopologyFeeds } from './cluster-topology-feed'
 import { secureDemoBootstrap } from './demo-security'
 import { meshBootstrap } from './mesh-bootstrap'
 import { version } from './version'
+import { kubeconfigWithLocalClusters, registerLocalClustersApi } from '../local-clusters'
 
 export interface MeshdeckOptions {
   mode: AppInfo['mode']
@@ -37,6 +38,8 @@ export interface MeshdeckOptions {
   meshContext?: string
   /** Port of the xDS server (127.0.0.1); 0 picks a free one. Default 15010. */
   xdsPort?: number
+  /** Address the xDS server binds (default 127.0.0.1); the kind sandbox needs one its pods reach, e.g. the kind network's gateway. */
+  xdsHost?: string
   /** Port of the trace collector (OTLP/HTTP and Zipkin, 127.0.0.1). Default 4318, or a free one when taken. */
   tracesPort?: number
   /** How far from now a span may lie to be accepted (default ±10 min); others are rejected, never analysed. */
@@ -94,6 +97,8 @@ async function assemble(options: MeshdeckOptions, stack: DisposableStack): Promi
     dataDir: options.dataDir ?? defaultDataDir(),
   }
 
+  // Every kubeconfig reader sees the user's files and then Meshdeck's own file of local clusters.
+  const kubeconfig = kubeconfigWithLocalClusters(options.kubeconfig, info.dataDir)
   const meshDir = options.meshDir ?? (options.demo ? join(info.dataDir, 'demo-mesh') : undefined)
   // The data dir holds the CA key: 0700. Temp files of writes a crash interrupted are removed.
   for (const note of await securePrivateDir(info.dataDir)) console.warn(`meshdeck: ${note}`)
@@ -102,7 +107,7 @@ async function assemble(options: MeshdeckOptions, stack: DisposableStack): Promi
   if (options.demo && meshDir) await mkdir(meshDir, { recursive: true })
   // The xDS control plane runs only with a mesh folder or cluster; its methods answer "not running" otherwise.
   const controlPlane = stack.add(
-    new ControlPlaneService(controlPlaneOptions({ meshDir, meshContext: options.meshContext, kubeconfig: options.kubeconfig, port: options.xdsPort ?? 15010 }), {
+    new ControlPlaneService(controlPlaneOptions({ meshDir, meshContext: options.meshContext, kubeconfig, port: options.xdsPort ?? 15010, host: options.xdsHost }), {
       changed: (payload) => bus.emit('controlPlane.changed', payload),
       clientNacked: (payload) => bus.emit('controlPlane.clientNacked', payload),
       sourceChanged: (payload) => bus.emit('controlPlane.sourceChanged', payload),
@@ -118,13 +123,13 @@ async function assemble(options: MeshdeckOptions, stack: DisposableStack): Promi
     const source = controlPlane.status().configSource
     return source?.kind === 'cluster' ? source.name : undefined
   }
-  const contexts = new ContextService(options.kubeconfig, options.context, () => bus.emit('app.status', status()))
+  const contexts = new ContextService(kubeconfig, options.context, () => bus.emit('app.status', status()))
   await contexts.init()
 
   await controlPlane.start()
   router.register('controlPlane.status', () => controlPlane.status())
   // Switch what the running control plane serves; the renderer names a context, main holds its credentials.
-  router.register('controlPlane.useSource', (choice) => controlPlane.useSources(sourcesForChoice(choice, { meshDir, kubeconfig: options.kubeconfig })))
+  router.register('controlPlane.useSource', (choice) => controlPlane.useSources(sourcesForChoice(choice, { meshDir, kubeconfig })))
   router.register('controlPlane.clients', () => controlPlane.running().clients())
   router.register('controlPlane.configDump', ({ nodeId }) => controlPlane.running().configDump(nodeId))
   router.register('controlPlane.loadStats', () => controlPlane.running().loadStats())
@@ -135,7 +140,7 @@ async function assemble(options: MeshdeckOptions, stack: DisposableStack): Promi
   router.register('clusters.selectContext', ({ name }) => contexts.select(name))
 
   const connections = stack.add(
-    new ConnectionService(() => loadKubeconfig(options.kubeconfig), {
+    new ConnectionService(() => loadKubeconfig(kubeconfig), {
       connection: (c) => {
         bus.emit('clusters.connection', c)
         // Defined below, before anything can connect: a connected cluster feeds the topology.
@@ -238,6 +243,18 @@ async function assemble(options: MeshdeckOptions, stack: DisposableStack): Promi
   // ones from their VirtualService's annotation, in the background (a cluster may be slow or gone).
   await canary.resume()
   void canary.resumeClusters().catch(() => undefined)
+
+  // The sandbox runs the demo's processes on the running control plane (the demo's own folder when it has one).
+  stack.add(
+    registerLocalClustersApi(router, bus, {
+      dataDir: info.dataDir,
+      userKubeconfig: options.kubeconfig,
+      startDemo: async () => {
+        const mesh = await demo.start({ controlPlaneAddress: controlPlane.running().address, meshDir: meshDir ?? join(info.dataDir, 'sandbox-mesh'), tracesEndpoint: traces.collector.otlpUrl, renderBootstrap: await secureDemoBootstrap(security) })
+        return mesh.status().workloads
+      },
+    }),
+  )
 
   const plane = controlPlane.controlPlane
   if (options.demo && plane && meshDir) {
