@@ -20,6 +20,7 @@
  * `npm run typecheck`.
  */
 export * from './json'
+export { readListPage, readStatus, readGroupVersions, readResourceNames, type ListPage, type Status } from './api'
 export { apiVersionOf, collectionPath, defineKind, type Kind, type KindInfo } from './kind'
 export {
   controllerOf,
