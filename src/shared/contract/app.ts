@@ -1,5 +1,12 @@
 import { z } from 'zod'
 import { event, method } from './define'
+import type { ErrorCodeTable } from './errors'
+
+/** Starting Meshdeck itself (createMeshdeck, `meshdeck serve`): no method answers with these. */
+export const appErrorCodes = {
+  data_dir_invalid: 'Data folder is not a folder',
+  data_dir_unsafe: 'Data folder not private',
+} as const satisfies ErrorCodeTable
 
 export const appModeSchema = z.enum(['electron', 'web'])
 
@@ -30,11 +37,12 @@ export const appStatusSchema = z.object({
 export type AppStatus = z.infer<typeof appStatusSchema>
 
 export const appMethods = {
-  'app.info': method(z.object({}).strict(), appInfoSchema, 'Name, version, mode and data folder of this Meshdeck.'),
+  'app.info': method(z.object({}).strict(), appInfoSchema, 'Name, version, mode and data folder of this Meshdeck.', []),
   'app.status': method(
     z.object({}).strict(),
     appStatusSchema,
     'The current kubeconfig context and the embedded control plane state (what the status bar shows).',
+    [],
   ),
 }
 

@@ -1,6 +1,29 @@
 import { z } from 'zod'
 import { event, method } from './define'
-import { apiErrorSchema } from './errors'
+import { apiErrorSchema, type ErrorCodeTable } from './errors'
+
+/**
+ * Reaching a kubeconfig context's cluster: what the kubeconfig says (the first four), then how the
+ * API server answered. A connection that fails carries one of these in its `error`.
+ */
+export const clusterErrorCodes = {
+  unknown_context: 'Unknown kubeconfig context',
+  kubeconfig_incomplete: 'Incomplete kubeconfig context',
+  kubeconfig_invalid: 'Unusable kubeconfig context',
+  exec_plugin_missing: 'Credential plugin not installed',
+  credentials_failed: 'Could not get credentials',
+  credentials_expired: 'Client certificate expired',
+  cluster_unreachable: 'Cluster unreachable',
+  cluster_tls: 'TLS connection failed',
+  cluster_unauthorized: 'Credentials rejected',
+  cluster_forbidden: 'Access denied',
+  cluster_error: 'Cluster request failed',
+  not_connected: 'Not connected',
+} as const satisfies ErrorCodeTable
+export type ClusterErrorCode = keyof typeof clusterErrorCodes
+
+/** What any method that talks to a context's cluster may answer with. */
+export const clusterAccessErrors = Object.keys(clusterErrorCodes) as ClusterErrorCode[]
 
 export const kubeContextSchema = z.object({
   name: z.string(),
@@ -53,13 +76,15 @@ export const clusterMethods = {
     z.object({}).strict(),
     contextListSchema,
     'Contexts from the merged kubeconfig, the files read, and any file that failed to load.',
+    [],
   ),
   'clusters.selectContext': method(
     z.object({ name: z.string().min(1) }).strict(),
     z.object({ selected: z.string() }),
     "Look at another context. The kubeconfig's own current-context is left as it is.",
+    ['unknown_context'],
   ),
-  'clusters.connect': method(contextParam, connectionSchema, 'Connect to a context (several may be connected at once); a failure says why and how to fix it.'),
-  'clusters.disconnect': method(contextParam, z.object({ ok: z.literal(true) }), 'Disconnect a context and stop its watches.'),
-  'clusters.connections': method(z.object({}).strict(), z.array(connectionSchema), 'Every context Meshdeck has connected to, with its state.'),
+  'clusters.connect': method(contextParam, connectionSchema, 'Connect to a context (several may be connected at once); a failure says why and how to fix it.', []),
+  'clusters.disconnect': method(contextParam, z.object({ ok: z.literal(true) }), 'Disconnect a context and stop its watches.', []),
+  'clusters.connections': method(z.object({}).strict(), z.array(connectionSchema), 'Every context Meshdeck has connected to, with its state.', []),
 }

@@ -1,5 +1,13 @@
 import { z } from 'zod'
 import { event, method } from './define'
+import type { ErrorCodeTable } from './errors'
+
+/**
+ * The demo answers only with common codes: `unavailable` while it is not running (or runs no load
+ * generator), `not_found` for a workload it does not have; a fault for a workload that serves no
+ * RPCs is `invalid_params`, like any other bad parameter.
+ */
+export const demoErrorCodes = {} as const satisfies ErrorCodeTable
 
 /** gRPC status names a demo fault may answer with (the ones that mean something to a viewer). */
 export const demoFaultCodeNames = [
@@ -85,11 +93,13 @@ export const demoMethods = {
     z.object({}).strict(),
     demoStatusSchema,
     'The local demo mesh: each workload with its pid, state and restarts, and the load generator counts.',
+    [],
   ),
   'demo.setLoad': method(
     z.object({ rps: z.number().min(0).max(1000) }).strict(),
     demoLoadSchema,
     'Set how many requests per second the load generator sends to frontend (0 pauses it).',
+    ['unavailable'],
   ),
   'demo.setFault': method(
     z
@@ -102,11 +112,13 @@ export const demoMethods = {
       .strict(),
     demoWorkloadSchema,
     "Make a demo workload fail a fraction of its RPCs and/or answer slower, e.g. to fail a canary.",
+    ['unavailable', 'not_found'],
   ),
   'demo.logs': method(
     z.object({ workload: workloadName, tail: z.number().int().min(1).max(5_000).optional() }).strict(),
     z.object({ workload: z.string(), lines: z.array(demoLogLineSchema) }),
     "The last lines a demo workload printed, like a pod's logs (bounded per workload).",
+    ['unavailable', 'not_found'],
   ),
 }
 

@@ -1,5 +1,35 @@
 import { z } from 'zod'
 import { event, method } from './define'
+import type { ErrorCodeTable } from './errors'
+
+/** The mesh CA and workload identities: certificates, their keys and the trust domain. */
+export const securityErrorCodes = {
+  ca_unreadable: 'Mesh CA unreadable',
+  ca_key_insecure: 'Mesh CA key readable by others',
+  ca_expired: 'Mesh CA expired',
+  ca_upstream_invalid: 'Upstream root unusable',
+  invalid_identity: 'Invalid workload identity',
+  invalid_trust_domain: 'Invalid trust domain',
+  trust_domain_mismatch: 'Another trust domain',
+  invalid_certs_dir: 'Invalid certificate folder',
+  workload_key_unusable: 'Workload key unusable',
+  workload_key_insecure: 'Workload key readable by others',
+} as const satisfies ErrorCodeTable
+export type SecurityErrorCode = keyof typeof securityErrorCodes
+
+/** Reading the CA from disk: what every method that needs the CA may answer with. */
+export const caReadErrors: SecurityErrorCode[] = ['ca_unreadable', 'ca_key_insecure']
+
+/** Issuing a workload its own certificate (mesh.bootstrap with `certificates`, `meshdeck bootstrap --certs`). */
+export const workloadCertificateErrors: SecurityErrorCode[] = [
+  ...caReadErrors,
+  'ca_expired',
+  'invalid_identity',
+  'invalid_trust_domain',
+  'trust_domain_mismatch',
+  'workload_key_unusable',
+  'workload_key_insecure',
+]
 
 /** A certificate as the UI shows it; never key material. */
 export const certificateSummarySchema = z.object({
@@ -136,11 +166,13 @@ export const securityMethods = {
     z.object({}).strict(),
     caInfoSchema,
     'The mesh CA: subject, fingerprint and expiry of the signing and root certificates, and the trust bundle.',
+    caReadErrors,
   ),
   'security.certificates': method(
     z.object({}).strict(),
     z.object({ certificates: z.array(workloadCertificateSchema) }),
     'Workload certificates Meshdeck issued: SPIFFE identity, issuer, validity and when each renews.',
+    [],
   ),
   'security.rotateCa': method(
     z
@@ -155,11 +187,13 @@ export const securityMethods = {
       }),
     z.object({ ca: caInfoSchema, certificatesSwitchAt: z.string() }),
     'Rotate the mesh CA: workloads trust old and new roots at once, then move to new certificates without dropped connections.',
+    [...caReadErrors, 'ca_upstream_invalid'],
   ),
   'security.mtlsStatus': method(
     z.object({}).strict(),
     mtlsStatusSchema,
     'mTLS per workload and port (PeerAuthentication mode, callers’ DestinationRule TLS, certificate), per observed edge whether traffic is mutual TLS, and conflicts with fixes.',
+    [],
   ),
   'security.conflicts': method(
     z.object({}).strict(),
@@ -169,6 +203,7 @@ export const securityMethods = {
       conflicts: z.array(policyConflictSchema),
     }),
     'mTLS and authorization settings that break traffic or do nothing, each with the fix.',
+    [],
   ),
 }
 

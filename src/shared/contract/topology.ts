@@ -1,5 +1,9 @@
 import { z } from 'zod'
 import { event, method } from './define'
+import type { ErrorCodeTable } from './errors'
+
+/** The topology answers only with common codes (an id not in the graph is `not_found`). */
+export const topologyErrorCodes = {} as const satisfies ErrorCodeTable
 
 /**
  * The live service graph. Ids are derived from names only (never from positions or counters), so
@@ -170,16 +174,18 @@ export const topologyFeedSchema = z
   .strict()
 
 export const topologyMethods = {
-  'topology.get': method(z.object({}).strict(), topologyGraphSchema, 'The live service graph and its version.'),
+  'topology.get': method(z.object({}).strict(), topologyGraphSchema, 'The live service graph and its version.', []),
   'topology.series': method(
     z.object({ id: z.string().min(1) }).strict(),
     topologySeriesSchema,
     'Request rate, error % and p99 latency of one node or edge over the last 15 minutes.',
+    ['not_found'],
   ),
   'topology.feed': method(
     topologyFeedSchema,
     z.object({ accepted: z.boolean() }),
     "Feed services, workloads, routes or traffic stats from an outside collector; replaces that feeder's earlier inputs of the same kind.",
+    [],
   ),
 }
 

@@ -1,5 +1,9 @@
 import { z } from 'zod'
 import { method } from './define'
+import type { ErrorCodeTable } from './errors'
+
+/** The trace store answers only with common codes (a trace it no longer keeps is `not_found`). */
+export const traceErrorCodes = {} as const satisfies ErrorCodeTable
 
 export const traceSummarySchema = z.object({
   traceId: z.string(),
@@ -42,6 +46,7 @@ export const traceMethods = {
       .strict(),
     z.object({ traces: z.array(traceSummarySchema), spanCount: z.number().int(), collector: collectorInfoSchema }),
     'Recent traces, newest first, filtered by service, errors or minimum duration; and where the collector listens.',
+    [],
   ),
-  'traces.get': method(z.object({ traceId: z.string().min(1) }).strict(), z.object({ spans: z.array(spanSchema) }), 'Every span of one trace, in start order.'),
+  'traces.get': method(z.object({ traceId: z.string().min(1) }).strict(), z.object({ spans: z.array(spanSchema) }), 'Every span of one trace, in start order.', ['not_found']),
 }

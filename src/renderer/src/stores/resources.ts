@@ -140,7 +140,7 @@ export const useResourcesStore = defineStore('resources', () => {
       connections.set(context, c)
       return c
     } catch (err) {
-      const error = err instanceof ApiCallError ? err.error : { code: 'unreachable', message: String(err) }
+      const error = err instanceof ApiCallError ? err.error : { code: 'unreachable' as const, message: String(err) }
       const c: Connection = { context, state: 'failed', server: null, serverVersion: null, namespace: 'default', error }
       connections.set(context, c)
       return c
