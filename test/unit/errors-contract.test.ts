@@ -53,6 +53,11 @@ describe('error codes in the contract', () => {
     for (const name of Object.keys(methods)) expect(docs).toMatch(new RegExp(`### \`${name.replace('.', '\\.')}\`\\n\\n[^\\n]+\\n\\nErrors: `))
   })
 
+  it('keeps the code tables free of imports, so the renderer reads titles without the schemas', () => {
+    const source = readFileSync(join(__dirname, '..', '..', 'src', 'shared', 'contract', 'error-codes.ts'), 'utf8')
+    expect(source).not.toMatch(/^\s*import\s/m)
+  })
+
   it('refuses a free string as a code at compile time', () => {
     // @ts-expect-error 'made_up' is no declared code: `npm run typecheck` fails if this line compiles.
     const error = new MeshdeckError('made_up', 'x')

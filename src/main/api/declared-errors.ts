@@ -1,4 +1,4 @@
-import { transportErrorCodes, type MeshdeckErrorCode, type MethodName, type MethodSpec } from '@shared/contract'
+import { isTransportErrorCode, type MeshdeckErrorCode, type MethodName, type MethodSpec } from '@shared/contract'
 
 /**
  * Each method declares the codes it may answer with (docs/api.md lists them), so a caller knows
@@ -9,7 +9,7 @@ import { transportErrorCodes, type MeshdeckErrorCode, type MethodName, type Meth
 const seen = new Map<string, { method: MethodName; code: MeshdeckErrorCode }>()
 
 export function isDeclaredFor(spec: Pick<MethodSpec, 'errors'>, code: MeshdeckErrorCode): boolean {
-  return Object.prototype.hasOwnProperty.call(transportErrorCodes, code) || spec.errors.includes(code)
+  return isTransportErrorCode(code) || spec.errors.includes(code)
 }
 
 export function noteUndeclaredError(method: MethodName, code: MeshdeckErrorCode): void {

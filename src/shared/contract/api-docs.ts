@@ -1,7 +1,8 @@
 import { z } from 'zod'
-import { errorCodeTables, events, methods } from './index'
+import { errorCodeTables, type ErrorDomain } from './error-codes'
+import { events, methods } from './index'
 
-const domainNotes: Record<keyof typeof errorCodeTables, string> = {
+const domainNotes: Record<ErrorDomain, string> = {
   transport: 'Any method may answer with these: the router and the transports refuse a call before (or after) a service sees it.',
   common: 'Shared by several domains; each method below lists the ones it can answer with.',
   app: 'Starting Meshdeck itself (its data folder); no method answers with these.',
@@ -65,7 +66,7 @@ export function renderApiDocs(): string {
   out.push('## Error codes', '', 'Declared per domain in `src/shared/contract`; the title is what the UI heads the error with.', '')
   for (const [domain, table] of Object.entries(errorCodeTables)) {
     const codes = Object.entries(table)
-    out.push(`### ${domain}`, '', domainNotes[domain as keyof typeof errorCodeTables], '')
+    out.push(`### ${domain}`, '', domainNotes[domain as ErrorDomain], '')
     if (codes.length === 0) out.push('No codes of its own: it answers with common codes only.', '')
     else out.push('| Code | Title |', '| --- | --- |', ...codes.map(([code, title]) => `| \`${code}\` | ${title} |`), '')
   }

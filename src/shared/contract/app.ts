@@ -1,12 +1,5 @@
 import { z } from 'zod'
 import { event, method } from './define'
-import type { ErrorCodeTable } from './errors'
-
-/** Starting Meshdeck itself (createMeshdeck, `meshdeck serve`): no method answers with these. */
-export const appErrorCodes = {
-  data_dir_invalid: 'Data folder is not a folder',
-  data_dir_unsafe: 'Data folder not private',
-} as const satisfies ErrorCodeTable
 
 export const appModeSchema = z.enum(['electron', 'web'])
 

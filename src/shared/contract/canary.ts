@@ -1,29 +1,7 @@
 import { z } from 'zod'
 import { clusterAccessErrors } from './clusters'
 import { event, method } from './define'
-import type { ErrorCodeTable } from './errors'
-import type { MeshdeckErrorCode } from './index'
-
-/** Weight edits and rollouts on a VirtualService route, in the mesh folder or a cluster. */
-export const canaryErrorCodes = {
-  unknown_target: 'No such splittable route',
-  unknown_route: 'No such http route',
-  unknown_subset: 'Unknown subset',
-  not_editable: 'Not editable here',
-  not_a_virtual_service: 'Not a VirtualService',
-  invalid_yaml: 'Invalid YAML',
-  no_http_routes: 'No http routes',
-  no_destinations: 'No destinations',
-  owned_by_controller: 'Managed by another controller',
-  invalid_weights: 'Invalid weights',
-  invalid_plan: 'Invalid rollout plan',
-  not_served: 'Written, not served',
-  conflict: 'Changed meanwhile',
-  rollout_running: 'Rollout already running',
-  rollout_finished: 'Rollout finished',
-  no_clusters: 'No cluster connections',
-  istio_crds_missing: 'Istio CRDs not installed',
-} as const satisfies ErrorCodeTable
+import type { MeshdeckErrorCode } from './error-codes'
 
 /** Finding the routes: the local control plane's config, or a connected cluster's VirtualServices. */
 const targetErrors: MeshdeckErrorCode[] = ['unavailable', 'no_clusters', ...clusterAccessErrors, 'istio_crds_missing']

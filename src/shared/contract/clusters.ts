@@ -1,26 +1,7 @@
 import { z } from 'zod'
 import { event, method } from './define'
-import { apiErrorSchema, type ErrorCodeTable } from './errors'
-
-/**
- * Reaching a kubeconfig context's cluster: what the kubeconfig says (the first four), then how the
- * API server answered. A connection that fails carries one of these in its `error`.
- */
-export const clusterErrorCodes = {
-  unknown_context: 'Unknown kubeconfig context',
-  kubeconfig_incomplete: 'Incomplete kubeconfig context',
-  kubeconfig_invalid: 'Unusable kubeconfig context',
-  exec_plugin_missing: 'Credential plugin not installed',
-  credentials_failed: 'Could not get credentials',
-  credentials_expired: 'Client certificate expired',
-  cluster_unreachable: 'Cluster unreachable',
-  cluster_tls: 'TLS connection failed',
-  cluster_unauthorized: 'Credentials rejected',
-  cluster_forbidden: 'Access denied',
-  cluster_error: 'Cluster request failed',
-  not_connected: 'Not connected',
-} as const satisfies ErrorCodeTable
-export type ClusterErrorCode = keyof typeof clusterErrorCodes
+import { clusterErrorCodes, type ClusterErrorCode } from './error-codes'
+import { apiErrorSchema } from './errors'
 
 /** What any method that talks to a context's cluster may answer with. */
 export const clusterAccessErrors = Object.keys(clusterErrorCodes) as ClusterErrorCode[]

@@ -1,5 +1,5 @@
 import type { z } from 'zod'
-import type { MeshdeckErrorCode } from './index'
+import type { MeshdeckErrorCode } from './error-codes'
 
 /** One API method: what the caller sends and what it gets back, both checked at the boundary. */
 export interface MethodSpec<P extends z.ZodType = z.ZodType, R extends z.ZodType = z.ZodType> {

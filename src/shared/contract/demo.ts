@@ -1,13 +1,5 @@
 import { z } from 'zod'
 import { event, method } from './define'
-import type { ErrorCodeTable } from './errors'
-
-/**
- * The demo answers only with common codes: `unavailable` while it is not running (or runs no load
- * generator), `not_found` for a workload it does not have; a fault for a workload that serves no
- * RPCs is `invalid_params`, like any other bad parameter.
- */
-export const demoErrorCodes = {} as const satisfies ErrorCodeTable
 
 /** gRPC status names a demo fault may answer with (the ones that mean something to a viewer). */
 export const demoFaultCodeNames = [

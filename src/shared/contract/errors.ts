@@ -1,37 +1,5 @@
 import { z } from 'zod'
-import type { MeshdeckErrorCode } from './index'
-
-/**
- * Error codes are part of the contract. Each domain file declares the codes its services throw in
- * one table (code → a short title, which is also what the UI shows as the error's heading), each
- * method lists the codes it may answer with (`errors` in its MethodSpec), and docs/api.md prints
- * both. `MeshdeckError` only takes a declared code, so a free string fails the typecheck.
- */
-export type ErrorCodeTable = Readonly<Record<string, string>>
-
-/** What any method may answer with, whatever it does: the router's and the transports' own refusals. */
-export const transportErrorCodes = {
-  invalid_params: 'Invalid parameters',
-  invalid_result: 'Result outside the contract',
-  unknown_method: 'Unknown method',
-  unauthorized: 'Not authorised',
-  internal: 'Unexpected failure',
-  too_large: 'Request too large',
-  bad_host: 'Wrong host',
-  method_not_allowed: 'HTTP method not allowed',
-  /** Said by the renderer's web transport when `meshdeck serve` does not answer at all. */
-  unreachable: 'Meshdeck is not answering',
-} as const satisfies ErrorCodeTable
-
-/** Codes several domains throw with the same meaning; a method lists the ones it can answer with. */
-export const commonErrorCodes = {
-  not_found: 'Not found',
-  unavailable: 'Not available',
-  cancelled: 'Cancelled',
-} as const satisfies ErrorCodeTable
-
-export type TransportErrorCode = keyof typeof transportErrorCodes
-export type CommonErrorCode = keyof typeof commonErrorCodes
+import type { CommonErrorCode, MeshdeckErrorCode, TransportErrorCode } from './error-codes'
 
 /** Named constants for the codes every part of Meshdeck shares. */
 export const ErrorCode = {

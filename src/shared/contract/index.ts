@@ -1,16 +1,16 @@
 import type { z } from 'zod'
-import { appErrorCodes, appEvents, appMethods } from './app'
-import { clusterErrorCodes, clusterEvents, clusterMethods } from './clusters'
-import { demoErrorCodes, demoEvents, demoMethods } from './demo'
-import { logEvents, logMethods, resourceErrorCodes, resourceEvents, resourceMethods } from './resources'
-import { topologyErrorCodes, topologyEvents, topologyMethods } from './topology'
-import { meshErrorCodes, meshEvents, meshMethods } from './mesh'
-import { traceErrorCodes, traceMethods } from './traces'
-import { canaryErrorCodes, canaryEvents, canaryMethods } from './canary'
-import { securityErrorCodes, securityEvents, securityMethods } from './security'
-import { commonErrorCodes, transportErrorCodes, type ErrorCodeTable } from './errors'
+import { appEvents, appMethods } from './app'
+import { clusterEvents, clusterMethods } from './clusters'
+import { demoEvents, demoMethods } from './demo'
+import { logEvents, logMethods, resourceEvents, resourceMethods } from './resources'
+import { topologyEvents, topologyMethods } from './topology'
+import { meshEvents, meshMethods } from './mesh'
+import { traceMethods } from './traces'
+import { canaryEvents, canaryMethods } from './canary'
+import { securityEvents, securityMethods } from './security'
 import type { EventSpec, MethodSpec } from './define'
 
+export * from './error-codes'
 export * from './errors'
 export * from './app'
 export * from './clusters'
@@ -22,35 +22,6 @@ export * from './traces'
 export * from './canary'
 export * from './security'
 export type { EventSpec, MethodSpec } from './define'
-
-/**
- * Every error code, by the domain that declares it: the single list `MeshdeckError` is typed to and
- * docs/api.md prints. A new domain adds its table here (its codes must not repeat another's).
- */
-export const errorCodeTables = {
-  transport: transportErrorCodes,
-  common: commonErrorCodes,
-  app: appErrorCodes,
-  clusters: clusterErrorCodes,
-  resources: resourceErrorCodes,
-  mesh: meshErrorCodes,
-  security: securityErrorCodes,
-  canary: canaryErrorCodes,
-  demo: demoErrorCodes,
-  topology: topologyErrorCodes,
-  traces: traceErrorCodes,
-} satisfies Record<string, ErrorCodeTable>
-
-type ErrorCodeTables = typeof errorCodeTables
-/** Every code main may answer with. */
-export type MeshdeckErrorCode = { [D in keyof ErrorCodeTables]: keyof ErrorCodeTables[D] }[keyof ErrorCodeTables] & string
-
-/** The short title of each code (what the UI heads an error with). */
-export const errorTitles: Readonly<Record<MeshdeckErrorCode, string>> = Object.assign({}, ...Object.values(errorCodeTables)) as Record<MeshdeckErrorCode, string>
-
-export function isErrorCode(code: unknown): code is MeshdeckErrorCode {
-  return typeof code === 'string' && Object.prototype.hasOwnProperty.call(errorTitles, code)
-}
 
 /**
  * Every method the renderer, a script or a test may call. Each domain keeps its own file; this

@@ -1,15 +1,7 @@
 import { z } from 'zod'
 import { clusterAccessErrors } from './clusters'
 import { event, method } from './define'
-import type { ErrorCodeTable } from './errors'
 import { workloadCertificateErrors } from './security'
-
-/** The embedded control plane and what it serves. `unavailable` (common) means it is not running. */
-export const meshErrorCodes = {
-  no_mesh_folder: 'No mesh folder',
-  source_failed: 'Source could not start',
-  istiod_present: 'istiod serves this cluster',
-} as const satisfies ErrorCodeTable
 
 /** The four xDS types proxyless gRPC subscribes to. */
 export const xdsTypeSchema = z.enum(['LDS', 'RDS', 'CDS', 'EDS'])

@@ -1,16 +1,7 @@
 import { z } from 'zod'
 import { event, method } from './define'
 import { clusterAccessErrors } from './clusters'
-import { apiErrorSchema, type ErrorCodeTable } from './errors'
-
-/**
- * Reading a cluster's objects and logs. These reach the UI as data rather than as a method's
- * answer: a feed's state (`no_access`) and a log stream's end (`logs_unavailable`).
- */
-export const resourceErrorCodes = {
-  no_access: 'No access to this kind',
-  logs_unavailable: 'No log to show',
-} as const satisfies ErrorCodeTable
+import { apiErrorSchema } from './errors'
 
 /** The kinds Meshdeck watches. `endpoints` stands in for endpointslices on servers without them. */
 export const resourceKindSchema = z.enum([

@@ -1,21 +1,6 @@
 import { z } from 'zod'
 import { event, method } from './define'
-import type { ErrorCodeTable } from './errors'
-
-/** The mesh CA and workload identities: certificates, their keys and the trust domain. */
-export const securityErrorCodes = {
-  ca_unreadable: 'Mesh CA unreadable',
-  ca_key_insecure: 'Mesh CA key readable by others',
-  ca_expired: 'Mesh CA expired',
-  ca_upstream_invalid: 'Upstream root unusable',
-  invalid_identity: 'Invalid workload identity',
-  invalid_trust_domain: 'Invalid trust domain',
-  trust_domain_mismatch: 'Another trust domain',
-  invalid_certs_dir: 'Invalid certificate folder',
-  workload_key_unusable: 'Workload key unusable',
-  workload_key_insecure: 'Workload key readable by others',
-} as const satisfies ErrorCodeTable
-export type SecurityErrorCode = keyof typeof securityErrorCodes
+import type { SecurityErrorCode } from './error-codes'
 
 /** Reading the CA from disk: what every method that needs the CA may answer with. */
 export const caReadErrors: SecurityErrorCode[] = ['ca_unreadable', 'ca_key_insecure']

@@ -1,9 +1,5 @@
 import { z } from 'zod'
 import { event, method } from './define'
-import type { ErrorCodeTable } from './errors'
-
-/** The topology answers only with common codes (an id not in the graph is `not_found`). */
-export const topologyErrorCodes = {} as const satisfies ErrorCodeTable
 
 /**
  * The live service graph. Ids are derived from names only (never from positions or counters), so

@@ -1,9 +1,5 @@
 import { z } from 'zod'
 import { method } from './define'
-import type { ErrorCodeTable } from './errors'
-
-/** The trace store answers only with common codes (a trace it no longer keeps is `not_found`). */
-export const traceErrorCodes = {} as const satisfies ErrorCodeTable
 
 export const traceSummarySchema = z.object({
   traceId: z.string(),
