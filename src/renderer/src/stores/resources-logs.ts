@@ -1,7 +1,9 @@
-import { onBeforeUnmount, ref, shallowRef, type Ref, type ShallowRef } from 'vue'
+import { ref, shallowRef, type Ref, type ShallowRef } from 'vue'
 import type { LogOptions } from '@shared/contract'
-import { ApiCallError, call, on } from '../api/client'
-import { LogBuffer } from './resources-log-buffer'
+import { call } from '../api/client'
+import { presentError, type PresentedError } from '../lib/errors'
+import { LogBuffer } from '../lib/log-buffer'
+import { useSubscriptions } from '../lib/subscriptions'
 
 /**
  * One log view: starts a stream with the chosen options, keeps a bounded buffer, and can pause
@@ -12,7 +14,7 @@ export function useLogStream(): {
   dropped: Ref<number>
   running: Ref<boolean>
   paused: Ref<boolean>
-  error: Ref<string | null>
+  error: Ref<PresentedError | null>
   start: (opts: LogOptions) => Promise<void>
   stop: () => void
   togglePause: () => void
@@ -23,14 +25,15 @@ export function useLogStream(): {
   const dropped = ref(0)
   const running = ref(false)
   const paused = ref(false)
-  const error = ref<string | null>(null)
+  const error = ref<PresentedError | null>(null)
   let streamId: string | null = null
 
   const publish = (): void => {
     lines.value = [...buffer.lines]
     dropped.value = buffer.dropped
   }
-  const offLines = on('logs.lines', (e) => {
+  const subs = useSubscriptions()
+  subs.on('logs.lines', (e) => {
     if (e.streamId !== streamId) return
     if (paused.value) held.push(...e.lines)
     else {
@@ -38,10 +41,10 @@ export function useLogStream(): {
       publish()
     }
   })
-  const offEnded = on('logs.ended', (e) => {
+  subs.on('logs.ended', (e) => {
     if (e.streamId !== streamId) return
     running.value = false
-    if (e.error) error.value = `${e.error.message} ${e.error.hint ?? ''}`.trim()
+    if (e.error) error.value = presentError(e.error)
   })
 
   function stop(): void {
@@ -62,7 +65,7 @@ export function useLogStream(): {
       streamId = (await call('logs.start', opts)).streamId
     } catch (err) {
       running.value = false
-      error.value = err instanceof ApiCallError ? `${err.error.message} ${err.error.hint ?? ''}`.trim() : String(err)
+      error.value = presentError(err)
     }
   }
 
@@ -74,10 +77,7 @@ export function useLogStream(): {
     }
   }
 
-  onBeforeUnmount(() => {
-    stop()
-    offLines()
-    offEnded()
-  })
+  // The stream stops with the view (the event listeners above go with it).
+  subs.add(stop)
   return { lines, dropped, running, paused, error, start, stop, togglePause }
 }
