@@ -1,5 +1,5 @@
 import { ref, shallowRef, type Ref, type ShallowRef } from 'vue'
-import type { LogOptions } from '@shared/contract'
+import type { EventPayload, LogOptions } from '@shared/contract'
 import { call } from '../api/client'
 import { presentError, type PresentedError } from '../lib/errors'
 import { LogBuffer } from '../lib/log-buffer'
@@ -32,25 +32,34 @@ export function useLogStream(): {
     lines.value = [...buffer.lines]
     dropped.value = buffer.dropped
   }
-  const subs = useSubscriptions()
-  subs.on('logs.lines', (e) => {
+  const onLines = (e: EventPayload<'logs.lines'>): void => {
     if (e.streamId !== streamId) return
     if (paused.value) held.push(...e.lines)
     else {
       buffer.push(e.lines)
       publish()
     }
-  })
-  subs.on('logs.ended', (e) => {
+  }
+  const onEnded = (e: EventPayload<'logs.ended'>): void => {
     if (e.streamId !== streamId) return
     running.value = false
     if (e.error) error.value = presentError(e.error)
-  })
+  }
+  // A stream's first events can outrun the answer that names it (web mode: the event socket
+  // against the HTTP reply; a missing log ends at once): while a start is on its way they wait here.
+  let early: (() => void)[] | null = null
+  const subs = useSubscriptions()
+  subs.on('logs.lines', (e) => (early ? early.push(() => onLines(e)) : onLines(e)))
+  subs.on('logs.ended', (e) => (early ? early.push(() => onEnded(e)) : onEnded(e)))
 
+  let starts = 0
   function stop(): void {
     if (streamId) void call('logs.stop', { streamId }).catch(() => undefined)
     streamId = null
     running.value = false
+    // A start still on its way is stopped too, when its answer comes.
+    starts++
+    early = null
   }
 
   async function start(opts: LogOptions): Promise<void> {
@@ -60,13 +69,25 @@ export function useLogStream(): {
     paused.value = false
     error.value = null
     publish()
+    const attempt = ++starts
+    early = []
     try {
       running.value = true
-      streamId = (await call('logs.start', opts)).streamId
+      const id = (await call('logs.start', opts)).streamId
+      if (attempt !== starts) {
+        // A newer start replaced this one while it was on its way.
+        void call('logs.stop', { streamId: id }).catch(() => undefined)
+        return
+      }
+      streamId = id
     } catch (err) {
+      if (attempt !== starts) return
       running.value = false
       error.value = presentError(err)
     }
+    const queued = early ?? []
+    early = null
+    queued.forEach((replay) => replay())
   }
 
   function togglePause(): void {
