@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { isMap, parseDocument } from 'yaml'
-import { MeshdeckError, type LocalCluster, type LocalClusterOperation, type OperationStep } from '@shared/contract'
+import { CancelledError, MeshdeckError, type LocalCluster, type LocalClusterOperation, type OperationStep } from '@shared/contract'
 import { startHttpTransport } from '../main/api/http-transport'
 import { createMeshdeck, defaultDataDir, type Meshdeck } from '../main/app/meshdeck'
 import { kindNetworkGatewayOfEngine, meshdeckKubeconfigPath } from '../main/local-clusters'
@@ -84,7 +84,9 @@ async function follow(meshdeck: Meshdeck, json: boolean, heading: string, start:
 
 function failIfFailed(op: LocalClusterOperation): void {
   if (op.state === 'succeeded') return
-  throw new MeshdeckError(op.error?.code ?? 'failed', op.error?.message ?? `${op.kind} ${op.state}`, op.error?.hint)
+  if (op.error) throw MeshdeckError.from(op.error)
+  if (op.state === 'cancelled') throw new CancelledError(`${op.kind}`)
+  throw new MeshdeckError('internal', `${op.kind} ${op.state} without saying why.`, 'The operation log above shows its last step.')
 }
 
 export async function runCluster(args: ClusterArgs): Promise<void> {

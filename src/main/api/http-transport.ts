@@ -2,7 +2,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { WebSocketServer, type WebSocket } from 'ws'
-import { ErrorCode, type ApiError, type CallOutcome } from '@shared/contract'
+import { ErrorCode, type ApiError, type CallOutcome, type MeshdeckErrorCode } from '@shared/contract'
 import { trackDisposable, type Disposable } from '../lib/disposable'
 import { readLimitedBody } from '../lib/http-body'
 import { isAllowedHost } from '../lib/loopback-host'
@@ -215,7 +215,7 @@ function unauthorized(): CallOutcome {
   )
 }
 
-function failure(code: string, message: string, hint?: string): CallOutcome {
+function failure(code: MeshdeckErrorCode, message: string, hint?: string): CallOutcome {
   return { ok: false, error: hint === undefined ? { code, message } : { code, message, hint } }
 }
 

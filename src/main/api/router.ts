@@ -10,6 +10,7 @@ import {
   type Result,
 } from '@shared/contract'
 import type { z } from 'zod'
+import { isDeclaredFor, noteUndeclaredError } from './declared-errors'
 
 export type Handler<M extends MethodName> = (
   params: z.output<(typeof methods)[M]['params']>,
@@ -71,7 +72,9 @@ export class Router {
     try {
       result = await handler(parsed.data as never)
     } catch (err) {
-      return fail(toApiError(err))
+      const error = toApiError(err)
+      if (!isDeclaredFor(spec, error.code)) noteUndeclaredError(name, error.code)
+      return fail(error)
     }
     const checked = spec.result.safeParse(result)
     if (!checked.success) {
@@ -87,11 +90,12 @@ export class Router {
   /** For in-process callers (CLI, tests): the result, or a thrown MeshdeckError. */
   async invoke<M extends MethodName>(name: M, params: Params<M>): Promise<Result<M>> {
     const outcome = await this.call(name, params)
-    if (!outcome.ok) throw new MeshdeckError(outcome.error.code, outcome.error.message, outcome.error.hint)
+    if (!outcome.ok) throw MeshdeckError.from(outcome.error)
     return outcome.result as Result<M>
   }
 }
 
+/** A MeshdeckError keeps its code, words and hint; anything else is `internal`, with its message only. */
 export function toApiError(err: unknown): ApiError {
   if (err instanceof MeshdeckError) return err.toApiError()
   const message = err instanceof Error ? err.message : String(err)

@@ -1,4 +1,4 @@
-import { MeshdeckError } from '@shared/contract'
+import { CancelledError, MeshdeckError } from '@shared/contract'
 import type { ControlPlane } from '../xds'
 import type { CanaryMetrics } from './analysis'
 import type { LocalCanaryEditor } from './canary-service'
@@ -47,7 +47,7 @@ export function localCanaryEnvironment(deps: LocalEnvironmentDeps): CanaryEnviro
 export async function waitForClientAcks(controlPlane: Pick<ControlPlane, 'status' | 'clients'>, signal: AbortSignal, pollMs = 50): Promise<void> {
   const wanted = controlPlane.status().sourceVersion
   for (;;) {
-    if (signal.aborted) throw new Error('cancelled')
+    if (signal.aborted) throw new CancelledError('The wait for ACKs')
     const status = controlPlane.status()
     if (status.sourceVersion > status.servedVersion && status.problems.some((p) => p.severity === 'error')) {
       throw new Error(`the new config was rejected: ${status.problems.find((p) => p.severity === 'error')?.message ?? ''}`)

@@ -178,7 +178,7 @@ export class RolloutRunner implements Disposable {
     try {
       const acked = this.options.environment.waitForAck(spec, step.signal).then(() => true)
       const expired = sleepUnlessAborted(progressDeadlineOf(spec.plan) * 1000, step.signal).then(() => false)
-      // The loser is cancelled below and rejects with "cancelled"; nobody else awaits it.
+      // The loser is cancelled below and rejects with a CancelledError; nobody else awaits it.
       acked.catch(() => undefined)
       expired.catch(() => undefined)
       if (await Promise.race([acked, expired])) return { type: 'acked', at: this.now() }

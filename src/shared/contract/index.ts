@@ -11,6 +11,7 @@ import { securityEvents, securityMethods } from './security'
 import { localClusterEvents, localClusterMethods } from './local-clusters'
 import type { EventSpec, MethodSpec } from './define'
 
+export * from './error-codes'
 export * from './errors'
 export * from './app'
 export * from './clusters'

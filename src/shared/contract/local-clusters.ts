@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { event, method } from './define'
 import { apiErrorSchema } from './errors'
+import type { localClusterErrorCodes, MeshdeckErrorCode } from './error-codes'
 
 /**
  * Local clusters: kind clusters driven through kind's own CLI (and seen through the container
@@ -8,7 +9,7 @@ import { apiErrorSchema } from './errors'
  * scheduler run as Meshdeck's child processes on loopback.
  */
 
-/** The only error codes local-clusters' services throw (besides the shared ErrorCode ones). */
+/** Names for the codes local-clusters' services throw (declared with their titles in error-codes.ts). */
 export const LocalClusterErrorCode = {
   kindNotFound: 'kind_not_found',
   kindTooOld: 'kind_too_old',
@@ -30,7 +31,7 @@ export const LocalClusterErrorCode = {
   notSupported: 'not_supported',
   kubeconfigWrite: 'kubeconfig_write_failed',
   sandboxFailed: 'sandbox_step_failed',
-} as const
+} as const satisfies Record<string, keyof typeof localClusterErrorCodes | 'cancelled'>
 export type LocalClusterErrorCodeValue = (typeof LocalClusterErrorCode)[keyof typeof LocalClusterErrorCode]
 
 /** kind: containers made by kind's CLI. processes: the Docker-free cluster (no kubelet). */
@@ -202,6 +203,11 @@ export type LocalClusterSettings = z.infer<typeof localClusterSettingsSchema>
 const clusterRef = z.object({ name: z.string().min(1).max(200), provider: localClusterProviderSchema }).strict()
 const operationResult = z.object({ operation: localClusterOperationSchema })
 
+/** What an action on one existing cluster may answer with. */
+const clusterErrors: MeshdeckErrorCode[] = ['cluster_not_found', 'not_supported', 'operation_busy']
+/** What starting a create (or a sandbox) may answer with before any step runs: bad input, preflight. */
+const startErrors: MeshdeckErrorCode[] = ['invalid_cluster_spec', 'operation_busy', 'binaries_not_found', 'kind_not_found', 'kind_too_old', 'engine_not_found', 'engine_not_running', 'rootless_needs_cgroup_v2']
+
 export const localClusterMethods = {
   'localClusters.list': method(
     z.object({}).strict(),
@@ -211,42 +217,42 @@ export const localClusterMethods = {
       /** Why kind clusters may be missing (engine down, no kind): null when the engine answered. */
       kindProblem: apiErrorSchema.nullable(),
     }),
-    'kind clusters (from the engine: containers labelled io.x-k8s.kind.cluster) and Docker-free clusters, with state, nodes and context; and operations under way.',
+    'kind clusters (from the engine: containers labelled io.x-k8s.kind.cluster) and Docker-free clusters, with state, nodes and context; and operations under way.', [],
   ),
   'localClusters.preflight': method(
     z.object({ provider: localClusterProviderSchema }).strict(),
     preflightSchema,
-    'Checks before a create: kind present and new enough, engine found and running, cgroup v2 when rootless, memory and inotify limits; or the Docker-free binaries. Each failure has its cause and fix.',
+    'Checks before a create: kind present and new enough, engine found and running, cgroup v2 when rootless, memory and inotify limits; or the Docker-free binaries. Each failure has its cause and fix.', [],
   ),
-  'localClusters.settings': method(z.object({}).strict(), localClusterSettingsSchema, 'Where kind and the Docker-free binaries are taken from, and which engine kind is asked to use.'),
+  'localClusters.settings': method(z.object({}).strict(), localClusterSettingsSchema, 'Where kind and the Docker-free binaries are taken from, and which engine kind is asked to use.', []),
   'localClusters.configure': method(
     localClusterSettingsSchema.partial().strict(),
     localClusterSettingsSchema,
-    'Set the kind binary, the Docker-free binaries folder or the engine (KIND_EXPERIMENTAL_PROVIDER); null goes back to finding them.',
+    'Set the kind binary, the Docker-free binaries folder or the engine (KIND_EXPERIMENTAL_PROVIDER); null goes back to finding them.', ['invalid_cluster_spec', 'binaries_not_found', 'kind_not_found'],
   ),
   'localClusters.validate': method(
     createLocalClusterParamsSchema,
     z.object({ problems: z.array(specProblemSchema), configYaml: z.string().nullable() }),
-    'Checks a create request without starting anything: names kind refuses, host ports in use, broken configs, each with its field; and the kind config that would be used.',
+    'Checks a create request without starting anything: names kind refuses, host ports in use, broken configs, each with its field; and the kind config that would be used.', ['kind_not_found', 'kind_too_old', 'engine_not_found', 'engine_not_running'],
   ),
   'localClusters.create': method(
     createLocalClusterParamsSchema,
     operationResult,
-    'Starts creating a cluster (refused with the field named when the input is bad) and returns the operation; progress comes as localClusters.operation events.',
+    'Starts creating a cluster (refused with the field named when the input is bad) and returns the operation; progress comes as localClusters.operation events.', [...startErrors, 'cluster_exists', 'port_in_use'],
   ),
   'localClusters.cancel': method(
     z.object({ operationId: z.string().min(1) }).strict(),
     operationResult,
-    'Cancels an operation under way; a cancelled create leaves nothing behind.',
+    'Cancels an operation under way; a cancelled create leaves nothing behind.', ['operation_not_found'],
   ),
   'localClusters.deletePlan': method(
     clusterRef,
     z.object({ removes: z.array(z.string()) }),
-    'What deleting a cluster removes (containers or processes, data, kubeconfig entries), to show before asking.',
+    'What deleting a cluster removes (containers or processes, data, kubeconfig entries), to show before asking.', clusterErrors,
   ),
-  'localClusters.delete': method(clusterRef, operationResult, "Deletes a cluster and its kubeconfig entries, restoring entries of your kubeconfig that a merge replaced."),
-  'localClusters.start': method(clusterRef, operationResult, 'Starts a stopped Docker-free cluster again; its data was kept.'),
-  'localClusters.stop': method(clusterRef, operationResult, 'Stops a Docker-free cluster, keeping its data.'),
+  'localClusters.delete': method(clusterRef, operationResult, "Deletes a cluster and its kubeconfig entries, restoring entries of your kubeconfig that a merge replaced.", clusterErrors),
+  'localClusters.start': method(clusterRef, operationResult, 'Starts a stopped Docker-free cluster again; its data was kept.', clusterErrors),
+  'localClusters.stop': method(clusterRef, operationResult, 'Stops a Docker-free cluster, keeping its data.', clusterErrors),
   'localClusters.loadImage': method(
     z
       .object({
@@ -258,18 +264,18 @@ export const localClusterMethods = {
       })
       .strict(),
     operationResult,
-    "Loads an image into a kind cluster's nodes, from the engine or a tar archive.",
+    "Loads an image into a kind cluster's nodes, from the engine or a tar archive.", [...clusterErrors, 'invalid_cluster_spec', 'kind_failed', 'engine_not_found', 'engine_not_running'],
   ),
-  'localClusters.exportLogs': method(clusterRef, z.object({ dir: z.string() }), "Writes the cluster's logs to a new folder (kind export logs; the Docker-free cluster's component logs) and returns it."),
+  'localClusters.exportLogs': method(clusterRef, z.object({ dir: z.string() }), "Writes the cluster's logs to a new folder (kind export logs; the Docker-free cluster's component logs) and returns it.", [...clusterErrors, 'kind_failed', 'engine_not_found', 'engine_not_running']),
   'localClusters.logs': method(
     z.object({ name: z.string().min(1).max(200), component: z.enum(['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler']), tail: z.number().int().min(1).max(5000).optional() }).strict(),
     z.object({ lines: z.array(z.string()) }),
-    "The last lines a Docker-free cluster's component printed.",
+    "The last lines a Docker-free cluster's component printed.", clusterErrors,
   ),
   'localClusters.mergeKubeconfig': method(
     clusterRef,
     z.object({ file: z.string(), backup: z.string().nullable(), context: z.string() }),
-    "Copies a cluster's context into your kubeconfig (a backup first, current-context unchanged); deleting the cluster restores what was there.",
+    "Copies a cluster's context into your kubeconfig (a backup first, current-context unchanged); deleting the cluster restores what was there.", [...clusterErrors, 'cluster_not_running', 'kubeconfig_write_failed'],
   ),
   'localClusters.sandbox': method(
     z
@@ -281,7 +287,7 @@ export const localClusterMethods = {
       })
       .strict(),
     operationResult,
-    'One-click mesh sandbox: create (or reuse) the cluster, install the Istio CRDs, deploy the demo mesh, serve it from the control plane. Each step is shown; running it again resumes or does nothing.',
+    'One-click mesh sandbox: create (or reuse) the cluster, install the Istio CRDs, deploy the demo mesh, serve it from the control plane. Each step is shown; running it again resumes or does nothing.', [...startErrors, 'cluster_exists', 'port_in_use', 'cluster_not_running'],
   ),
 }
 

@@ -42,6 +42,7 @@ export const traceMethods = {
       .strict(),
     z.object({ traces: z.array(traceSummarySchema), spanCount: z.number().int(), collector: collectorInfoSchema }),
     'Recent traces, newest first, filtered by service, errors or minimum duration; and where the collector listens.',
+    [],
   ),
-  'traces.get': method(z.object({ traceId: z.string().min(1) }).strict(), z.object({ spans: z.array(spanSchema) }), 'Every span of one trace, in start order.'),
+  'traces.get': method(z.object({ traceId: z.string().min(1) }).strict(), z.object({ spans: z.array(spanSchema) }), 'Every span of one trace, in start order.', ['not_found']),
 }

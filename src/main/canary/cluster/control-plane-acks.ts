@@ -1,3 +1,4 @@
+import { CancelledError } from '@shared/contract'
 import type { ControlPlane } from '../../xds'
 import { unackedClients, waitForClientAcks } from '../local-environment'
 import { servedRouteWeights } from '../served-weights'
@@ -15,7 +16,7 @@ export function controlPlaneClusterAcks(servedContext: () => string | undefined,
 
     async waitForAck(written: WrittenObject, signal: AbortSignal): Promise<void> {
       for (;;) {
-        if (signal.aborted) throw new Error('cancelled')
+        if (signal.aborted) throw new CancelledError('The wait for ACKs')
         const cp = controlPlane()
         if (!cp) throw new Error('the control plane serving this cluster stopped')
         if (readsWeights(cp, written)) return waitForClientAcks(cp, signal, pollMs)

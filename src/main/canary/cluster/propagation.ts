@@ -1,3 +1,4 @@
+import { CancelledError } from '@shared/contract'
 import type { Weights } from '@shared/canary/weights'
 import type { RouteSelector } from '../virtual-service-weights'
 import type { IstioApi } from './istio-api'
@@ -62,7 +63,7 @@ export function propagationText(acks: ClusterAckSource, context: string, settle:
 export async function waitForObservedGeneration(api: IstioApi, written: WrittenObject, signal: AbortSignal, settle: SettleOptions = defaultSettle): Promise<void> {
   const deadline = Date.now() + settle.observeTimeoutMs
   for (;;) {
-    if (signal.aborted) throw new Error('cancelled')
+    if (signal.aborted) throw new CancelledError('The wait for the mesh to observe the weights')
     const live = await api.getVirtualService(written.namespace, written.name)
     const observed = live.status?.observedGeneration
     if (typeof observed !== 'number') return sleepUnlessAborted(settle.settleMs, signal)

@@ -10,7 +10,8 @@ import type {
   Preflight,
   SpecProblem,
 } from '@shared/contract'
-import { ApiCallError, call, on } from '../api/client'
+import { call } from '../api/client'
+import { useSubscriptions } from '../lib/subscriptions'
 
 /**
  * Local clusters (kind and Docker-free) and the operations on them. Everything live comes as
@@ -24,7 +25,7 @@ export const useLocalClustersStore = defineStore('localClusters', () => {
   const preflights = ref<Partial<Record<LocalClusterProvider, Preflight>>>({})
   const settings = ref<LocalClusterSettings | null>(null)
   const loaded = ref(false)
-  const error = ref<string | null>(null)
+  const error = ref<unknown>(null)
   /** The operation the page shows in its progress panel. */
   const watchedId = ref<string | null>(null)
 
@@ -37,7 +38,7 @@ export const useLocalClustersStore = defineStore('localClusters', () => {
       settings.value = current
       error.value = null
     } catch (err) {
-      error.value = describe(err)
+      error.value = err
     }
     loaded.value = true
   }
@@ -79,10 +80,15 @@ export const useLocalClustersStore = defineStore('localClusters', () => {
     else operations.value.splice(index, 1, op)
   }
 
-  on('localClusters.changed', ({ clusters: next }) => {
-    clusters.value = next
-  })
-  on('localClusters.operation', (op) => upsert(op))
+  /** Called from the page's setup: events while it is shown (nothing here polls), released on unmount. */
+  function follow(): void {
+    const subs = useSubscriptions()
+    subs.on('localClusters.changed', ({ clusters: next }) => {
+      clusters.value = next
+    })
+    subs.on('localClusters.operation', (op) => upsert(op))
+    void load()
+  }
 
   const watched = computed(() => operations.value.find((o) => o.id === watchedId.value) ?? null)
   const busy = (provider: LocalClusterProvider, name: string): boolean => operations.value.some((o) => o.state === 'running' && o.provider === provider && o.cluster === name)
@@ -98,6 +104,7 @@ export const useLocalClustersStore = defineStore('localClusters', () => {
     watched,
     watchedId,
     load,
+    follow,
     preflight,
     validate,
     create,
@@ -115,6 +122,5 @@ export const useLocalClustersStore = defineStore('localClusters', () => {
   }
 })
 
-export function describe(err: unknown): string {
-  return err instanceof ApiCallError ? `${err.error.message}${err.error.hint ? ` ${err.error.hint}` : ''}` : String(err)
-}
+/** One line for a failed call, where a field's problem is shown inline (see ErrorBanner for banners). */
+export { errorText as describe } from '../lib/errors'
