@@ -1,4 +1,4 @@
-import { isIP } from 'node:net'
+import { isIP } from '../../lib/ip-address'
 import type { KubeEndpointAddress, KubeEndpointSet, KubePodInfo, KubeServiceInfo } from './model'
 
 /*

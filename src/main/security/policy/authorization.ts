@@ -1,4 +1,4 @@
-import { BlockList, isIPv4, isIPv6 } from 'node:net'
+import { ipInBlock } from '../../lib/ip-address'
 import {
   defaultRootNamespace,
   hasSelector,
@@ -177,24 +177,13 @@ function matches(m: ValueMatcher, value: string): boolean {
   }
 }
 
-function inBlock(block: string, ip: string): boolean {
-  const [address, bits] = block.split('/')
-  if (!address) return false
-  const type = isIPv4(address) ? 'ipv4' : isIPv6(address) ? 'ipv6' : null
-  if (!type || !(isIPv4(ip) || isIPv6(ip))) return false
-  const list = new BlockList()
-  if (bits === undefined) list.addAddress(address, type)
-  else list.addSubnet(address, Number(bits), type)
-  return list.check(ip, isIPv4(ip) ? 'ipv4' : 'ipv6')
-}
-
 /** A missing attribute never satisfies `values` and always satisfies `notValues` (as Envoy's RBAC does). */
 function fieldMatches(match: FieldMatch, value: string | null, test: (m: ValueMatcher, v: string) => boolean = matches): boolean {
   if (match.values !== null && (value === null || !match.values.some((m) => test(m, value)))) return false
   return value === null || !match.notValues.some((m) => test(m, value))
 }
 
-const ipTest = (m: ValueMatcher, ip: string): boolean => inBlock(m.value, ip)
+const ipTest = (m: ValueMatcher, ip: string): boolean => ipInBlock(m.value, ip)
 
 function namespaceOfPrincipal(principal: string | null): string | null {
   return principal ? (/\/ns\/([^/]+)\//.exec(principal)?.[1] ?? null) : null

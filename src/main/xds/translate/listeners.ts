@@ -1,4 +1,4 @@
-import { isIPv6 } from 'node:net'
+import { isIPv6 } from '../../lib/ip-address'
 import { endpointPort, endpointServes, type MeshService } from '../../mesh'
 import { anyTypes, type XdsResource } from '../resource-types'
 import { dialNames, routeConfigName } from './names'
