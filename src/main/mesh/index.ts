@@ -60,6 +60,16 @@ export { kubernetesServices, defaultClusterDomain } from './kubernetes/services'
 export { readService, readEndpointSet, readPod } from './kubernetes/read-objects'
 export type { KubernetesService, KubeInventory, KubeServiceInfo, KubeEndpointSet, KubePodInfo } from './kubernetes/model'
 export { guardSnapshot, type GuardedSnapshot } from './last-good'
+export type {
+  MeshSecurity,
+  WorkloadAuthorization,
+  PolicyModel,
+  RuleModel,
+  FieldMatch,
+  ValueMatcher,
+  SourceField,
+  OperationField,
+} from './security-decisions'
 export { clusterMeshSources, type ClusterMeshOptions } from './kubernetes/cluster-sources'
 export { IstioCrdSource, istioResources, istioVersions, type IstioCrdSourceOptions } from './kubernetes/crd-source'
 export { KubeEndpointSource, type KubeEndpointSourceOptions } from './kubernetes/endpoint-source'
