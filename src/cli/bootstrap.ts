@@ -1,5 +1,5 @@
 import { defaultDataDir } from '../main/app/meshdeck'
-import { writeFileAtomic } from '../main/lib/atomic-write'
+import { writeFileAtomic } from '../main/lib/io/atomic-write'
 import { SecurityService, issueBootstrapCertificates, registryScanIntervalMs, type BootstrapCertificates } from '../main/security'
 import { renderBootstrap } from '../main/xds'
 import type { BootstrapArgs } from './args'

@@ -1,5 +1,5 @@
 import { join } from 'node:path'
-import { startHttpTransport } from '../main/api/http-transport'
+import { startHttpTransport } from '../main/api/io/http-transport'
 import { createMeshdeck } from '../main/app/meshdeck'
 import type { ServeArgs } from './args'
 

@@ -2,7 +2,7 @@
 import { app, BrowserWindow, screen, shell, session } from 'electron'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { startIpcTransport } from './api/ipc-transport'
+import { startIpcTransport } from './api/io/ipc-transport'
 import { contentSecurityPolicy } from './api/content-security-policy'
 import { createMeshdeck, type Meshdeck } from './app/meshdeck'
 import { desktopOptions } from './app/demo-default'

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { LocalCanaryEditor } from '../../src/main/canary/canary-service'
+import { LocalCanaryEditor } from '../../src/main/canary/io/canary-service'
 import { startDirectorySource, type DirectorySource } from '../../src/main/mesh'
 
 const meshYaml = `# reviews routing, written by hand

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { waitForClientAcks } from '../../src/main/canary/local-environment'
+import { waitForClientAcks } from '../../src/main/canary/io/local-environment'
 import { startControlPlane, typeUrls, type ControlPlane } from '../../src/main/xds'
 import { serviceEntryYaml, virtualServiceYaml, workloadEntryYaml } from '../support/xds-mesh-fixtures'
 import { createMeshDir, type MeshDir } from '../support/xds-mesh-dir'

@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs'
 import { homedir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { MeshdeckError } from '@shared/contract'
-import { removeStaleWriteTemps } from '../lib/atomic-write'
+import { removeStaleWriteTemps } from '../lib/io/atomic-write'
 
 /**
  * Folders under the data dir that Meshdeck writes with writeFileAtomic: rollouts, the CA and its

@@ -43,9 +43,9 @@ export {
   type MeshService,
   type ServiceEndpoint,
 } from './services'
-export { DirectorySource, startDirectorySource, type DirectorySourceOptions } from './directory-source'
+export { DirectorySource, startDirectorySource, type DirectorySourceOptions } from './io/directory-source'
 export { maxMeshFileBytes, maxYamlAliasExpansions, meshFileReadTimeoutMs, meshFileParseTimeoutMs } from './limits'
-export { MeshYamlParser } from './yaml-worker'
+export { MeshYamlParser } from './io/yaml-worker'
 export type {
   MeshConfigSource,
   MeshSourceUpdate,
@@ -70,8 +70,8 @@ export type {
   SourceField,
   OperationField,
 } from './security-decisions'
-export { clusterMeshSources, type ClusterMeshOptions } from './kubernetes/cluster-sources'
-export { IstioCrdSource, istioResources, istioVersions, type IstioCrdSourceOptions } from './kubernetes/crd-source'
-export { KubeEndpointSource, type KubeEndpointSourceOptions } from './kubernetes/endpoint-source'
-export { refuseIfIstiod } from './kubernetes/istiod'
-export { ApiDiscovery, type ServedResource } from './kubernetes/api-discovery'
+export { clusterMeshSources, type ClusterMeshOptions } from './io/kubernetes/cluster-sources'
+export { IstioCrdSource, istioResources, istioVersions, type IstioCrdSourceOptions } from './io/kubernetes/crd-source'
+export { KubeEndpointSource, type KubeEndpointSourceOptions } from './io/kubernetes/endpoint-source'
+export { refuseIfIstiod } from './io/kubernetes/istiod'
+export { ApiDiscovery, type ServedResource } from './io/kubernetes/api-discovery'

@@ -1,4 +1,4 @@
-import type { WorkloadCertificateFiles } from './workload-files'
+import type { WorkloadCertificateFiles } from './io/workload-files'
 
 /** The certificate provider instance name Meshdeck's xDS resources refer to. */
 export const certificateProviderInstance = 'meshdeck'

@@ -10,7 +10,7 @@ export {
   type IssueOptions,
   type RotateOptions,
   type UpstreamRootPem,
-} from './certificate-authority'
+} from './io/certificate-authority'
 export { SecurityErrorCode } from './ca-errors'
 export { defaultTrustDomain, parseSpiffeId, principalOf, spiffeId, type WorkloadIdentity } from './spiffe'
 export { renewalTime, renewAfterFraction } from './renewal-time'
@@ -22,9 +22,9 @@ export {
   writeWorkloadCertificate,
   type WorkloadCertificateFiles,
   type WorkloadRef,
-} from './workload-files'
-export { WorkloadRegistry, type WorkloadRegistration } from './workload-registry'
-export { bootstrapWorkloadName, issueBootstrapCertificates, type BootstrapCertificates } from './workload-bootstrap'
+} from './io/workload-files'
+export { WorkloadRegistry, type WorkloadRegistration } from './io/workload-registry'
+export { bootstrapWorkloadName, issueBootstrapCertificates, type BootstrapCertificates } from './io/workload-bootstrap'
 export {
   certificateProviderInstance,
   certificateProviders,
@@ -39,10 +39,10 @@ export {
   type RenewalReason,
   type RenewedListener,
   type WorkloadCertificate,
-} from './certificate-renewer'
+} from './io/certificate-renewer'
 export * from './policy'
 export { MeshSecurityModel, meshPolicyInput, policyWorkloads, type MeshSecurityOptions, type SecurityDestination } from './mesh-security'
-export { MeshSecurityBinding, type EdgeSource } from './mesh-security-binding'
+export { MeshSecurityBinding, type EdgeSource } from './io/mesh-security-binding'
 export { buildMtlsStatus, edgeMtls, workloadOfClient, type MtlsStatusInput, type ObservedCalls } from './mtls-status'
 export { checkSpiffeServerIdentity, spiffeIdsOf } from './peer-identity'
 export {
@@ -56,4 +56,4 @@ export {
   type SecurityServiceOptions,
   type WorkloadCertificateRequest,
   type WorkloadSecurity,
-} from './security-service'
+} from './io/security-service'

@@ -7,7 +7,7 @@
  *   traces.edges.window(30, { destination: 'reviews', subset: 'v3' })
  */
 import type { Disposable } from '../lib/disposable'
-import { startTraceCollector, type CollectorRejection, type TraceCollector } from './collector-server'
+import { startTraceCollector, type CollectorRejection, type TraceCollector } from './io/collector-server'
 import type { SpanTimeWindow } from './span-checks'
 import { EdgeLatency } from './edge-latency'
 import type { Span } from './span'
@@ -18,9 +18,9 @@ export { SpanStore, type TraceQuery, type TraceSummary } from './span-store'
 export { EdgeLatency, type EdgeKey, type EdgeWindowStats } from './edge-latency'
 export { spansFromOtlpJson } from './otlp-json'
 export { spansFromZipkinJson } from './zipkin-json'
-export { startTraceCollector, maxTraceBodyBytes, type TraceCollector, type CollectorRejection, type CollectorStats } from './collector-server'
+export { startTraceCollector, maxTraceBodyBytes, type TraceCollector, type CollectorRejection, type CollectorStats } from './io/collector-server'
 export { defaultSpanTimeWindow, type SpanTimeWindow, type ParsedSpans, type RejectedSpan } from './span-checks'
-export { registerTracesApi } from './traces-api'
+export { registerTracesApi } from './io/traces-api'
 
 export interface Traces extends Disposable {
   readonly collector: TraceCollector

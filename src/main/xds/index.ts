@@ -17,13 +17,13 @@ export {
   type ControlPlaneEvent,
   type ControlPlaneOptions,
   type SecuritySource,
-} from './control-plane'
-export type { ControlPlaneSources } from './source-set'
-export { ControlPlaneService, type ControlPlaneNotifications } from './control-plane-service'
+} from './io/control-plane'
+export type { ControlPlaneSources } from './io/source-set'
+export { ControlPlaneService, type ControlPlaneNotifications } from './io/control-plane-service'
 export { renderBootstrap, type BootstrapOptions, type XdsBootstrap } from './bootstrap'
-export type { AdsEvent } from './ads-server'
+export type { AdsEvent } from './io/ads-server'
 export { maxNackMessageBytes } from './nack-message'
-export type { ClusterLoad, CallerLoad } from './load-stats'
+export type { ClusterLoad, CallerLoad } from './io/load-stats'
 export { translate, clusterName, routeConfigName, dialNames, formatListeningAddress, type TranslateOptions, type MeshSecurity } from './translate'
 export {
   typeUrls,

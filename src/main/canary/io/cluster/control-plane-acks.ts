@@ -1,0 +1,42 @@
+import type { ControlPlane } from '../../../xds'
+import { unackedClients, waitForClientAcks } from '../local-environment'
+import { routeWeights } from '../../cluster/route-weights'
+import type { ClusterAckSource, WrittenObject } from './propagation'
+import type { HttpRoute } from '../../cluster/virtual-service-object'
+
+/**
+ * ACKs from Meshdeck's own control plane when it serves a cluster's config (`meshdeck serve
+ * --mesh-context`, or switched to it with controlPlane.useSource; `servedContext` says which context
+ * it serves now): first wait until its config source has read the written weights (its watch
+ * delivers them a moment after the write), then until every client has ACKed that config.
+ */
+export function controlPlaneClusterAcks(servedContext: () => string | undefined, controlPlane: () => ControlPlane | null, pollMs = 100): ClusterAckSource {
+  return {
+    serves: (context) => context === servedContext() && controlPlane() !== null,
+
+    async waitForAck(written: WrittenObject, signal: AbortSignal): Promise<void> {
+      for (;;) {
+        if (signal.aborted) throw new Error('cancelled')
+        const cp = controlPlane()
+        if (!cp) throw new Error('the control plane serving this cluster stopped')
+        if (readsWeights(cp, written)) return waitForClientAcks(cp, signal, pollMs)
+        await new Promise((resolve) => setTimeout(resolve, pollMs))
+      }
+    },
+
+    pendingAcks: () => {
+      const cp = controlPlane()
+      return cp ? unackedClients(cp) : []
+    },
+  }
+}
+
+function readsWeights(cp: ControlPlane, written: WrittenObject): boolean {
+  const vs = cp.snapshot().virtualServices.find((v) => v.namespace === written.namespace && v.name === written.name)
+  const http = (vs?.spec.http ?? []) as HttpRoute[]
+  const selector = written.route
+  const route = 'name' in selector ? http.find((r) => r.name === selector.name) : http[selector.index]
+  if (!route) return false
+  const seen = routeWeights(route)
+  return Object.entries(written.weights).every(([key, weight]) => (seen[key] ?? 0) === weight)
+}
