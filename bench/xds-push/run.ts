@@ -17,7 +17,7 @@ import { join } from 'node:path'
 import { startChildClients, type ChildClients } from '../../test/support/xds-child'
 import { reviewsSplitYaml, reviewsTwoVersionsYaml } from '../../test/support/xds-mesh-fixtures'
 import { createMeshDir } from '../../test/support/xds-mesh-dir'
-import { startControlPlane, type ControlPlane } from '../../src/main/xds'
+import { startControlPlane, type ControlPlane } from '../../src/main/xds/io'
 
 const pushesPerRound = Number(process.env.XDS_BENCH_PUSHES ?? 3)
 const profileDir = process.env.XDS_BENCH_PROFILE

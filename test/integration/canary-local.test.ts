@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { LocalCanaryEditor } from '../../src/main/canary/io/canary-service'
-import { startDirectorySource, type DirectorySource } from '../../src/main/mesh'
+import { startDirectorySource, type DirectorySource } from '../../src/main/mesh/io'
 
 const meshYaml = `# reviews routing, written by hand
 apiVersion: networking.istio.io/v1beta1

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { waitForClientAcks } from '../../src/main/canary/io/local-environment'
-import { startControlPlane, typeUrls, type ControlPlane } from '../../src/main/xds'
+import { typeUrls } from '../../src/main/xds'
+import { startControlPlane, type ControlPlane } from '../../src/main/xds/io'
 import { serviceEntryYaml, virtualServiceYaml, workloadEntryYaml } from '../support/xds-mesh-fixtures'
 import { createMeshDir, type MeshDir } from '../support/xds-mesh-dir'
 import { openRawAds, type RawAds } from '../support/xds-raw-ads'

@@ -1,6 +1,7 @@
-import { clientForContext } from '../cluster'
-import { clusterMeshSources, type MeshEndpointSourceFactory, type MeshSourceFactory } from '../mesh'
-import type { ControlPlaneOptions } from '../xds'
+import { clientForContext } from '../cluster/io'
+import { type MeshEndpointSourceFactory, type MeshSourceFactory } from '../mesh'
+import { clusterMeshSources } from '../mesh/io'
+import type { ControlPlaneOptions } from '../xds/io'
 
 export interface ControlPlaneChoice {
   /** Folder of Istio YAML: the config source (and, with meshContext, still the config). */

@@ -1,5 +1,5 @@
 import { MeshdeckError, type ControlPlaneSourceChoice } from '@shared/contract'
-import type { ControlPlaneSources } from '../xds'
+import type { ControlPlaneSources } from '../xds/io'
 import { clusterSourceFactories } from './control-plane-options'
 
 export interface SourceChoiceContext {

@@ -1,6 +1,6 @@
 import type { Params, Result } from '@shared/contract'
-import { issueBootstrapCertificates, type SecurityService } from '../security'
-import type { ControlPlaneService } from '../xds'
+import { issueBootstrapCertificates, type SecurityService } from '../security/io'
+import type { ControlPlaneService } from '../xds/io'
 
 /**
  * mesh.bootstrap: the bootstrap of a workload on this control plane and, when asked, its own

@@ -2,7 +2,7 @@ import type { ConfigRef } from '@shared/contract'
 import { destinationRuleFor, findService, resolveServices, type MeshService, type MeshSnapshot } from '../mesh'
 import type { EdgeStatsInput, RouteInput, ServiceInput, TrafficSource, WorkloadInput } from '../telemetry'
 import type { EdgeKey, EdgeWindowStats } from '../traces'
-import type { ClusterLoad } from '../xds'
+import type { ClusterLoad } from '../xds/io'
 
 /**
  * The embedded control plane's view turned into topology inputs. Pure: the served MeshSnapshot,

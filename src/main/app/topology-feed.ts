@@ -1,7 +1,8 @@
 import { trackDisposable, type Disposable } from '../lib/disposable'
-import type { EdgeStatsInput, TopologyService, WorkloadInput } from '../telemetry'
+import type { EdgeStatsInput, WorkloadInput } from '../telemetry'
+import type { TopologyService } from '../telemetry/io'
 import type { EdgeLatency } from '../traces'
-import type { ControlPlane } from '../xds'
+import type { ControlPlane } from '../xds/io'
 import { routesFromSnapshot, servicesFromSnapshot, statsFromLoads, workloadsFromSnapshot, type StatsContext } from './mesh-topology-inputs'
 
 export interface MeshTopologyFeedOptions {

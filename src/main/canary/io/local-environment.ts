@@ -1,5 +1,5 @@
 import { MeshdeckError } from '@shared/contract'
-import type { ControlPlane } from '../../xds'
+import type { ControlPlane } from '../../xds/io'
 import type { CanaryMetrics } from '../analysis'
 import type { LocalCanaryEditor } from './canary-service'
 import type { CanaryEnvironment } from './rollout-runner'

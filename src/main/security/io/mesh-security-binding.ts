@@ -1,7 +1,7 @@
 import type { MtlsStatusDto, XdsClient } from '@shared/contract'
 import { trackDisposable, type Disposable } from '../../lib/disposable'
 import type { MeshSnapshot } from '../../mesh'
-import type { ControlPlane } from '../../xds'
+import type { ControlPlane } from '../../xds/io'
 import { MeshSecurityModel } from '../mesh-security'
 import { buildMtlsStatus, edgeMtls, workloadOfClient } from '../mtls-status'
 import type { SecurityService } from './security-service'

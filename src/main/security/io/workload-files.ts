@@ -5,17 +5,13 @@ import { writeFileAtomic } from '../../lib/io/atomic-write'
 import type { IssuedCertificate } from './certificate-authority'
 import { importPrivateKeyPem, type KeyPair } from './keys'
 import { checkIdentity, type WorkloadIdentity } from '../spiffe'
+import type { WorkloadCertificateFiles } from '../bootstrap'
+
+export type { WorkloadCertificateFiles }
 
 /** A workload that needs a certificate: its identity, and a name for its folder (default: the service account). */
 export interface WorkloadRef extends WorkloadIdentity {
   name?: string
-}
-
-export interface WorkloadCertificateFiles {
-  dir: string
-  certificateFile: string
-  privateKeyFile: string
-  caCertificateFile: string
 }
 
 export function workloadKey(ref: WorkloadRef): string {

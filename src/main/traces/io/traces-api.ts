@@ -1,5 +1,5 @@
 import { MeshdeckError } from '@shared/contract'
-import type { Router } from '../../api/router'
+import type { Router } from '../../api'
 import type { SpanStore } from '../span-store'
 import type { TraceCollector } from './collector-server'
 

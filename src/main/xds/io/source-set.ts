@@ -1,14 +1,7 @@
 import { MeshdeckError } from '@shared/contract'
 import { trackDisposable, type Disposable } from '../../lib/disposable'
-import {
-  startDirectorySource,
-  type MeshConfigSource,
-  type MeshEndpointSource,
-  type MeshEndpointSourceFactory,
-  type MeshEndpointsUpdate,
-  type MeshSourceFactory,
-  type MeshSourceUpdate,
-} from '../../mesh'
+import { type MeshConfigSource, type MeshEndpointSource, type MeshEndpointSourceFactory, type MeshEndpointsUpdate, type MeshSourceFactory, type MeshSourceUpdate } from '../../mesh'
+import { startDirectorySource } from '../../mesh/io'
 
 /** What the control plane serves: a config source (a folder or another factory) and optional endpoints. */
 export interface ControlPlaneSources {

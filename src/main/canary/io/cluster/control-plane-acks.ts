@@ -1,4 +1,4 @@
-import type { ControlPlane } from '../../../xds'
+import type { ControlPlane } from '../../../xds/io'
 import { unackedClients, waitForClientAcks } from '../local-environment'
 import { routeWeights } from '../../cluster/route-weights'
 import type { ClusterAckSource, WrittenObject } from './propagation'

@@ -1,6 +1,6 @@
 import { MeshdeckError } from '@shared/contract'
-import { KubeRequestError, type KubeClient } from '../../../cluster/io/kube-client'
-import { ApiDiscovery, istioVersions } from '../../../mesh'
+import { KubeRequestError, type KubeClient } from '../../../cluster/io'
+import { ApiDiscovery, istioVersions } from '../../../mesh/io'
 import type { ClusterDestinationRule, ClusterVirtualService } from '../../cluster/virtual-service-object'
 
 /** The field manager every Meshdeck write uses, so `managedFields` says who set the weights. */

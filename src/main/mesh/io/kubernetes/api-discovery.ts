@@ -1,4 +1,4 @@
-import { KubeRequestError, type KubeClient } from '../../../cluster'
+import { KubeRequestError, type KubeClient } from '../../../cluster/io'
 
 /** A resource the server serves, at the version Meshdeck picked. */
 export interface ServedResource {

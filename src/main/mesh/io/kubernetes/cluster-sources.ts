@@ -1,4 +1,4 @@
-import type { KubeClient } from '../../../cluster'
+import type { KubeClient } from '../../../cluster/io'
 import type { MeshEndpointSourceFactory, MeshSourceFactory } from '../../source'
 import { IstioCrdSource } from './crd-source'
 import { KubeEndpointSource } from './endpoint-source'

@@ -1,4 +1,5 @@
-import type { InformerItem, KubeClient, KubeObject, Informer } from '../../../cluster'
+import type { KubeObject } from '../../../cluster'
+import type { InformerItem, KubeClient, Informer } from '../../../cluster/io'
 import { trackDisposable } from '../../../lib/disposable'
 import { objectKey, type MeshKind, type MeshObject } from '../../model'
 import type { MeshProblem } from '../../problems'

@@ -1,4 +1,4 @@
-import type { Informer, KubeClient } from '../../../cluster'
+import type { Informer, KubeClient } from '../../../cluster/io'
 import { trackDisposable } from '../../../lib/disposable'
 import type { MeshProblem } from '../../problems'
 import type { MeshEndpointSource, MeshEndpointsUpdate, MeshSourceInfo } from '../../source'

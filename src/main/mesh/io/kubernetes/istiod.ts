@@ -1,5 +1,5 @@
 import { MeshdeckError } from '@shared/contract'
-import { KubeRequestError, type KubeClient } from '../../../cluster'
+import { KubeRequestError, type KubeClient } from '../../../cluster/io'
 
 /**
  * Meshdeck's embedded control plane must not serve xDS for a cluster that istiod already serves:
