@@ -1,7 +1,7 @@
 import { rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { type MeshSourceUpdate } from '../../src/main/mesh'
+import type { MeshSourceUpdate } from '../../src/main/mesh'
 import { startDirectorySource, type DirectorySource } from '../../src/main/mesh/io'
 import { eventually } from '../support/xds-grpc'
 import { serviceEntryYaml, workloadEntryYaml } from '../support/xds-mesh-fixtures'

@@ -7,7 +7,7 @@ import { XdsChannelCredentials, XdsServer, XdsServerCredentials } from '@grpc/gr
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { certificateProviders, type CertificateProviders } from '../../src/main/security'
 import { CertificateAuthority, workloadCertificateFiles, writeWorkloadCertificate } from '../../src/main/security/io'
-import { type MeshSecurity } from '../../src/main/xds'
+import type { MeshSecurity } from '../../src/main/xds'
 import { startControlPlane, type ControlPlane } from '../../src/main/xds/io'
 import { eventually, perChannelBootstrapOption, xdsClient, type XdsTestClient } from '../support/xds-grpc'
 import { serviceEntryYaml, workloadEntryYaml } from '../support/xds-mesh-fixtures'

@@ -1,5 +1,5 @@
 import { clientForContext } from '../cluster/io'
-import { type MeshEndpointSourceFactory, type MeshSourceFactory } from '../mesh'
+import type { MeshEndpointSourceFactory, MeshSourceFactory } from '../mesh'
 import { clusterMeshSources } from '../mesh/io'
 import type { ControlPlaneOptions } from '../xds/io'
 

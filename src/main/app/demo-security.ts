@@ -1,5 +1,5 @@
 import { demoNamespace, demoWorkloads, renderDemoBootstrap, type DemoWorkloadSpec } from '../demo'
-import { type DemoMeshOptions } from '../demo/io'
+import type { DemoMeshOptions } from '../demo/io'
 import type { SecurityService } from '../security/io'
 
 /**

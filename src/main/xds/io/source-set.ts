@@ -1,6 +1,6 @@
 import { MeshdeckError } from '@shared/contract'
 import { trackDisposable, type Disposable } from '../../lib/disposable'
-import { type MeshConfigSource, type MeshEndpointSource, type MeshEndpointSourceFactory, type MeshEndpointsUpdate, type MeshSourceFactory, type MeshSourceUpdate } from '../../mesh'
+import type { MeshConfigSource, MeshEndpointSource, MeshEndpointSourceFactory, MeshEndpointsUpdate, MeshSourceFactory, MeshSourceUpdate } from '../../mesh'
 import { startDirectorySource } from '../../mesh/io'
 
 /** What the control plane serves: a config source (a folder or another factory) and optional endpoints. */

@@ -1,5 +1,5 @@
 import type { FeedState } from '@shared/contract'
-import { type KubeObject } from '../../../cluster'
+import type { KubeObject } from '../../../cluster'
 import { Informer, type InformerItem, type KubeClient } from '../../../cluster/io'
 import { trackDisposable, type Disposable } from '../../../lib/disposable'
 import type { MeshProblem } from '../../problems'
