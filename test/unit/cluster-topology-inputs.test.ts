@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { clusterServiceItem, clusterWorkloadItem, topologyFromCluster } from '../../src/main/app/cluster-topology-inputs'
+import { clusterServiceItem, clusterWorkloadItem, topologyFromCluster } from '../../src/main/telemetry/cluster-topology-inputs'
 import { mergeFeeders } from '../../src/main/telemetry/io'
 
 const svc = (name: string, selector: Record<string, string> | undefined, namespace = 'shop') =>

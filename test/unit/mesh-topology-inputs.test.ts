@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { createSnapshot, parseMeshYaml } from '../../src/main/mesh'
-import { routesFromSnapshot, servicesFromSnapshot, statsFromLoads, workloadOfNodeId, workloadsFromSnapshot } from '../../src/main/app/mesh-topology-inputs'
-import type { ClusterLoad } from '../../src/main/xds/io'
+import { routesFromSnapshot, servicesFromSnapshot, statsFromLoads, workloadOfNodeId, workloadsFromSnapshot } from '../../src/main/telemetry/mesh-topology-inputs'
+import type { ClusterLoad } from '../../src/main/xds'
 
 const yaml = `
 apiVersion: networking.istio.io/v1

@@ -11,3 +11,5 @@ export { buildTopology, type BuildOptions, type TopologyElements } from './build
 export { diffTopology, isEmptyChange, type TopologyChanges } from './diff-topology'
 export { TopologySeriesStore, type SeriesStoreOptions } from './series-store'
 export { topologyIds } from './ids'
+export { routesFromSnapshot, servicesFromSnapshot, statsFromLoads, workloadOfNodeId, workloadsFromSnapshot, type StatsContext } from './mesh-topology-inputs'
+export { clusterServiceItem, clusterWorkloadItem, topologyFromCluster, serviceHost, type ClusterServiceItem, type ClusterWorkloadItem, type ClusterWorkloadKind } from './cluster-topology-inputs'

@@ -7,6 +7,7 @@
  */
 export { renderBootstrap, type BootstrapOptions, type XdsBootstrap } from './bootstrap'
 export { maxNackMessageBytes } from './nack-message'
+export type { ClusterLoad, CallerLoad } from './load-report'
 export { translate, clusterName, routeConfigName, dialNames, formatListeningAddress, type TranslateOptions, type MeshSecurity } from './translate'
 export {
   typeUrls,

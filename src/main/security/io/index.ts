@@ -31,6 +31,7 @@ export {
   type WorkloadCertificate,
 } from './certificate-renewer'
 export { MeshSecurityBinding, type EdgeSource } from './mesh-security-binding'
+export { meshBootstrap } from './mesh-bootstrap'
 export {
   SecurityService,
   certificateDto,

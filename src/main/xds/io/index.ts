@@ -18,4 +18,5 @@ export {
 export type { ControlPlaneSources } from './source-set'
 export { ControlPlaneService, type ControlPlaneNotifications } from './control-plane-service'
 export type { AdsEvent } from './ads-server'
-export type { ClusterLoad, CallerLoad } from './load-stats'
+export { controlPlaneOptions, clusterSourceFactories, type ControlPlaneChoice } from './control-plane-options'
+export { sourcesForChoice, type SourceChoiceContext } from './source-choice'

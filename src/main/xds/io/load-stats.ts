@@ -1,6 +1,9 @@
 import { trackDisposable, type Disposable } from '../../lib/disposable'
 import type { ServerDuplexStream } from '@grpc/grpc-js'
 import { toProtoDuration } from '../../mesh'
+import type { CallerLoad, ClusterLoad } from '../load-report'
+
+export type { CallerLoad, ClusterLoad }
 
 /** A LoadStatsRequest as proto-loader decodes it (only what we read). */
 export interface LoadStatsRequest {
@@ -27,31 +30,6 @@ export interface LoadStatsResponse {
 }
 
 /** Traffic to one cluster (service, port, subset) as its callers report it. */
-export interface ClusterLoad {
-  cluster: string
-  /** Parsed from `outbound|port|subset|host`; subset is '' for the service's default cluster. */
-  host: string
-  port: number
-  subset: string
-  /** Calls issued per second over the window. */
-  requestRate: number
-  /** Failed / finished calls over the window, 0–1 (0 when nothing finished). */
-  errorRate: number
-  /** Calls in flight in the latest reports, summed over callers. */
-  inFlight: number
-  /** Node ids that reported calls to this cluster in the window. */
-  callers: string[]
-  /** The same numbers per reporting node, so a graph can draw one edge per caller. */
-  byCaller: CallerLoad[]
-}
-
-export interface CallerLoad {
-  nodeId: string
-  requestRate: number
-  errorRate: number
-  inFlight: number
-}
-
 interface Report {
   at: number
   nodeId: string

@@ -1,12 +1,12 @@
 import type { ConfigRef } from '@shared/contract'
 import { destinationRuleFor, findService, resolveServices, type MeshService, type MeshSnapshot } from '../mesh'
-import type { EdgeStatsInput, RouteInput, ServiceInput, TrafficSource, WorkloadInput } from '../telemetry'
+import type { EdgeStatsInput, RouteInput, ServiceInput, TrafficSource, WorkloadInput } from './inputs'
 import type { EdgeKey, EdgeWindowStats } from '../traces'
-import type { ClusterLoad } from '../xds/io'
+import type { ClusterLoad } from '../xds'
 
 /**
  * The embedded control plane's view turned into topology inputs. Pure: the served MeshSnapshot,
- * the LRS loads and a span window in, plain TopologyInput parts out (src/main/app/topology-feed.ts
+ * the LRS loads and a span window in, plain TopologyInput parts out (telemetry/io/mesh-topology-feed.ts
  * does the timing).
  */
 

@@ -1,7 +1,7 @@
-import { clientForContext } from '../cluster/io'
-import type { MeshEndpointSourceFactory, MeshSourceFactory } from '../mesh'
-import { clusterMeshSources } from '../mesh/io'
-import type { ControlPlaneOptions } from '../xds/io'
+import { clientForContext } from '../../cluster/io'
+import type { MeshEndpointSourceFactory, MeshSourceFactory } from '../../mesh'
+import { clusterMeshSources } from '../../mesh/io'
+import type { ControlPlaneOptions } from './control-plane'
 
 export interface ControlPlaneChoice {
   /** Folder of Istio YAML: the config source (and, with meshContext, still the config). */

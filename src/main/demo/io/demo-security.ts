@@ -1,6 +1,6 @@
-import { demoNamespace, demoWorkloads, renderDemoBootstrap, type DemoWorkloadSpec } from '../demo'
-import type { DemoMeshOptions } from '../demo/io'
-import type { SecurityService } from '../security/io'
+import { demoNamespace, demoWorkloads, renderDemoBootstrap, type DemoWorkloadSpec } from '..'
+import type { DemoMeshOptions } from './demo-mesh'
+import type { SecurityService } from '../../security/io'
 
 /**
  * Issues every demo workload its SPIFFE certificate (ns demo, service account = its role, files

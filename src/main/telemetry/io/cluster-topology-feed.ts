@@ -1,8 +1,8 @@
 import type { Connection } from '@shared/contract'
-import { Informer, type KubeClient } from '../cluster/io'
-import { trackDisposable, type Disposable } from '../lib/disposable'
-import type { TopologyService } from '../telemetry/io'
-import { clusterServiceItem, clusterWorkloadItem, topologyFromCluster, type ClusterServiceItem, type ClusterWorkloadItem } from './cluster-topology-inputs'
+import { Informer, type KubeClient } from '../../cluster/io'
+import { trackDisposable, type Disposable } from '../../lib/disposable'
+import type { TopologyService } from './topology-service'
+import { clusterServiceItem, clusterWorkloadItem, topologyFromCluster, type ClusterServiceItem, type ClusterWorkloadItem } from '../cluster-topology-inputs'
 
 export interface ClusterTopologyFeedOptions {
   topology: TopologyService

@@ -1,5 +1,5 @@
 import { MeshdeckError, type ControlPlaneSourceChoice } from '@shared/contract'
-import type { ControlPlaneSources } from '../xds/io'
+import type { ControlPlaneSources } from './source-set'
 import { clusterSourceFactories } from './control-plane-options'
 
 export interface SourceChoiceContext {

@@ -1,6 +1,7 @@
 import type { Params, Result } from '@shared/contract'
-import { issueBootstrapCertificates, type SecurityService } from '../security/io'
-import type { ControlPlaneService } from '../xds/io'
+import type { SecurityService } from './security-service'
+import { issueBootstrapCertificates } from './workload-bootstrap'
+import type { ControlPlaneService } from '../../xds/io'
 
 /**
  * mesh.bootstrap: the bootstrap of a workload on this control plane and, when asked, its own

@@ -1,9 +1,9 @@
-import { trackDisposable, type Disposable } from '../lib/disposable'
-import type { EdgeStatsInput, WorkloadInput } from '../telemetry'
-import type { TopologyService } from '../telemetry/io'
-import type { EdgeLatency } from '../traces'
-import type { ControlPlane } from '../xds/io'
-import { routesFromSnapshot, servicesFromSnapshot, statsFromLoads, workloadsFromSnapshot, type StatsContext } from './mesh-topology-inputs'
+import { trackDisposable, type Disposable } from '../../lib/disposable'
+import type { EdgeStatsInput, WorkloadInput } from '..'
+import type { TopologyService } from './topology-service'
+import type { EdgeLatency } from '../../traces'
+import type { ControlPlane } from '../../xds/io'
+import { routesFromSnapshot, servicesFromSnapshot, statsFromLoads, workloadsFromSnapshot, type StatsContext } from '../mesh-topology-inputs'
 
 export interface MeshTopologyFeedOptions {
   topology: TopologyService

@@ -1,11 +1,11 @@
 import type { ConfigRef } from '@shared/contract'
 import type { KubeObject } from '../cluster'
-import type { ServiceInput, WorkloadInput } from '../telemetry'
+import type { ServiceInput, WorkloadInput } from './inputs'
 
 /**
  * A connected cluster's Services and workloads (Deployments, StatefulSets) turned into topology
  * inputs. Pure: compact items from the informers in, TopologyInput parts out
- * (src/main/app/cluster-topology-feed.ts does the watching). Traffic is not here: it comes from
+ * (telemetry/io/cluster-topology-feed.ts does the watching). Traffic is not here: it comes from
  * Meshdeck's control plane where it serves the cluster's workloads, keyed by the same hosts.
  */
 
