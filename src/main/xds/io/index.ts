@@ -18,5 +18,4 @@ export {
 export type { ControlPlaneSources } from './source-set'
 export { ControlPlaneService, type ControlPlaneNotifications } from './control-plane-service'
 export type { AdsEvent } from './ads-server'
-export { controlPlaneOptions, clusterSourceFactories, type ControlPlaneChoice } from './control-plane-options'
-export { sourcesForChoice, type SourceChoiceContext } from './source-choice'
+export { sourcesForChoice, startupChoice, controlPlaneOptions, clusterSourceFactories, type SourceChoiceContext, type StartupSources } from './source-choice'
