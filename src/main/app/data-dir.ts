@@ -11,6 +11,11 @@ import { removeStaleWriteTemps } from '../lib/io/atomic-write'
 const writtenSubfolders = ['rollouts', 'ca', 'workload-certs', 'demo-mesh', 'mesh']
 const walkDepth = 3
 
+/** Where settings, mesh config and the CA live: $MESHDECK_HOME, else ~/.meshdeck. */
+export function defaultDataDir(): string {
+  return process.env.MESHDECK_HOME ?? join(homedir(), '.meshdeck')
+}
+
 const octal = (mode: number): string => `0${(mode & 0o777).toString(8)}`
 
 /**

@@ -44,3 +44,4 @@ export {
   type WorkloadCertificateRequest,
   type WorkloadSecurity,
 } from './security-service'
+export { registerSecurityApi, type SecurityApi, type SecurityApiDeps } from './security-api'

@@ -2,3 +2,4 @@
 export { TopologyService, mergeFeeders, type TopologyServiceOptions } from './topology-service'
 export { startMeshTopologyFeed, type MeshTopologyFeedOptions } from './mesh-topology-feed'
 export { ClusterTopologyFeeds, startClusterTopologyFeed, type ClusterTopologyFeedOptions } from './cluster-topology-feed'
+export { registerTopologyApi, type TopologyApiDeps } from './topology-api'
