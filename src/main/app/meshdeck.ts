@@ -77,68 +77,69 @@ export async function createMeshdeck(options: MeshdeckOptions): Promise<Meshdeck
     platform: `${process.platform}-${process.arch}`,
     dataDir: options.dataDir ?? defaultDataDir(),
   }
-  const kubeconfig = options.kubeconfig
-  const meshDir = options.meshDir ?? (options.demo ? join(info.dataDir, 'demo-mesh') : undefined)
-  // The data dir holds the CA key: 0700. Temp files of writes a crash interrupted are removed.
-  for (const note of await securePrivateDir(info.dataDir)) console.warn(`meshdeck: ${note}`)
-  await removeInterruptedWrites(info.dataDir, meshDir)
-  // The demo seeds its folder when it starts; the control plane needs the folder to exist to watch it.
-  if (options.demo && meshDir) await mkdir(meshDir, { recursive: true })
+  // A start that fails anywhere (an unsafe data dir, a port taken, the demo) releases what it began.
+  try {
+    const kubeconfig = options.kubeconfig
+    const meshDir = options.meshDir ?? (options.demo ? join(info.dataDir, 'demo-mesh') : undefined)
+    // The data dir holds the CA key: 0700. Temp files of writes a crash interrupted are removed.
+    for (const note of await securePrivateDir(info.dataDir)) console.warn(`meshdeck: ${note}`)
+    await removeInterruptedWrites(info.dataDir, meshDir)
+    // The demo seeds its folder when it starts; the control plane needs the folder to exist to watch it.
+    if (options.demo && meshDir) await mkdir(meshDir, { recursive: true })
 
-  // Callbacks below name domains built after them; none fires before start() or an API call.
-  const app = stack.add(
-    registerAppApi(router, bus, { info, status: (): AppStatus => ({ currentContext: cluster.contexts.current(), controlPlane: controlPlane.service.appStatus() }) }),
-  )
-  const controlPlane = stack.add(
-    registerControlPlaneApi(router, bus, { meshDir, meshContext: options.meshContext, kubeconfig, port: options.xdsPort ?? 15010, onStatusChanged: app.statusChanged }),
-  )
-  const cluster = stack.add(
-    registerClusterApi(router, bus, { kubeconfig, context: options.context, onContextChanged: app.statusChanged, onConnection: (c) => topology.onConnection(c) }),
-  )
-  const clusterClient = (context: string) => cluster.connections.client(context)
-  await cluster.contexts.init()
-  await controlPlane.service.start()
+    // Callbacks below name domains built after them; none fires before start() or an API call.
+    const app = stack.add(
+      registerAppApi(router, bus, { info, status: (): AppStatus => ({ currentContext: cluster.contexts.current(), controlPlane: controlPlane.service.appStatus() }) }),
+    )
+    const controlPlane = stack.add(
+      registerControlPlaneApi(router, bus, { meshDir, meshContext: options.meshContext, kubeconfig, port: options.xdsPort ?? 15010, onStatusChanged: app.statusChanged }),
+    )
+    const cluster = stack.add(
+      registerClusterApi(router, bus, { kubeconfig, context: options.context, onContextChanged: app.statusChanged, onConnection: (c) => topology.onConnection(c) }),
+    )
+    const clusterClient = (context: string) => cluster.connections.client(context)
+    await cluster.contexts.init()
+    await controlPlane.service.start()
 
-  const topology = stack.add(registerTopologyApi(router, bus, { clusterClient }))
-  const demo = stack.add(registerDemoApi(router, bus))
-  const security = stack.add(registerSecurityApi(router, bus, { dataDir: info.dataDir, controlPlane: controlPlane.service }))
-  await security.start()
-  const traces = stack.add(await startTracesOnFreePort({ port: options.tracesPort ?? 4318, timeWindow: options.spanTimeWindow }))
-  stack.add(registerTracesApi(router, bus, traces))
-  const canary = stack.add(registerCanaryApi(router, bus, { controlPlane: controlPlane.service, edges: traces.edges, dataDir: info.dataDir, clusterClient }))
-  await canary.start()
+    const topology = stack.add(registerTopologyApi(router, bus, { clusterClient }))
+    const demo = stack.add(registerDemoApi(router, bus))
+    const security = stack.add(registerSecurityApi(router, bus, { dataDir: info.dataDir, controlPlane: controlPlane.service }))
+    await security.start()
+    const traces = stack.add(await startTracesOnFreePort({ port: options.tracesPort ?? 4318, timeWindow: options.spanTimeWindow }))
+    stack.add(registerTracesApi(router, bus, traces))
+    const canary = stack.add(registerCanaryApi(router, bus, { controlPlane: controlPlane.service, edges: traces.edges, dataDir: info.dataDir, clusterClient }))
+    await canary.start()
 
-  const plane = controlPlane.service.controlPlane
-  if (options.demo && plane && meshDir) {
-    try {
+    const plane = controlPlane.service.controlPlane
+    if (options.demo && plane && meshDir) {
       // Each workload's bootstrap names its CA-issued certificate files, so mTLS and RBAC can apply.
       const renderBootstrap = await secureDemoBootstrap(security.service)
       await demo.service.start({ controlPlaneAddress: plane.address, meshDir, tracesEndpoint: traces.collector.otlpUrl, renderBootstrap })
       // Serve the seeded config now rather than after the folder watcher's debounce, so the first
       // topology already holds every service and version (a graph laid out once, not piecemeal).
       await plane.refresh()
-    } catch (err) {
-      await stack.dispose()
-      throw err
     }
-  }
-  // The topology follows whatever the control plane serves: config, LRS rates, span latency, mTLS.
-  if (plane) {
-    stack.add(
-      startMeshTopologyFeed({ topology: topology.service, controlPlane: plane, edges: traces.edges, ...demoTopologySources(demo.service), mtlsOf: security.mtlsForEdge }),
-    )
-  }
+    // The topology follows whatever the control plane serves: config, LRS rates, span latency, mTLS.
+    if (plane) {
+      stack.add(
+        startMeshTopologyFeed({ topology: topology.service, controlPlane: plane, edges: traces.edges, ...demoTopologySources(demo.service), mtlsOf: security.mtlsForEdge }),
+      )
+    }
 
-  return {
-    router,
-    bus,
-    info,
-    traces,
-    canary: canary.service,
-    topology: topology.service,
-    demo: demo.service,
-    controlPlane: controlPlane.service,
-    security: security.service,
-    dispose: () => stack.dispose(),
+    return {
+      router,
+      bus,
+      info,
+      traces,
+      canary: canary.service,
+      topology: topology.service,
+      demo: demo.service,
+      controlPlane: controlPlane.service,
+      security: security.service,
+      dispose: () => stack.dispose(),
+    }
+  } catch (err) {
+    await stack.dispose().catch(() => undefined)
+    throw err
   }
 }
