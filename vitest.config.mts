@@ -25,6 +25,11 @@ export default defineConfig({
           fileParallelism: false,
         },
       },
+      {
+        // Real kind and Docker: only where they exist (.github/workflows/desktop-and-kind.yml), not in npm test.
+        resolve: { alias },
+        test: { name: 'kind', include: ['test/kind/**/*.test.ts'], environment: 'node', testTimeout: 900_000, hookTimeout: 300_000, fileParallelism: false },
+      },
     ],
   },
 })

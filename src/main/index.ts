@@ -3,9 +3,8 @@ import { app, BrowserWindow, screen, shell, session } from 'electron'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { contentSecurityPolicy } from './api'
-import { startIpcTransport } from './api/io'
 import { createMeshdeck, desktopOptions, type Meshdeck } from './app'
-import { fitToDisplays, mainWindowOptions, readWindowState, writeWindowState } from './window'
+import { fitToDisplays, mainWindowOptions, readWindowState, startIpcTransport, writeWindowState } from './window'
 
 const rendererIndex = join(__dirname, '../renderer/index.html')
 const rendererUrl = pathToFileURL(rendererIndex).href

@@ -52,3 +52,17 @@ describe('pure entries load no I/O at runtime', () => {
     expect(graph.externals).toEqual(['re2js', 'yaml'])
   })
 })
+
+describe('entry points load only what their process has', () => {
+  afterAll(stopModuleGraph)
+
+  it.each(['src/cli/meshdeck.ts', 'src/main/app/index.ts'])('%s (headless: plain Node, no Electron binary) never loads electron', async (entry) => {
+    const graph = await moduleGraph(entry)
+    expect(graph.externals.filter((specifier) => packageOf(specifier) === 'electron')).toEqual([])
+  })
+
+  it('the Electron entry does (its window and IPC transport)', async () => {
+    expect((await moduleGraph('src/main/index.ts')).externals).toContain('electron')
+  })
+})
+

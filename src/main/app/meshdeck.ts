@@ -6,6 +6,7 @@ import { registerCanaryApi, type CanaryRuntime } from '../canary/io'
 import { registerClusterApi } from '../cluster/io'
 import { demoTopologySources, registerDemoApi, secureDemoBootstrap, type DemoService } from '../demo/io'
 import { DisposableStack, type Disposable } from '../lib/disposable'
+import { kubeconfigWithLocalClusters, registerLocalClustersApi } from '../local-clusters/io'
 import { registerSecurityApi, type SecurityService } from '../security/io'
 import { registerTopologyApi, startMeshTopologyFeed, type TopologyService } from '../telemetry/io'
 import type { SpanTimeWindow } from '../traces'
@@ -32,6 +33,8 @@ export interface MeshdeckOptions {
   meshContext?: string
   /** Port of the xDS server (127.0.0.1); 0 picks a free one. Default 15010. */
   xdsPort?: number
+  /** Address the xDS server binds (default 127.0.0.1); the kind sandbox needs one its pods reach, e.g. the kind network's gateway. */
+  xdsHost?: string
   /** Port of the trace collector (OTLP/HTTP and Zipkin, 127.0.0.1). Default 4318, or a free one when taken. */
   tracesPort?: number
   /** How far from now a span may lie to be accepted (default ±10 min); others are rejected, never analysed. */
@@ -79,7 +82,8 @@ export async function createMeshdeck(options: MeshdeckOptions): Promise<Meshdeck
   }
   // A start that fails anywhere (an unsafe data dir, a port taken, the demo) releases what it began.
   try {
-    const kubeconfig = options.kubeconfig
+    // Every kubeconfig reader sees the user's files and then Meshdeck's own file of local clusters.
+    const kubeconfig = kubeconfigWithLocalClusters(options.kubeconfig, info.dataDir)
     const meshDir = options.meshDir ?? (options.demo ? join(info.dataDir, 'demo-mesh') : undefined)
     // The data dir holds the CA key: 0700. Temp files of writes a crash interrupted are removed.
     for (const note of await securePrivateDir(info.dataDir)) console.warn(`meshdeck: ${note}`)
@@ -92,7 +96,7 @@ export async function createMeshdeck(options: MeshdeckOptions): Promise<Meshdeck
       registerAppApi(router, bus, { info, status: (): AppStatus => ({ currentContext: cluster.contexts.current(), controlPlane: controlPlane.service.appStatus() }) }),
     )
     const controlPlane = stack.add(
-      registerControlPlaneApi(router, bus, { meshDir, meshContext: options.meshContext, kubeconfig, port: options.xdsPort ?? 15010, onStatusChanged: app.statusChanged }),
+      registerControlPlaneApi(router, bus, { meshDir, meshContext: options.meshContext, kubeconfig, port: options.xdsPort ?? 15010, host: options.xdsHost, onStatusChanged: app.statusChanged }),
     )
     const cluster = stack.add(
       registerClusterApi(router, bus, { kubeconfig, context: options.context, onContextChanged: app.statusChanged, onConnection: (c) => topology.onConnection(c) }),
@@ -109,6 +113,14 @@ export async function createMeshdeck(options: MeshdeckOptions): Promise<Meshdeck
     stack.add(registerTracesApi(router, bus, traces))
     const canary = stack.add(registerCanaryApi(router, bus, { controlPlane: controlPlane.service, edges: traces.edges, dataDir: info.dataDir, clusterClient }))
     await canary.start()
+    // The sandbox runs the demo's processes on the running control plane (the demo's own folder when it has one).
+    const startSandboxDemo = async () => {
+      const renderBootstrap = await secureDemoBootstrap(security.service)
+      const sandboxMeshDir = meshDir ?? join(info.dataDir, 'sandbox-mesh')
+      const mesh = await demo.service.start({ controlPlaneAddress: controlPlane.service.running().address, meshDir: sandboxMeshDir, tracesEndpoint: traces.collector.otlpUrl, renderBootstrap })
+      return mesh.status().workloads
+    }
+    stack.add(registerLocalClustersApi(router, bus, { dataDir: info.dataDir, userKubeconfig: options.kubeconfig, startDemo: startSandboxDemo }))
 
     const plane = controlPlane.service.controlPlane
     if (options.demo && plane && meshDir) {

@@ -12,8 +12,10 @@ export interface WorkloadConfig {
   workload: string
   role: WorkloadRole
   version: string
-  /** Port to serve on (127.0.0.1); an xDS server needs it known up front to name its Listener. */
+  /** Port to serve on; an xDS server needs it known up front to name its Listener. */
   port: number | null
+  /** The address it serves on: 127.0.0.1, or in a pod its own IP (never every interface). */
+  host: string
   server: ServerMode
   /** Upstream role → gRPC target, e.g. reviews → xds:///reviews.demo.svc.cluster.local:9080. */
   upstreams: Partial<Record<WorkloadRole, string>>
@@ -28,7 +30,7 @@ export class WorkloadConfigError extends Error {}
 
 const usage =
   'usage: demo-workload --workload NAME --role frontend|details|reviews|ratings|loadgen [--version v1] ' +
-  '[--port N] [--server xds|plain|none] [--upstream ROLE=TARGET]... [--error-rate 0..1] ' +
+  '[--port N] [--host IPV4] [--server xds|plain|none] [--upstream ROLE=TARGET]... [--error-rate 0..1] ' +
   '[--error-code UNAVAILABLE] [--latency-ms N] [--rps N] [--proto PATH]'
 
 /** Which upstreams each role calls: the shape of bookinfo. */
@@ -71,7 +73,7 @@ export function parseWorkloadArgs(argv: readonly string[]): WorkloadConfig {
       values.set(flag, value)
     }
   }
-  const known = ['--workload', '--role', '--version', '--port', '--server', '--error-rate', '--error-code', '--latency-ms', '--rps', '--proto']
+  const known = ['--workload', '--role', '--version', '--port', '--host', '--server', '--error-rate', '--error-code', '--latency-ms', '--rps', '--proto']
   for (const flag of values.keys()) {
     if (!known.includes(flag)) throw new WorkloadConfigError(`unknown flag ${flag}; ${usage}`)
   }
@@ -82,6 +84,11 @@ export function parseWorkloadArgs(argv: readonly string[]): WorkloadConfig {
   const version = values.get('--version') ?? 'v1'
   const server = (values.get('--server') ?? (role === 'loadgen' ? 'none' : 'xds')) as ServerMode
   if (!['xds', 'plain', 'none'].includes(server)) throw new WorkloadConfigError(`--server must be xds, plain or none`)
+  const host = values.get('--host') ?? '127.0.0.1'
+  const octets = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(host)
+  if (!octets || octets.slice(1).some((o) => Number(o) > 255) || host === '0.0.0.0') {
+    throw new WorkloadConfigError(`--host must be one IPv4 address to serve on (127.0.0.1, or a pod's IP), got ${JSON.stringify(host)}`)
+  }
   const rawPort = values.get('--port')
   const port = rawPort === undefined ? null : number('--port', rawPort, 1, 65535)
   if (server !== 'none' && port === null) throw new WorkloadConfigError(`--port is required to serve (an xDS server names its Listener by address:port)`)
@@ -95,6 +102,7 @@ export function parseWorkloadArgs(argv: readonly string[]): WorkloadConfig {
     role,
     version,
     port,
+    host,
     server,
     upstreams,
     knobs: {

@@ -8,6 +8,7 @@ import { meshEvents, meshMethods } from './mesh'
 import { traceMethods } from './traces'
 import { canaryEvents, canaryMethods } from './canary'
 import { securityEvents, securityMethods } from './security'
+import { localClusterEvents, localClusterMethods } from './local-clusters'
 import type { EventSpec, MethodSpec } from './define'
 
 export * from './errors'
@@ -20,6 +21,7 @@ export * from './topology'
 export * from './traces'
 export * from './canary'
 export * from './security'
+export * from './local-clusters'
 export type { EventSpec, MethodSpec } from './define'
 
 /**
@@ -37,6 +39,7 @@ export const methods = {
   ...traceMethods,
   ...canaryMethods,
   ...securityMethods,
+  ...localClusterMethods,
 } satisfies Record<string, MethodSpec>
 
 /** Every event main sends to the renderer. */
@@ -50,6 +53,7 @@ export const events = {
   ...topologyEvents,
   ...canaryEvents,
   ...securityEvents,
+  ...localClusterEvents,
 } satisfies Record<string, EventSpec>
 
 export type Methods = typeof methods

@@ -17,11 +17,14 @@ export interface LoadedKubeconfig {
 }
 
 /**
- * Reads every kubeconfig file (an explicit path — a file or a folder of files — or KUBECONFIG, or
+ * Reads every kubeconfig file (an explicit path — a file, a folder of files, or a list of them — or KUBECONFIG, or
  * ~/.kube/config). A file that fails is reported and skipped; the others still load.
  */
 export async function loadKubeconfig(explicitPath?: string, env = process.env): Promise<LoadedKubeconfig> {
-  const paths = explicitPath ? await expandPath(explicitPath) : kubeconfigPaths(env.KUBECONFIG, homedir(), delimiter)
+  // An explicit path may be a list like KUBECONFIG (Meshdeck appends its own file of local clusters).
+  const paths = explicitPath
+    ? (await Promise.all(explicitPath.split(delimiter).filter((p) => p !== '').map(expandPath))).flat()
+    : kubeconfigPaths(env.KUBECONFIG, homedir(), delimiter)
   const files: KubeconfigFile[] = []
   const problems: ContextList['problems'] = []
   for (const path of paths) {

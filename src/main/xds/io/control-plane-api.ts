@@ -5,8 +5,10 @@ import { controlPlaneOptions, sourcesForChoice, type StartupSources } from './so
 
 export interface ControlPlaneApiDeps extends StartupSources {
   kubeconfig?: string
-  /** Port of the xDS server (127.0.0.1); 0 picks a free one. */
+  /** Port of the xDS server; 0 picks a free one. */
   port: number
+  /** Address the xDS server binds; default 127.0.0.1. */
+  host?: string
   /** The status bar's view (state, address, connected clients) may have changed. */
   onStatusChanged: () => void
 }

@@ -59,9 +59,11 @@ export function startupChoice({ meshDir, meshContext }: StartupSources): Control
  * The cluster client is made when the control plane starts, so a bad context shows as its failure,
  * with a hint.
  */
-export function controlPlaneOptions(startup: StartupSources & { kubeconfig?: string; port: number }): ControlPlaneOptions | null {
+export function controlPlaneOptions(startup: StartupSources & { kubeconfig?: string; port: number; host?: string }): ControlPlaneOptions | null {
   const choice = startupChoice(startup)
-  return choice ? { port: startup.port, ...sourcesForChoice(choice, { meshDir: startup.meshDir, kubeconfig: startup.kubeconfig }) } : null
+  if (!choice) return null
+  const host = startup.host ? { host: startup.host } : {}
+  return { port: startup.port, ...host, ...sourcesForChoice(choice, { meshDir: startup.meshDir, kubeconfig: startup.kubeconfig }) }
 }
 
 /**

@@ -29,7 +29,7 @@ function log(line: string): void {
 
 function startServer(config: WorkloadConfig, api: DemoApi, ctx: HandlerContext, onServing: () => void): Server {
   const role = config.role as ServingRole
-  const address = `127.0.0.1:${config.port}`
+  const address = `${config.host}:${config.port}`
   if (config.server === 'plain') {
     // Fallback only: without xDS on the server side, no inbound policy (mTLS, RBAC) applies.
     const server = new Server()
@@ -43,7 +43,7 @@ function startServer(config: WorkloadConfig, api: DemoApi, ctx: HandlerContext, 
     })
     return server
   }
-  pinBarePortListensToLoopback()
+  pinBarePortListensToLoopback(config.host)
   const server = new XdsServer()
   server.addService(api.service(role), implementationFor(role, ctx))
   log(`waiting for Listener grpc/server?xds.resource.listening_address=${address} from the control plane`)
@@ -105,7 +105,7 @@ function main(): void {
     config.server === 'none' || config.role === 'loadgen'
       ? null
       : startServer(config, api, ctx, () => {
-          log(`serving ${config.role} ${config.version} on 127.0.0.1:${config.port}`)
+          log(`serving ${config.role} ${config.version} on ${config.host}:${config.port}`)
           send({ type: 'serving', port: config.port as number })
         })
   log(

@@ -1,8 +1,7 @@
 import { ipcMain, type WebContents } from 'electron'
 import { ipcCallChannel, ipcEventChannel } from '@shared/contract/channels'
-import type { Disposable } from '../../lib/disposable'
-import type { EventBus } from '../event-bus'
-import type { Router } from '../router'
+import type { Disposable } from '../lib/disposable'
+import type { EventBus, Router } from '../api'
 
 /**
  * Desktop transport: the preload invokes `meshdeck:call`; events go out on `meshdeck:event`.
