@@ -46,9 +46,9 @@ describe('pure entries load no I/O at runtime', () => {
     expect(graph.modules.filter((module) => !place(module).pure), `${entry} loads these I/O modules`).toEqual([])
   })
 
-  it('xds/translate loads only mesh, xds and lib modules (it was 65 modules with the sources and node:https)', async () => {
+  it('xds/translate loads only mesh, model, xds and lib modules (it was 65 modules with the sources and node:https)', async () => {
     const graph = await moduleGraph('src/main/xds/translate/index.ts')
-    expect(graph.modules.filter((m) => !/^src\/(main\/(mesh|xds|lib)|shared)\//.test(m))).toEqual([])
+    expect(graph.modules.filter((m) => !/^src\/(main\/(mesh|model|xds|lib)|shared)\//.test(m))).toEqual([])
     expect(graph.externals).toEqual(['re2js', 'yaml'])
   })
 })

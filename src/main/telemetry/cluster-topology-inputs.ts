@@ -1,5 +1,6 @@
 import type { ConfigRef } from '@shared/contract'
 import type { KubeObject } from '../cluster'
+import { Deployment, Service, StatefulSet } from '../model'
 import type { ServiceInput, WorkloadInput } from './inputs'
 
 /**
@@ -34,40 +35,33 @@ export interface ClusterWorkloadItem {
   ready: number
 }
 
-type Obj = Record<string, unknown>
-const obj = (v: unknown): Obj => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : {})
-const str = (v: unknown): string => (typeof v === 'string' ? v : '')
-const num = (v: unknown, fallback: number): number => (typeof v === 'number' && Number.isFinite(v) ? v : fallback)
-const strMap = (v: unknown): Record<string, string> => Object.fromEntries(Object.entries(obj(v)).filter((e): e is [string, string] => typeof e[1] === 'string'))
-
 export function clusterServiceItem(o: KubeObject): ClusterServiceItem {
-  const meta = obj(o.metadata)
-  const spec = obj(o.spec)
-  const ports = Array.isArray(spec.ports) ? spec.ports.map(obj) : []
+  const { metadata: meta, spec } = Service.read(o)
   return {
-    uid: str(meta.uid),
-    name: str(meta.name),
-    namespace: str(meta.namespace),
-    labels: strMap(meta.labels),
-    selector: strMap(spec.selector),
+    uid: meta.uid,
+    name: meta.name,
+    namespace: meta.namespace ?? '',
+    labels: meta.labels,
+    selector: spec.selector,
     // appProtocol (grpc, http) says more than the transport (TCP) when it is set.
-    ports: ports.map((p) => ({ name: str(p.name), port: num(p.port, 0), protocol: str(p.appProtocol) || str(p.protocol) })),
+    ports: spec.ports.map((p) => ({ name: p.name ?? '', port: p.port ?? 0, protocol: p.appProtocol ?? p.protocol ?? '' })),
   }
 }
 
+const workloadKinds = { Deployment, StatefulSet }
+
 export function clusterWorkloadItem(kind: ClusterWorkloadKind): (o: KubeObject) => ClusterWorkloadItem {
   return (o) => {
-    const meta = obj(o.metadata)
-    const spec = obj(o.spec)
+    const { metadata: meta, spec, status } = workloadKinds[kind].read(o)
     return {
-      uid: str(meta.uid),
+      uid: meta.uid,
       kind,
-      name: str(meta.name),
-      namespace: str(meta.namespace),
-      podLabels: strMap(obj(obj(spec.template).metadata).labels),
+      name: meta.name,
+      namespace: meta.namespace ?? '',
+      podLabels: spec.template.metadata.labels,
       // The API defaults replicas to 1 when the manifest leaves it out.
-      desired: num(spec.replicas, 1),
-      ready: num(obj(o.status).readyReplicas, 0),
+      desired: spec.replicas ?? 1,
+      ready: status.readyReplicas ?? 0,
     }
   }
 }

@@ -1,5 +1,6 @@
 import type { ConfigRef } from '@shared/contract'
 import { destinationRuleFor, findService, resolveServices, type MeshService, type MeshSnapshot } from '../mesh'
+import { effectiveWeight } from '../model'
 import type { EdgeStatsInput, RouteInput, ServiceInput, TrafficSource, WorkloadInput } from './inputs'
 import type { EdgeKey, EdgeWindowStats } from '../traces'
 import type { ClusterLoad } from '../xds'
@@ -48,7 +49,7 @@ export function routesFromSnapshot(snapshot: MeshSnapshot): RouteInput[] {
             destinationHost: findService(services, d.destination.host, vs.namespace)?.host ?? d.destination.host,
             subset: d.destination.subset ?? null,
             // Istio: a lone destination takes all traffic; with several, a missing weight is 0.
-            weight: d.weight ?? (destinations.length === 1 ? 100 : 0),
+            weight: effectiveWeight(d.weight, destinations.length),
             origin: ref('VirtualService', vs.namespace, vs.name),
           })
         }

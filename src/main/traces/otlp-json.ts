@@ -1,3 +1,4 @@
+import { isJsonObject as isObject } from '../model'
 import type { Span } from './span'
 import { isHexId, timestampOf, type ParsedSpans, type RejectedSpan } from './span-checks'
 
@@ -72,8 +73,4 @@ function attributesOf(list: unknown): Record<string, string | number | boolean> 
     else if (typeof v.doubleValue === 'number' && Number.isFinite(v.doubleValue)) out[item.key] = v.doubleValue
   }
   return out
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
 }

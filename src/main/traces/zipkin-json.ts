@@ -1,3 +1,4 @@
+import { isJsonObject as isObject } from '../model'
 import type { Span } from './span'
 import { isHexId, timestampOf, type ParsedSpans, type RejectedSpan } from './span-checks'
 
@@ -54,8 +55,4 @@ function tagsOf(value: unknown): Record<string, string> {
     else if ((typeof tag === 'number' && Number.isFinite(tag)) || typeof tag === 'boolean') out[key] = String(tag)
   }
   return out
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
 }

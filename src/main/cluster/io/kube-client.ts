@@ -4,6 +4,7 @@ import { request, type RequestOptions } from 'node:https'
 import type { KubeConfig } from '@kubernetes/client-node'
 import { MeshdeckError } from '@shared/contract'
 import { classifyKubeFailure } from '../connection-errors'
+import { readStatus } from '../../model'
 
 /** A failed API request; `status` is set when the server answered. */
 export class KubeRequestError extends Error {
@@ -158,8 +159,8 @@ export class KubeClient {
 
 function statusMessage(text: string, status: number): string {
   try {
-    const parsed = JSON.parse(text) as { message?: string }
-    if (parsed.message) return parsed.message
+    const message = readStatus(JSON.parse(text)).message
+    if (message) return message
   } catch {
     // not a Status object
   }

@@ -1,6 +1,7 @@
 import type { Connection } from '@shared/contract'
 import { Informer, type KubeClient } from '../../cluster/io'
 import { trackDisposable, type Disposable } from '../../lib/disposable'
+import { collectionPath, Deployment, Service, StatefulSet } from '../../model'
 import type { TopologyService } from './topology-service'
 import { clusterServiceItem, clusterWorkloadItem, topologyFromCluster, type ClusterServiceItem, type ClusterWorkloadItem } from '../cluster-topology-inputs'
 
@@ -31,9 +32,9 @@ export function startClusterTopologyFeed(options: ClusterTopologyFeedOptions): D
   }
   const informer = <T extends ClusterServiceItem | ClusterWorkloadItem>(path: string, toItem: (o: Record<string, unknown>) => T): Informer<T> =>
     new Informer<T>({ client: options.client, path, toItem, onChange: changed, onState: () => undefined })
-  const services = informer('/api/v1/services', clusterServiceItem)
-  const deployments = informer('/apis/apps/v1/deployments', clusterWorkloadItem('Deployment'))
-  const statefulsets = informer('/apis/apps/v1/statefulsets', clusterWorkloadItem('StatefulSet'))
+  const services = informer(collectionPath(Service, null), clusterServiceItem)
+  const deployments = informer(collectionPath(Deployment, null), clusterWorkloadItem('Deployment'))
+  const statefulsets = informer(collectionPath(StatefulSet, null), clusterWorkloadItem('StatefulSet'))
   const all = [services, deployments, statefulsets]
   for (const i of all) i.start()
   return trackDisposable({

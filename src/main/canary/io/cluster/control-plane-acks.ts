@@ -1,8 +1,7 @@
 import type { ControlPlane } from '../../../xds/io'
 import { unackedClients, waitForClientAcks } from '../local-environment'
-import { routeWeights } from '../../cluster/route-weights'
+import { servedRouteWeights } from '../../served-weights'
 import type { ClusterAckSource, WrittenObject } from './propagation'
-import type { HttpRoute } from '../../cluster/virtual-service-object'
 
 /**
  * ACKs from Meshdeck's own control plane when it serves a cluster's config (`meshdeck serve
@@ -32,11 +31,6 @@ export function controlPlaneClusterAcks(servedContext: () => string | undefined,
 }
 
 function readsWeights(cp: ControlPlane, written: WrittenObject): boolean {
-  const vs = cp.snapshot().virtualServices.find((v) => v.namespace === written.namespace && v.name === written.name)
-  const http = (vs?.spec.http ?? []) as HttpRoute[]
-  const selector = written.route
-  const route = 'name' in selector ? http.find((r) => r.name === selector.name) : http[selector.index]
-  if (!route) return false
-  const seen = routeWeights(route)
-  return Object.entries(written.weights).every(([key, weight]) => (seen[key] ?? 0) === weight)
+  const seen = servedRouteWeights(cp.snapshot(), written)
+  return seen !== null && Object.entries(written.weights).every(([key, weight]) => (seen[key] ?? 0) === weight)
 }

@@ -1,12 +1,14 @@
 import { MeshdeckError } from '@shared/contract'
 import { KubeRequestError, type KubeClient } from '../../../cluster/io'
-import { ApiDiscovery, istioVersions } from '../../../mesh/io'
+import { ApiDiscovery } from '../../../mesh/io'
+import { asObjects, collectionPath, istioKinds, readIstioResource, type KindInfo } from '../../../model'
 import type { ClusterDestinationRule, ClusterVirtualService } from '../../cluster/virtual-service-object'
 
 /** The field manager every Meshdeck write uses, so `managedFields` says who set the weights. */
 export const fieldManager = 'meshdeck'
 
-const group = 'networking.istio.io'
+const { VirtualService, DestinationRule } = istioKinds
+const group = VirtualService.group
 
 /** Why an apply was refused: the object moved on, or another field manager owns what we change. */
 export type ApplyRefusal = { refused: 'modified' } | { refused: 'managers'; managers: string[]; message: string }
@@ -22,25 +24,29 @@ export class IstioApi {
   constructor(private readonly client: KubeClient) {}
 
   async listVirtualServices(): Promise<ClusterVirtualService[]> {
-    const list = await this.request<{ items: ClusterVirtualService[] }>('GET', await this.collection('virtualservices'))
-    return list.items
+    const list = await this.request<{ items?: unknown }>('GET', await this.collection(VirtualService))
+    const apiVersion = await this.apiVersion()
+    return asObjects(list.items).map((item) => readIstioResource(item, 'VirtualService', apiVersion))
   }
 
   async listDestinationRules(namespace?: string): Promise<ClusterDestinationRule[]> {
-    const list = await this.request<{ items: ClusterDestinationRule[] }>('GET', await this.collection('destinationrules', namespace))
-    return list.items
+    const list = await this.request<{ items?: unknown }>('GET', await this.collection(DestinationRule, namespace))
+    const apiVersion = await this.apiVersion()
+    return asObjects(list.items).map((item) => readIstioResource(item, 'DestinationRule', apiVersion))
   }
 
   async getVirtualService(namespace: string, name: string): Promise<ClusterVirtualService> {
     const path = await this.objectPath(namespace, name)
+    let answer: unknown
     try {
-      return await this.client.json<ClusterVirtualService>('GET', path)
+      answer = await this.client.json<unknown>('GET', path)
     } catch (err) {
       if (err instanceof KubeRequestError && err.status === 404) {
         throw new MeshdeckError('unknown_target', `There is no VirtualService ${namespace}/${name} in the cluster at ${this.client.server}.`, 'Reload the Canary page; it may have been deleted or renamed.')
       }
       throw this.client.explain(err)
     }
+    return readIstioResource(answer, 'VirtualService', await this.apiVersion())
   }
 
   /**
@@ -49,8 +55,9 @@ export class IstioApi {
    */
   async apply(config: ClusterVirtualService, force: boolean): Promise<ClusterVirtualService | ApplyRefusal> {
     const path = `${await this.objectPath(config.metadata.namespace, config.metadata.name)}?fieldManager=${fieldManager}&force=${force}`
+    let stored: unknown
     try {
-      return await this.client.json<ClusterVirtualService>('PATCH', path, JSON.stringify(config), 'application/apply-patch+yaml')
+      stored = await this.client.json<unknown>('PATCH', path, JSON.stringify(config), 'application/apply-patch+yaml')
     } catch (err) {
       if (err instanceof KubeRequestError && err.status === 409) {
         const managers = [...err.detail.matchAll(/conflicts? with "([^"]+)"/g)].map((m) => m[1]!)
@@ -58,6 +65,7 @@ export class IstioApi {
       }
       throw this.client.explain(err)
     }
+    return readIstioResource(stored, 'VirtualService', config.apiVersion)
   }
 
   /**
@@ -67,14 +75,16 @@ export class IstioApi {
    */
   async setAnnotation(namespace: string, name: string, key: string, value: string): Promise<ClusterVirtualService> {
     const path = `${await this.objectPath(namespace, name)}?fieldManager=${fieldManager}`
+    let stored: unknown
     try {
-      return await this.client.json<ClusterVirtualService>('PATCH', path, JSON.stringify({ metadata: { annotations: { [key]: value } } }), 'application/merge-patch+json')
+      stored = await this.client.json<unknown>('PATCH', path, JSON.stringify({ metadata: { annotations: { [key]: value } } }), 'application/merge-patch+json')
     } catch (err) {
       if (err instanceof KubeRequestError && err.status === 404) {
         throw new MeshdeckError('unknown_target', `The VirtualService ${namespace}/${name} no longer exists in the cluster at ${this.client.server}.`, 'Recreate it, or abort the rollout.')
       }
       throw this.client.explain(err)
     }
+    return readIstioResource(stored, 'VirtualService', await this.apiVersion())
   }
 
   private async request<T>(method: string, path: string, body?: string, contentType?: string): Promise<T> {
@@ -86,18 +96,17 @@ export class IstioApi {
   }
 
   private async objectPath(namespace: string, name: string): Promise<string> {
-    return `${await this.collection('virtualservices', namespace)}/${encodeURIComponent(name)}`
+    return `${await this.collection(VirtualService, namespace)}/${encodeURIComponent(name)}`
   }
 
-  private async collection(plural: string, namespace?: string): Promise<string> {
-    const version = await this.servedVersion()
-    return namespace ? `/apis/${group}/${version}/namespaces/${encodeURIComponent(namespace)}/${plural}` : `/apis/${group}/${version}/${plural}`
+  private async collection(kind: KindInfo, namespace?: string): Promise<string> {
+    return collectionPath(kind, namespace ?? null, await this.servedVersion())
   }
 
   /** Discovered the way the mesh's config source does it, so both read the same version. */
   private servedVersion(): Promise<string> {
     this.version ??= new ApiDiscovery(this.client)
-      .resolve(group, 'virtualservices', istioVersions)
+      .resolve(group, VirtualService.plural, VirtualService.versions)
       .then((served) => {
         if (served) return served.version
         throw new MeshdeckError(

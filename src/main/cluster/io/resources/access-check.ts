@@ -10,7 +10,7 @@ async function allowed(client: KubeClient, verb: string, info: KindInfo, namespa
   const review = await client.json<Review>('POST', '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews', {
     apiVersion: 'authorization.k8s.io/v1',
     kind: 'SelfSubjectAccessReview',
-    spec: { resourceAttributes: { verb, group: info.group, resource: info.resource, ...(namespace ? { namespace } : {}) } },
+    spec: { resourceAttributes: { verb, group: info.group, resource: info.plural, ...(namespace ? { namespace } : {}) } },
   })
   return review.status?.allowed === true
 }
@@ -33,6 +33,6 @@ export async function checkAccess(client: KubeClient, info: KindInfo, contextNam
   return {
     scope: 'none',
     namespace: null,
-    message: `No access: your user may not list ${label}${info.namespaced ? ` in any namespace, nor in "${contextNamespace}"` : ''}. Ask a cluster admin for a Role that allows list and watch on ${info.resource}.`,
+    message: `No access: your user may not list ${label}${info.namespaced ? ` in any namespace, nor in "${contextNamespace}"` : ''}. Ask a cluster admin for a Role that allows list and watch on ${info.plural}.`,
   }
 }

@@ -72,10 +72,10 @@ export class Feed implements Disposable {
   private async resolveInfo(): Promise<KindInfo> {
     const info = kindInfo[this.opts.kind]
     if (this.opts.kind !== 'endpointslices') return info
-    for (const version of ['v1', 'v1beta1']) {
+    for (const version of info.versions) {
       try {
-        await this.opts.client.json('GET', `/apis/discovery.k8s.io/${version}`)
-        return { ...info, version }
+        await this.opts.client.json('GET', `/apis/${info.group}/${version}`)
+        return { kind: info.kind, group: info.group, versions: [version], plural: info.plural, namespaced: info.namespaced }
       } catch (err) {
         if (!(err instanceof KubeRequestError && err.status === 404)) throw err
       }

@@ -1,4 +1,5 @@
 import type { ApiError, FeedState, ResourceRow } from '@shared/contract'
+import { readListPage, readObjectMeta, readStatus } from '../../../model'
 import { trackDisposable, type Disposable } from '../../../lib/disposable'
 import { KubeRequestError, type KubeClient, type WatchEvent } from '../kube-client'
 import { backoffDelay, sleep } from './backoff'
@@ -74,13 +75,13 @@ export class Informer<T extends InformerItem = ResourceRow> implements Disposabl
     do {
       const query = new URLSearchParams({ limit: String(this.opts.pageSize ?? 500) })
       if (continueToken) query.set('continue', continueToken)
-      const page = await this.opts.client.json<{ metadata?: { continue?: string; resourceVersion?: string }; items?: KubeObject[]; kind?: string }>('GET', `${this.opts.path}?${query}`)
-      for (const item of page.items ?? []) {
+      const page = readListPage(await this.opts.client.json<unknown>('GET', `${this.opts.path}?${query}`))
+      for (const item of page.items) {
         const row = this.opts.toItem(withKind(item, page.kind))
         seen.set(row.uid, row)
       }
-      continueToken = page.metadata?.continue ?? ''
-      resourceVersion = page.metadata?.resourceVersion ?? resourceVersion
+      continueToken = page.metadata.continue ?? ''
+      resourceVersion = page.metadata.resourceVersion ?? resourceVersion
     } while (continueToken && !this.abort.signal.aborted)
     const deletes = [...this.store.keys()].filter((uid) => !seen.has(uid))
     const upserts = [...seen.values()].filter((row) => !sameRow(this.store.get(row.uid), row))
@@ -114,13 +115,13 @@ export class Informer<T extends InformerItem = ResourceRow> implements Disposabl
   }
 
   private onEvent(event: WatchEvent): void {
-    const meta = (event.object.metadata ?? {}) as { resourceVersion?: string }
     if (event.type === 'ERROR') {
-      const code = (event.object as { code?: number }).code
-      if (code === 410) throw new Expired()
-      throw new KubeRequestError(code, undefined, String((event.object as { message?: string }).message ?? 'watch error'))
+      const status = readStatus(event.object)
+      if (status.code === 410) throw new Expired()
+      throw new KubeRequestError(status.code, undefined, status.message ?? 'watch error')
     }
-    if (meta.resourceVersion) this.resourceVersion = meta.resourceVersion
+    const resourceVersion = readObjectMeta(event.object.metadata).resourceVersion
+    if (resourceVersion) this.resourceVersion = resourceVersion
     if (event.type === 'BOOKMARK') return
     const row = this.opts.toItem(event.object)
     if (event.type === 'DELETED') {

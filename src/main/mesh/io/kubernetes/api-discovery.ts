@@ -1,4 +1,5 @@
 import { KubeRequestError, type KubeClient } from '../../../cluster/io'
+import { readGroupVersions, readResourceNames } from '../../../model'
 
 /** A resource the server serves, at the version Meshdeck picked. */
 export interface ServedResource {
@@ -24,8 +25,8 @@ export class ApiDiscovery {
     let answer = this.groups.get(group)
     if (!answer) {
       answer = this.client
-        .json<{ versions?: { version?: string }[] }>('GET', `/apis/${group}`)
-        .then((body) => (body.versions ?? []).flatMap((v) => (v.version ? [v.version] : [])))
+        .json<unknown>('GET', `/apis/${group}`)
+        .then(readGroupVersions)
         .catch((err: unknown) => {
           if (err instanceof KubeRequestError && err.status === 404) return null
           throw err
@@ -40,7 +41,7 @@ export class ApiDiscovery {
     let answer = this.groupVersions.get(key)
     if (!answer) {
       const path = group === '' ? `/api/${version}` : `/apis/${group}/${version}`
-      answer = this.client.json<{ resources?: { name?: string }[] }>('GET', path).then((body) => (body.resources ?? []).flatMap((r) => (r.name ? [r.name] : [])))
+      answer = this.client.json<unknown>('GET', path).then(readResourceNames)
       this.groupVersions.set(key, answer)
     }
     return answer

@@ -1,6 +1,7 @@
 import type { KubeObject } from '../../../cluster'
 import type { InformerItem, KubeClient, Informer } from '../../../cluster/io'
 import { trackDisposable } from '../../../lib/disposable'
+import { CustomResourceDefinition, collectionPath, istioKinds, isEstablished, meshKinds, readObjectMeta, servedVersions, type KindInfo } from '../../../model'
 import { objectKey, type MeshKind, type MeshObject } from '../../model'
 import type { MeshProblem } from '../../problems'
 import { createSnapshot } from '../../snapshot'
@@ -9,16 +10,9 @@ import { toMeshObject, type ConvertedObject } from '../../to-mesh-object'
 import { ApiDiscovery, type ServedResource } from './api-discovery'
 import { WatchedKinds } from './watched-kinds'
 
-/** The Istio kinds the embedded control plane reads, where they live, and the versions it accepts (newest first). */
-export const istioResources: readonly { kind: MeshKind; group: string; plural: string }[] = [
-  { kind: 'VirtualService', group: 'networking.istio.io', plural: 'virtualservices' },
-  { kind: 'DestinationRule', group: 'networking.istio.io', plural: 'destinationrules' },
-  { kind: 'ServiceEntry', group: 'networking.istio.io', plural: 'serviceentries' },
-  { kind: 'WorkloadEntry', group: 'networking.istio.io', plural: 'workloadentries' },
-  { kind: 'PeerAuthentication', group: 'security.istio.io', plural: 'peerauthentications' },
-  { kind: 'AuthorizationPolicy', group: 'security.istio.io', plural: 'authorizationpolicies' },
-]
-export const istioVersions = ['v1', 'v1beta1', 'v1alpha3'] as const
+/** The Istio kinds the embedded control plane reads, where they live, and the versions it accepts (newest first): the model's. */
+export const istioResources: readonly (KindInfo & { kind: MeshKind })[] = meshKinds.map((kind) => ({ ...istioKinds[kind], kind }))
+export { istioVersions } from '../../../model'
 
 interface CrdItem extends InformerItem {
   converted: ConvertedObject
@@ -40,21 +34,19 @@ interface CrdInfo extends InformerItem {
 }
 
 function readCrd(o: KubeObject): CrdInfo {
-  const metadata = (o.metadata ?? {}) as { uid?: string }
-  const spec = (o.spec ?? {}) as { group?: string; names?: { plural?: string }; versions?: { name?: string; served?: boolean }[] }
-  const conditions = ((o.status ?? {}) as { conditions?: { type?: string; status?: string }[] }).conditions ?? []
+  const crd = CustomResourceDefinition.read(o)
   return {
-    uid: metadata.uid ?? '',
-    group: spec.group ?? '',
-    plural: spec.names?.plural ?? '',
-    served: (spec.versions ?? []).flatMap((v) => (v.served && v.name ? [v.name] : [])),
-    established: conditions.some((c) => c.type === 'Established' && c.status === 'True'),
+    uid: crd.metadata.uid,
+    group: crd.spec.group ?? '',
+    plural: crd.spec.names.plural ?? '',
+    served: servedVersions(crd),
+    established: isEstablished(crd),
   }
 }
 
-function servedFromCrds(crds: Iterable<CrdInfo>, group: string, plural: string): ServedResource | null {
+function servedFromCrds(crds: Iterable<CrdInfo>, { group, plural, versions }: KindInfo): ServedResource | null {
   const crd = [...crds].find((c) => c.group === group && c.plural === plural && c.established)
-  const version = istioVersions.find((v) => crd?.served.includes(v))
+  const version = versions.find((v) => crd?.served.includes(v))
   return crd && version ? { group, version, plural, path: `/apis/${group}/${version}/${plural}` } : null
 }
 
@@ -86,9 +78,9 @@ export class IstioCrdSource implements MeshConfigSource {
     // Discovery answers for every authenticated user; the CRD watch below only for some.
     const discovery = new ApiDiscovery(this.options.client)
     const desired = new Map<MeshKind, ServedResource | null>()
-    for (const { kind, group, plural } of istioResources) desired.set(kind, await discovery.resolve(group, plural, istioVersions))
+    for (const resource of istioResources) desired.set(resource.kind, await discovery.resolve(resource.group, resource.plural, resource.versions))
     this.reconcile(desired)
-    this.crds = this.kinds.watch("CustomResourceDefinitions (to notice Istio's CRDs being installed)", '/apis/apiextensions.k8s.io/v1/customresourcedefinitions', readCrd)
+    this.crds = this.kinds.watch("CustomResourceDefinitions (to notice Istio's CRDs being installed)", collectionPath(CustomResourceDefinition, null), readCrd)
     await this.kinds.firstAnswers()
     this.rebuild()
   }
@@ -105,7 +97,7 @@ export class IstioCrdSource implements MeshConfigSource {
       if (!resource) continue
       const apiVersion = `${resource.group}/${resource.version}`
       const toItem = (o: KubeObject): CrdItem => {
-        const uid = String((o.metadata as { uid?: unknown } | undefined)?.uid ?? '')
+        const uid = readObjectMeta(o.metadata).uid
         // List items of custom resources carry kind and apiVersion, watch events too; set them anyway
         // so what we read never depends on it.
         return { uid, converted: toMeshObject({ ...o, kind, apiVersion }) }
@@ -148,7 +140,7 @@ export class IstioCrdSource implements MeshConfigSource {
     }
     return this.absentKinds().map((kind) => ({
       severity: 'warning' as const,
-      message: `The cluster serves no ${kind} CRD in ${istioVersions.join(', ')}; ${kind} objects are not read.`,
+      message: `The cluster serves no ${kind} CRD in ${istioKinds[kind].versions.join(', ')}; ${kind} objects are not read.`,
       hint: `Install Istio's ${kind} CRD; ${then}.`,
     }))
   }
@@ -156,7 +148,7 @@ export class IstioCrdSource implements MeshConfigSource {
   private rebuild(): void {
     if (this.crds?.isSynced()) {
       const crds = [...this.crds.store.values()]
-      this.reconcile(new Map(istioResources.map(({ kind, group, plural }) => [kind, servedFromCrds(crds, group, plural)])))
+      this.reconcile(new Map(istioResources.map((resource) => [resource.kind, servedFromCrds(crds, resource)])))
     }
     const objects: MeshObject[] = []
     const problems: MeshProblem[] = [...this.absenceProblems(), ...this.kinds.problems()]

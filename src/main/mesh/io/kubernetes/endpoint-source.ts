@@ -1,5 +1,6 @@
 import type { Informer, KubeClient } from '../../../cluster/io'
 import { trackDisposable } from '../../../lib/disposable'
+import { collectionPath, EndpointSlice, Endpoints, Pod, Service } from '../../../model'
 import type { MeshProblem } from '../../problems'
 import type { MeshEndpointSource, MeshEndpointsUpdate, MeshSourceInfo } from '../../source'
 import { ApiDiscovery } from './api-discovery'
@@ -39,14 +40,14 @@ export class KubeEndpointSource implements MeshEndpointSource {
 
   async start(): Promise<void> {
     const discovery = new ApiDiscovery(this.options.client)
-    const slices = await discovery.resolve('discovery.k8s.io', 'endpointslices', ['v1', 'v1beta1'])
+    const slices = await discovery.resolve(EndpointSlice.group, EndpointSlice.plural, EndpointSlice.versions)
     // EndpointSlices list pods once per slice; Endpoints (one object per Service) are the fallback.
-    const endpoints = slices ?? { group: '', version: 'v1', plural: 'endpoints', path: '/api/v1/endpoints' }
+    const endpoints = slices ?? { path: collectionPath(Endpoints, null) }
     this.endpointsApi = slices ? `EndpointSlices (discovery.k8s.io/${slices.version})` : 'Endpoints (v1; EndpointSlices are not served)'
     const kind = slices ? 'EndpointSlice' : 'Endpoints'
-    this.services = this.kinds.watch('Services', '/api/v1/services', readService)
+    this.services = this.kinds.watch('Services', collectionPath(Service, null), readService)
     this.endpointSets = this.kinds.watch(kind === 'EndpointSlice' ? 'EndpointSlices' : 'Endpoints', endpoints.path, (o) => readEndpointSet({ ...o, kind }))
-    this.pods = this.kinds.watch('Pods', '/api/v1/pods', readPod)
+    this.pods = this.kinds.watch('Pods', collectionPath(Pod, null), readPod)
     await this.kinds.firstAnswers()
     this.rebuild()
   }
