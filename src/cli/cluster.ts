@@ -2,9 +2,9 @@ import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { isMap, parseDocument } from 'yaml'
 import { CancelledError, MeshdeckError, type LocalCluster, type LocalClusterOperation, type OperationStep } from '@shared/contract'
-import { startHttpTransport } from '../main/api/http-transport'
-import { createMeshdeck, defaultDataDir, type Meshdeck } from '../main/app/meshdeck'
-import { kindNetworkGatewayOfEngine, meshdeckKubeconfigPath } from '../main/local-clusters'
+import { startHttpTransport } from '../main/api/io'
+import { createMeshdeck, defaultDataDir, type Meshdeck } from '../main/app'
+import { kindNetworkGatewayOfEngine, meshdeckKubeconfigPath } from '../main/local-clusters/io'
 import type { ClusterArgs } from './cluster-args'
 
 const mark: Record<OperationStep['state'], string> = { pending: '○', running: '…', done: '✓', skipped: '↷', failed: '✗', cancelled: '⊘' }

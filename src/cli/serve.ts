@@ -1,6 +1,6 @@
 import { join } from 'node:path'
-import { startHttpTransport } from '../main/api/http-transport'
-import { createMeshdeck } from '../main/app/meshdeck'
+import { startHttpTransport } from '../main/api/io'
+import { createMeshdeck } from '../main/app'
 import type { ServeArgs } from './args'
 
 /** Web mode: the same services as the desktop app, served to a browser on loopback with a token. */

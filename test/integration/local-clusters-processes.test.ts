@@ -5,7 +5,7 @@ import { delimiter, join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import type { LocalCluster, LocalClusterOperation } from '@shared/contract'
 import { createMeshdeck, type Meshdeck } from '../../src/main/app/meshdeck'
-import { meshdeckKubeconfigPath } from '../../src/main/local-clusters'
+import { meshdeckKubeconfigPath } from '../../src/main/local-clusters/io'
 import { isAlive, waitFor } from '../support/wait'
 
 // The Docker-free provider for real: etcd, kube-apiserver, controller-manager and scheduler from

@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import type { LocalClusterOperation } from '@shared/contract'
 import { createMeshdeck, type Meshdeck } from '../../src/main/app/meshdeck'
-import { meshdeckKubeconfigPath } from '../../src/main/local-clusters'
+import { meshdeckKubeconfigPath } from '../../src/main/local-clusters/io'
 import { waitFor } from '../support/wait'
 
 // The one-click mesh sandbox on a real Docker-free cluster: Istio CRDs installed, the demo's

@@ -1,7 +1,7 @@
 import { request } from 'node:http'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { Router } from '../../src/main/api/router'
-import { registerTracesApi, startTraces, type Traces } from '../../src/main/traces'
+import { EventBus, Router } from '../../src/main/api'
+import { registerTracesApi, startTraces, type Traces } from '../../src/main/traces/io'
 import { forgedOtlpCalls, year2100 } from '../support/forged-spans'
 
 // The real collector on loopback, posted to with fetch exactly as a web page or a script would.
@@ -11,7 +11,7 @@ let router: Router
 beforeAll(async () => {
   traces = await startTraces({ port: 0, onRejected: () => undefined })
   router = new Router()
-  registerTracesApi(router, traces)
+  registerTracesApi(router, new EventBus(), traces)
 })
 afterAll(async () => {
   await traces?.dispose()

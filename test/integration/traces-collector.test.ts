@@ -3,7 +3,7 @@ import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http'
 import { resourceFromAttributes } from '@opentelemetry/resources'
 import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startTraces, type Traces } from '../../src/main/traces'
+import { startTraces, type Traces } from '../../src/main/traces/io'
 
 let traces: Traces
 const providers: BasicTracerProvider[] = []

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { formatTraceparent, parseTraceparent, startWorkloadTracing } from '../../src/main/demo/workload/tracing'
+import { formatTraceparent, parseTraceparent, startWorkloadTracing } from '../../src/main/demo/io/workload/tracing'
 
 describe('demo workload tracing', () => {
   it('reads and writes W3C traceparent headers', () => {

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import { CancelledError, MeshdeckError, errorCodeTables, isCancelled, isErrorCode, methods, transportErrorCodes, type MeshdeckErrorCode } from '@shared/contract'
 import { forgetUndeclaredErrors, undeclaredErrors } from '../../src/main/api/declared-errors'
 import { Router } from '../../src/main/api/router'
-import { sleepUnlessAborted } from '../../src/main/lib/abortable-sleep'
+import { sleepUnlessAborted } from '../../src/main/lib/io/abortable-sleep'
 
 /** Codes no method answers with, and how a person meets them instead. */
 const reachedOtherwise: Partial<Record<MeshdeckErrorCode, string>> = {

@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { delimiter, join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { loadKubeconfig } from '../../src/main/cluster'
-import { kubeconfigWithLocalClusters } from '../../src/main/local-clusters'
+import { loadKubeconfig } from '../../src/main/cluster/io'
+import { kubeconfigWithLocalClusters } from '../../src/main/local-clusters/io'
 
 const dir = mkdtempSync(join(tmpdir(), 'meshdeck-kubeconfig-list-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))

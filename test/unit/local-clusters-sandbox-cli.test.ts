@@ -3,7 +3,7 @@ import { clusterTable } from '../../src/cli/cluster'
 import { parseClusterArgs } from '../../src/cli/cluster-args'
 import { parseCliArgs } from '../../src/cli/args'
 import { demoWorkloads } from '../../src/main/demo'
-import { parseWorkloadArgs } from '../../src/main/demo/workload/config'
+import { parseWorkloadArgs } from '../../src/main/demo/workload-config'
 import { kindSandboxObjects } from '../../src/main/local-clusters/sandbox-objects'
 
 describe('the kind sandbox objects', () => {

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { LoadStatsServer } from '../../src/main/xds/load-stats'
+import { LoadStatsServer } from '../../src/main/xds/io/load-stats'
 
 const servers: LoadStatsServer[] = []
 afterEach(() => {

@@ -11,12 +11,14 @@ import {
 } from '@shared/contract'
 import type { z } from 'zod'
 import { isDeclaredFor, noteUndeclaredError } from './declared-errors'
+import type { Disposable } from '../lib/disposable'
 
 export type Handler<M extends MethodName> = (
   params: z.output<(typeof methods)[M]['params']>,
 ) => Promise<Result<M>> | Result<M>
 
-type HandlerMap = { [M in MethodName]?: Handler<M> }
+/** Handlers for some of the contract's methods, as one domain registers them. */
+export type HandlerMap = { [M in MethodName]?: Handler<M> }
 
 /** Turns a zod failure into a message a person can act on: which field, what was wrong. */
 export function describeZodError(error: z.ZodError): string {
@@ -33,9 +35,28 @@ export function describeZodError(error: z.ZodError): string {
 export class Router {
   private readonly handlers: HandlerMap = {}
 
-  register<M extends MethodName>(name: M, handler: Handler<M>): void {
-    if (this.handlers[name]) throw new Error(`method ${name} is registered twice`)
-    ;(this.handlers as Record<string, unknown>)[name] = handler
+  /** Answers `name` with `handler` until the returned Disposable is disposed (then: not available). */
+  register<M extends MethodName>(name: M, handler: Handler<M>): Disposable {
+    const handlers = this.handlers as Record<string, unknown>
+    if (handlers[name]) throw new Error(`method ${name} is registered twice`)
+    handlers[name] = handler
+    return {
+      dispose: () => {
+        if (handlers[name] === handler) delete handlers[name]
+      },
+    }
+  }
+
+  /** Registers a domain's methods at once; disposing the result unregisters all of them. */
+  registerAll(handlers: HandlerMap): Disposable {
+    const registered: Disposable[] = []
+    try {
+      for (const name of Object.keys(handlers) as MethodName[]) registered.push(this.register(name, handlers[name] as Handler<typeof name>))
+    } catch (err) {
+      for (const r of registered) void r.dispose()
+      throw err
+    }
+    return { dispose: () => registered.forEach((r) => void r.dispose()) }
   }
 
   /** Methods of the contract that no service implements; a unit test keeps this empty. */

@@ -1,6 +1,6 @@
 import type Docker from 'dockerode'
 import { LocalClusterErrorCode, MeshdeckError } from '@shared/contract'
-import type { KubeClient } from '../../cluster'
+import type { KubeClient } from '../../cluster/io'
 import { kindClusterLabel } from '../engine-clusters'
 import { localRegistry } from '../kind-config'
 

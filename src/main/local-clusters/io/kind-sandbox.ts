@@ -1,5 +1,5 @@
 import { LocalClusterErrorCode, MeshdeckError } from '@shared/contract'
-import type { KubeClient } from '../../cluster'
+import type { KubeClient } from '../../cluster/io'
 import { demoWorkloads, renderDemoBootstrap } from '../../demo'
 import { kindApiVersion } from '../kind-config'
 import type { ClusterEntries } from '../kubeconfig-entries'

@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs'
 import { parseAllDocuments } from 'yaml'
-import { KubeRequestError, type KubeClient } from '../../cluster'
+import { KubeRequestError, type KubeClient } from '../../cluster/io'
 import { objectPath, type KubeObject } from '../sandbox-objects'
 import { findResource } from './resources'
 

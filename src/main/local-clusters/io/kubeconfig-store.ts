@@ -3,7 +3,7 @@ import { homedir } from 'node:os'
 import { delimiter, join } from 'node:path'
 import { parse, stringify } from 'yaml'
 import { LocalClusterErrorCode, MeshdeckError, type LocalClusterProvider } from '@shared/contract'
-import { writeFileAtomic } from '../../lib/atomic-write'
+import { writeFileAtomic } from '../../lib/io/atomic-write'
 import { emptyKubeconfig, removeEntries, upsertEntries, type ClusterEntries, type KubeconfigDoc, type ReplacedEntries } from '../kubeconfig-entries'
 
 /** What Meshdeck wrote for one cluster, and where. */

@@ -17,7 +17,7 @@ import {
 } from '@shared/contract'
 import { existsSync } from 'node:fs'
 import { basename, delimiter, isAbsolute } from 'node:path'
-import { clientForContext, loadKubeconfig, type KubeClient } from '../../cluster'
+import { clientForContext, loadKubeconfig, type KubeClient } from '../../cluster/io'
 import type { Disposable } from '../../lib/disposable'
 import { hostPortsOfConfig, hostPortsOfSpec, kindConfigFromSpec, kindSpecProblems, parseKindConfig, portsInUseProblems, renderKindConfig, type KindConfig } from '../kind-config'
 import { certificateEntries } from '../kubeconfig-entries'

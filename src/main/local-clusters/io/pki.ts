@@ -5,7 +5,7 @@ import { randomBytes, webcrypto } from 'node:crypto'
 import { promises as fs } from 'node:fs'
 import { join } from 'node:path'
 import * as x509 from '@peculiar/x509'
-import { writeFileAtomic } from '../../lib/atomic-write'
+import { writeFileAtomic } from '../../lib/io/atomic-write'
 
 x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0])
 const subtle = webcrypto.subtle

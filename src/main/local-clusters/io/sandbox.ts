@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs'
 import { LocalClusterErrorCode, MeshdeckError, type DemoWorkload, type LocalClusterProvider } from '@shared/contract'
-import type { KubeClient } from '../../cluster'
+import type { KubeClient } from '../../cluster/io'
 import { certificateEntries } from '../kubeconfig-entries'
 import { contextNameFor } from '../names'
 import type { Operation } from '../operation'

@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs'
 import { join } from 'node:path'
 import { localClusterSettingsSchema, type LocalClusterSettings } from '@shared/contract'
-import { writeFileAtomic } from '../../lib/atomic-write'
+import { writeFileAtomic } from '../../lib/io/atomic-write'
 
 const defaults: LocalClusterSettings = { kindPath: null, binariesDir: null, engine: null }
 

@@ -1,4 +1,4 @@
-import { isIP } from 'node:net'
+import { isIP } from '../../lib/ip-address'
 import { EndpointSlice, Endpoints, Pod, Service, serviceNameLabel, type JsonObject, type ObjectReference } from '../../model'
 import type { KubeEndpointAddress, KubeEndpointSet, KubePodInfo, KubeServiceInfo } from './model'
 
