@@ -3,7 +3,7 @@ import { parseDuration } from './duration'
 import type { DestinationRule, MeshObject, StringMatch, TrafficPolicy, VirtualService, WorkloadEntrySpec } from './model'
 import type { MeshProblem } from './problems'
 import { checkClientRegex } from './regex'
-import { endpointPort, endpointServes, findService, resolveServices, type MeshService } from './services'
+import { destinationRuleFor, endpointPort, endpointServes, findService, resolveServices, type MeshService } from './services'
 import type { MeshSnapshot } from './snapshot'
 
 /** gRPC status names Istio's `grpcStatus` may use, with their codes. */
@@ -136,7 +136,7 @@ function checkVirtualService(vs: VirtualService, services: MeshService[], rules:
       }
       const subset = route.destination.subset
       if (subset !== undefined) {
-        const rule = rules.find((r2) => findService(services, r2.spec.host ?? '', r2.namespace)?.host === service.host)
+        const rule = destinationRuleFor(rules, services, service)
         if (!rule?.spec.subsets?.some((s) => s.name === subset)) {
           report({ severity: 'error', field: `${field}.destination.subset`, message: `subset "${subset}" is not defined for ${service.host}.`, hint: 'Define it in the DestinationRule for that host (subsets: - name: … labels: …).' })
         }
