@@ -20,6 +20,7 @@ export type {
   ServiceEntrySpec,
   WorkloadEntrySpec,
   HttpRoute,
+  HttpRouteDestination,
   HttpMatchRequest,
   StringMatch,
   TrafficPolicy,

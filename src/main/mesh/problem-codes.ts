@@ -25,8 +25,10 @@ export const problemCodes = {
   weightsNotHundred: 'MDK0005',
   /** A host several ServiceEntries declare. */
   duplicateServiceEntryHost: 'MDK0006',
-  /** Config that could not be read: a file, a document, an object, or a kind of a cluster. */
+  /** Config that could not be read (a file, a document, an object): its last good version keeps serving. */
   configNotRead: 'MDK0007',
+  /** Config that was read but is not used (a kind Meshdeck does not serve, a kind the cluster does not list). */
+  configIgnored: 'MDK0008',
 } as const
 
 export type ProblemCode = (typeof problemCodes)[keyof typeof problemCodes]

@@ -51,6 +51,18 @@ function matchesLabels(labels: Record<string, string>, selector: Record<string, 
  * (a ServiceEntry is what a person wrote for this mesh, so it wins).
  */
 export function resolveServices(snapshot: MeshSnapshot): MeshService[] {
+  let services = resolved.get(snapshot)
+  if (!services) resolved.set(snapshot, (services = computeServices(snapshot)))
+  return services
+}
+
+/**
+ * Snapshots are immutable, so their services are resolved once: validation, translation, the
+ * security decisions and the analysis all ask for the same snapshot's (callers never change the list).
+ */
+const resolved = new WeakMap<MeshSnapshot, MeshService[]>()
+
+function computeServices(snapshot: MeshSnapshot): MeshService[] {
   const services: MeshService[] = []
   // A ServiceEntry selects WorkloadEntries of its own namespace only.
   const workloadsByNamespace = new Map<string, WorkloadEntry[]>()
