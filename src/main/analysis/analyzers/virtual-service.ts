@@ -6,8 +6,10 @@ import {
   parseDuration,
   type HttpMatchRequest,
   type HttpRoute,
+  type DestinationRule,
   type HttpRouteDestination,
   type MeshService,
+  type Subset,
   type VirtualService,
 } from '../../mesh'
 import { effectiveWeight } from '../../model'
@@ -295,31 +297,40 @@ export const routeWeightAnalyzer: Analyzer = {
           report(vs, { code: 'IST0106', args: ['total destination weight = 0'], field: `spec.http[${rule}].route`, fix: 'Give the destinations weights that add up to 100.' })
           continue
         }
+        // How many endpoints each destination has (null: the destination itself is reported as IST0101).
+        const served = routes.map((route) => destinationEndpoints(ctx, vs, route))
+        const alive = routes.filter((_, j) => (served[j]?.count ?? 0) > 0).map(destinationName)
         for (const [index, route] of routes.entries()) {
-          const weight = weights[index]!
-          if (weight <= 0) continue
-          const service = findService(ctx.services, route.destination?.host ?? '', vs.namespace)
-          if (!service) continue // reported as IST0101
-          const subsetName = route.destination.subset
-          const rule2 = destinationRuleFor(ctx.snapshot.destinationRules, ctx.services, service)
-          const subset = subsetName ? rule2?.spec.subsets?.find((s) => s.name === subsetName) : undefined
-          if (subsetName && !subset) continue // reported as IST0101
-          if (endpointsOf(service, subset, route.destination.port?.number) > 0) continue
-          const target = subsetName ? `${route.destination.host}+${subsetName}` : route.destination.host
-          const others = routes.filter((_, j) => j !== index).map((r) => (r.destination.subset ? `${r.destination.host}+${r.destination.subset}` : r.destination.host))
+          const target = served[index]
+          if (weights[index]! <= 0 || !target || target.count > 0) continue
+          const { service, subset, rule: destinationRule } = target
           report(vs, {
             code: 'MDK0019',
-            args: [routeName(http, rule), `${weight}%`, target],
+            args: [routeName(http, rule), `${weights[index]}%`, destinationName(route)],
             field: `spec.http[${rule}].route[${index}].weight`,
-            fix: subset
-              ? `Start workloads with labels ${Object.entries(subset.labels ?? {}).map(([k, v]) => `${k}=${v}`).join(',') || '(any)'} for ${service.host}, or move this weight to ${others.length > 0 ? listed(others) : 'a destination that has endpoints'}.`
-              : `Start workloads for ${service.host}, or send this traffic to a service that has endpoints.`,
-            related: [...(rule2 ? [refOfObject(rule2)] : [])],
+            fix:
+              (subset
+                ? `Start workloads with labels ${Object.entries(subset.labels ?? {}).map(([k, v]) => `${k}=${v}`).join(',') || '(any)'} for ${service.host}`
+                : `Start workloads for ${service.host}`) + (alive.length > 0 ? `, or move this weight to ${listed(alive)}.` : ', or send this traffic to a service that has endpoints.'),
+            related: destinationRule ? [refOfObject(destinationRule)] : [],
           })
         }
       }
     }
   },
+}
+
+const destinationName = (route: HttpRouteDestination): string => (route.destination.subset ? `${route.destination.host}+${route.destination.subset}` : route.destination.host)
+
+/** The endpoints a destination reaches, or null when its host or subset does not exist (IST0101 says so). */
+function destinationEndpoints(ctx: AnalysisContext, vs: VirtualService, route: HttpRouteDestination): { count: number; service: MeshService; subset?: Subset; rule?: DestinationRule } | null {
+  const service = findService(ctx.services, route.destination?.host ?? '', vs.namespace)
+  if (!service) return null
+  const rule = destinationRuleFor(ctx.snapshot.destinationRules, ctx.services, service)
+  const subsetName = route.destination.subset
+  const subset = subsetName ? rule?.spec.subsets?.find((s) => s.name === subsetName) : undefined
+  if (subsetName && !subset) return null
+  return { count: endpointsOf(service, subset, route.destination.port?.number), service, subset, rule }
 }
 
 export const retryBudgetAnalyzer: Analyzer = {
