@@ -16,3 +16,4 @@ export { atLeast, compareFindings, findingKey, levelRank, levels, parseLevel, re
 export { formatMessage, isKnownCode, messageType, messageTypes, type MessageType } from './messages'
 export { countLevels, filterFindings, parseSuppression, type FindingFilter, type Suppression } from './filter'
 export { documentationUrl, findingRecord, formatFindings, formatLogLine, outputFormats, type OutputFormat } from './format'
+export { compareAnalyses, withFileObjects, withObject, type EditAnalysis } from './edit'

@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { AppInfo, AppStatus } from '@shared/contract'
+import { registerAnalysisApi, type AnalysisService } from '../analysis/io'
 import { EventBus, Router } from '../api'
 import { registerCanaryApi, type CanaryRuntime } from '../canary/io'
 import { registerClusterApi } from '../cluster/io'
@@ -63,6 +64,8 @@ export interface Meshdeck extends Disposable {
   readonly traces: Traces
   /** Weight edits and progressive rollouts on the embedded control plane. */
   readonly canary: CanaryRuntime
+  /** Findings of the mesh config as written, kept current. */
+  readonly analysis: AnalysisService
 }
 
 /**
@@ -109,9 +112,14 @@ export async function createMeshdeck(options: MeshdeckOptions): Promise<Meshdeck
     const demo = stack.add(registerDemoApi(router, bus))
     const security = stack.add(registerSecurityApi(router, bus, { dataDir: info.dataDir, controlPlane: controlPlane.service }))
     await security.start()
+    // Findings of every config the control plane reads, and the check a weight edit passes first.
+    const analysis = stack.add(
+      registerAnalysisApi(router, bus, { controlPlane: controlPlane.service, identities: () => security.service.certificateDtos().map((c) => c.spiffeId), trustDomain: () => security.service.trustDomain() }),
+    )
+    await analysis.start()
     const traces = stack.add(await startTracesOnFreePort({ port: options.tracesPort ?? 4318, timeWindow: options.spanTimeWindow }))
     stack.add(registerTracesApi(router, bus, traces))
-    const canary = stack.add(registerCanaryApi(router, bus, { controlPlane: controlPlane.service, edges: traces.edges, dataDir: info.dataDir, clusterClient }))
+    const canary = stack.add(registerCanaryApi(router, bus, { controlPlane: controlPlane.service, edges: traces.edges, dataDir: info.dataDir, clusterClient, analysis: analysis.service }))
     await canary.start()
     // The sandbox runs the demo's processes on the running control plane (the demo's own folder when it has one).
     const startSandboxDemo = async () => {
@@ -144,6 +152,7 @@ export async function createMeshdeck(options: MeshdeckOptions): Promise<Meshdeck
       info,
       traces,
       canary: canary.service,
+      analysis: analysis.service,
       topology: topology.service,
       demo: demo.service,
       controlPlane: controlPlane.service,

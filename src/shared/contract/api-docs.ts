@@ -15,6 +15,7 @@ const domainNotes: Record<ErrorDomain, string> = {
   topology: 'The live service graph.',
   traces: 'The trace collector and store.',
   localClusters: 'kind clusters and Docker-free clusters; an operation’s failure arrives as data in `localClusters.operation`.',
+  analysis: 'Mesh analysis: a weight edit or rollout that would introduce an Error finding (docs/analysis.md) is refused.',
 }
 
 /** A method's codes, with a domain's whole table said once ("any clusters code") rather than spelled out. */

@@ -121,6 +121,15 @@ export const topologyErrorCodes = {} as const satisfies ErrorCodeTable
 /** The trace store answers only with common codes (a trace it no longer keeps is `not_found`). */
 export const traceErrorCodes = {} as const satisfies ErrorCodeTable
 
+/**
+ * Mesh analysis. A weight edit or a rollout that would introduce an Error finding (a route to a
+ * subset no endpoint serves, say) is refused with `analysis_blocked`, naming the finding; a
+ * Warning never blocks anything.
+ */
+export const analysisErrorCodes = {
+  analysis_blocked: 'Blocked by mesh analysis',
+} as const satisfies ErrorCodeTable
+
 /** kind clusters (through kind's CLI and the container engine) and Docker-free clusters. */
 export const localClusterErrorCodes = {
   kind_not_found: 'kind not found',
@@ -158,6 +167,7 @@ export const errorCodeTables = {
   topology: topologyErrorCodes,
   traces: traceErrorCodes,
   localClusters: localClusterErrorCodes,
+  analysis: analysisErrorCodes,
 } satisfies Record<string, ErrorCodeTable>
 
 type ErrorCodeTables = typeof errorCodeTables

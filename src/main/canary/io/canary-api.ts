@@ -1,3 +1,4 @@
+import type { AnalysisService } from '../../analysis/io'
 import type { EventBus, Router } from '../../api'
 import type { KubeClient } from '../../cluster/io'
 import { DisposableStack } from '../../lib/disposable'
@@ -14,6 +15,8 @@ export interface CanaryApiDeps {
   dataDir: string
   /** A connected context's API client; the cluster's credentials stay in the connection, in main. */
   clusterClient: (context: string) => Promise<KubeClient>
+  /** The mesh analysis: a preview shows what an edit would add to the findings, an Apply or a rollout start refuses an Error. */
+  analysis?: Pick<AnalysisService, 'checkFileEdit' | 'checkClusterEdit'>
 }
 
 /**
@@ -35,6 +38,7 @@ export function registerCanaryApi(router: Router, bus: EventBus, deps: CanaryApi
       dataDir: deps.dataDir,
       onRollout: (state) => bus.emit('rollout.changed', state),
       clusterClient: deps.clusterClient,
+      analysis: deps.analysis,
       // Where the embedded control plane serves a cluster's config (--mesh-context or controlPlane.useSource), rollout steps there wait for its clients' ACKs.
       clusterAcks: controlPlaneClusterAcks(servedClusterContext, () => (controlPlane.status().state === 'running' ? controlPlane.running() : null)),
     }),

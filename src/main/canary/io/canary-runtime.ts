@@ -2,6 +2,8 @@ import { join } from 'node:path'
 import type { Weights } from '@shared/canary/weights'
 import { MeshdeckError } from '@shared/contract'
 import type { CanaryTarget, CanaryTargetRef, RolloutStateDto } from '@shared/contract/canary'
+import type { EditAnalysis, Finding } from '../../analysis'
+import type { AnalysisService } from '../../analysis/io'
 import type { KubeClient } from '../../cluster/io'
 import type { Disposable } from '../../lib/disposable'
 import type { EdgeLatency } from '../../traces'
@@ -16,7 +18,7 @@ import { noClusterAckSource, propagationText, type ClusterAckSource, type Settle
 import { AnnotatedRolloutStore, rolloutsOn } from './cluster/rollout-annotation'
 import { routedEnvironment } from './environment-router'
 import { localCanaryEnvironment } from './local-environment'
-import { isFinished, planProblems, type RolloutPlan, type RolloutSpec, type RolloutState } from '../rollout-machine'
+import { isFinished, planProblems, weightsFor, type RolloutPlan, type RolloutSpec, type RolloutState } from '../rollout-machine'
 import { RolloutRunner } from './rollout-runner'
 import { RolloutStore } from './rollout-store'
 import { requireServedWeights } from '../served-weights'
@@ -33,6 +35,8 @@ export interface CanaryRuntimeOptions {
   clusterAcks?: ClusterAckSource
   /** How long a cluster step waits where nobody reports ACKs. */
   clusterSettle?: SettleOptions
+  /** The mesh analysis; without it edits are not analysed before they are written. */
+  analysis?: Pick<AnalysisService, 'checkFileEdit' | 'checkClusterEdit'>
 }
 
 type Preview = Awaited<ReturnType<LocalCanaryEditor['preview']>>
@@ -95,10 +99,42 @@ export class CanaryRuntime implements Disposable {
   }
 
   async preview(ref: CanaryTargetRef, weights: Weights): Promise<Preview> {
-    return ref.context ? (await this.clusterEditor(ref.context)).preview(ref, weights) : this.editor().preview(ref, weights)
+    const preview = ref.context ? await (await this.clusterEditor(ref.context)).preview(ref, weights) : await this.editor().preview(ref, weights)
+    if (preview.problems.length > 0) return preview
+    const check = await this.wouldBe(ref, weights)
+    return check ? { ...preview, findings: check.introduced } : preview
+  }
+
+  /**
+   * What the mesh analysis would find with these weights that it does not find now (null when there
+   * is no analysis). The edit is computed as Apply would make it; nothing is written.
+   */
+  private async wouldBe(ref: CanaryTargetRef, weights: Weights): Promise<EditAnalysis | null> {
+    const analysis = this.options.analysis
+    if (!analysis) return null
+    if (ref.context) {
+      const proposed = await (await this.clusterEditor(ref.context)).proposal(ref, weights)
+      return analysis.checkClusterEdit(ref.context, (await this.connection(ref.context)).client, proposed)
+    }
+    const { file, text } = await this.editor().proposal(ref, weights)
+    return analysis.checkFileEdit(file, text)
+  }
+
+  /** Refuses weights the analysis finds an Error in (a Warning never blocks), naming the finding and its fix. */
+  private async requireNoNewErrors(ref: CanaryTargetRef, weights: Weights, what: string): Promise<void> {
+    const blocking = (await this.wouldBe(ref, weights))?.blocking ?? []
+    const first: Finding | undefined = blocking[0]
+    if (!first) return
+    const more = blocking.length > 1 ? ` (and ${blocking.length - 1} more)` : ''
+    throw new MeshdeckError(
+      'analysis_blocked',
+      `${what} would introduce ${first.level} [${first.code}] on ${first.kind} ${first.namespace}/${first.name}: ${first.message}${more}`,
+      `${first.fix} Nothing was written.`,
+    )
   }
 
   async apply(ref: CanaryTargetRef, weights: Weights, baseVersion?: string): Promise<ApplyResult> {
+    await this.requireNoNewErrors(ref, weights, `Weights ${Object.entries(weights).map(([k, w]) => `${k} ${w}`).join(', ')}`)
     if (ref.context) return (await this.clusterEditor(ref.context)).apply(ref, weights, baseVersion)
     const editor = this.editor()
     const file = editor.fileOf(ref)
@@ -130,6 +166,9 @@ export class CanaryRuntime implements Disposable {
     const route = 'name' in ref.route ? ref.route.name : ref.route.index
     const id = `${ref.context ? `${ref.context}.` : ''}${ref.namespace}.${ref.name}.${route}.${Date.now().toString(36)}`
     const spec: RolloutSpec = { id, host: target.host, stable, canary, others: keys.filter((k) => k !== stable && k !== canary), plan, target: target.ref }
+    // A step sends traffic to stable and canary, promotion to canary alone: those are all the
+    // destinations a rollout can give weight to, so the first step and the end are analysed.
+    for (const percent of [...new Set([plan.steps[0]!, 100])]) await this.requireNoNewErrors(ref, weightsFor(spec, percent), `This rollout (${canary} at ${percent}%)`)
     return this.ensureRunner().start(spec)
   }
 
