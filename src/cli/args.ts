@@ -17,6 +17,8 @@ export interface ServeArgs {
   xdsPort: number
   /** Address the xDS server binds (default 127.0.0.1), e.g. the kind network's gateway for the kind sandbox. */
   xdsHost?: string
+  /** The trace collector's port (OTLP/HTTP and Zipkin, 127.0.0.1); 0 picks a free one. */
+  tracesPort: number
 }
 
 export interface BootstrapArgs {
@@ -55,6 +57,7 @@ export const usage = `Usage:
   meshdeck serve [--port N] [--host H] [--kubeconfig PATH] [--context NAME] [--demo]
       Serve the Meshdeck UI and API on http://127.0.0.1:PORT (default port 7420; 0 picks a free one).
       [--mesh-dir DIR] [--xds-port PORT]  also serve xDS for the Istio YAML in DIR on 127.0.0.1:PORT (default 15010).
+      [--traces-port PORT]  the trace collector's port on 127.0.0.1 (default 4318, or a free one when taken; 0 picks a free one).
       [--xds-host ADDR]  bind xDS there instead of 127.0.0.1 (e.g. the kind network's gateway, for the kind sandbox).
       [--mesh-context NAME]  serve xDS for that kubeconfig context's cluster: its Services with EndpointSlice
           endpoints, and its Istio CRDs as config (with --mesh-dir, the folder's config instead). Refused when
@@ -101,6 +104,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
         'mesh-context': { type: 'string' },
         'xds-port': { type: 'string' },
         'xds-host': { type: 'string' },
+        'traces-port': { type: 'string' },
       },
     }))
   } catch (err) {
@@ -121,6 +125,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
     meshDir: values['mesh-dir'],
     meshContext: values['mesh-context'],
     xdsPort: parsePort('--xds-port', values['xds-port'], 15010),
+    tracesPort: parsePort('--traces-port', values['traces-port'], 4318),
     ...(values['xds-host'] ? { xdsHost: values['xds-host'] } : {}),
   }
 }

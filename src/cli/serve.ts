@@ -13,6 +13,7 @@ export async function serve(args: ServeArgs): Promise<void> {
     meshContext: args.meshContext,
     xdsPort: args.xdsPort,
     xdsHost: args.xdsHost,
+    tracesPort: args.tracesPort,
     demo: args.demo,
   })
   const transport = await startHttpTransport({

@@ -17,6 +17,9 @@ describe('meshdeck CLI arguments', () => {
 
   it('serves a kubeconfig context\'s cluster mesh with --mesh-context', () => {
     expect(parseCliArgs(['serve', '--mesh-context', 'dev', '--xds-port', '0'])).toMatchObject({ meshContext: 'dev', meshDir: undefined, xdsPort: 0 })
+    expect(parseCliArgs(['serve'])).toMatchObject({ tracesPort: 4318 })
+    expect(parseCliArgs(['serve', '--traces-port', '0'])).toMatchObject({ tracesPort: 0 })
+    expect(() => parseCliArgs(['serve', '--traces-port', 'x'])).toThrow(/--traces-port must be a whole number/)
     expect(parseCliArgs(['serve', '--mesh-context', 'dev', '--mesh-dir', '/m'])).toMatchObject({ meshContext: 'dev', meshDir: '/m' })
   })
 
