@@ -11,7 +11,7 @@ let router: Router
 beforeAll(async () => {
   traces = await startTraces({ port: 0, onRejected: () => undefined })
   router = new Router()
-  registerTracesApi(router, traces)
+  registerTracesApi(router, null, { traces })
 })
 afterAll(async () => {
   await traces?.dispose()

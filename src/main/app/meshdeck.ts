@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises'
 import { homedir } from 'node:os'
 import { join } from 'node:path'
-import type { AppInfo, AppStatus } from '@shared/contract'
+import type { AppInfo, AppStatus, DemoLogLine } from '@shared/contract'
 import { EventBus } from '../api/event-bus'
 import { Router } from '../api/router'
 import { ContextService } from '../cluster/context-service'
@@ -10,7 +10,7 @@ import { DemoService, demoCallEdges, demoTopologyWorkloads } from '../demo'
 import { DisposableStack, type Disposable } from '../lib/disposable'
 import { MeshSecurityBinding, SecurityService } from '../security'
 import { TopologyService } from '../telemetry'
-import { registerTracesApi, startTracesOnFreePort, type SpanTimeWindow, type Traces } from '../traces'
+import { ConfigHistory, recordControlPlane, registerTracesApi, startTracesOnFreePort, type SpanTimeWindow, type Traces } from '../traces'
 import { CanaryRuntime, controlPlaneClusterAcks } from '../canary'
 import { ControlPlaneService } from '../xds'
 import { controlPlaneOptions } from './control-plane-options'
@@ -39,6 +39,10 @@ export interface MeshdeckOptions {
   xdsPort?: number
   /** Port of the trace collector (OTLP/HTTP and Zipkin, 127.0.0.1). Default 4318, or a free one when taken. */
   tracesPort?: number
+  /** Port of the OTLP/gRPC receiver (127.0.0.1). Default 4317 (a free one with tracesPort 0, or when taken). */
+  tracesGrpcPort?: number
+  /** The trace store's byte budget (default 256 MiB). */
+  traceStoreBytes?: number
   /** How far from now a span may lie to be accepted (default ±10 min); others are rejected, never analysed. */
   spanTimeWindow?: SpanTimeWindow
   /**
@@ -198,8 +202,12 @@ export async function createMeshdeck(options: MeshdeckOptions): Promise<Meshdeck
   const meshSecurity = controlPlane.controlPlane ? stack.add(await MeshSecurityBinding.bind(security, controlPlane.controlPlane)) : null
   router.register('security.mtlsStatus', () => meshSecurity?.status() ?? { evaluated: false, trustDomain: security.defaultTrustDomain(), workloads: [], edges: [], conflicts: [] })
 
-  const traces = stack.add(await startTracesOnFreePort({ port: options.tracesPort ?? 4318, timeWindow: options.spanTimeWindow }))
-  registerTracesApi(router, traces)
+  const traces = stack.add(
+    await startTracesOnFreePort({ port: options.tracesPort ?? 4318, grpcPort: options.tracesGrpcPort, maxBytes: options.traceStoreBytes, timeWindow: options.spanTimeWindow }),
+  )
+  // What the control plane pushed and each client ACKed, over time: the mesh context of a span.
+  const configHistory = controlPlane.controlPlane ? new ConfigHistory() : null
+  if (configHistory && controlPlane.controlPlane) stack.add(recordControlPlane(configHistory, controlPlane.controlPlane))
 
   // Canary works on the embedded control plane's mesh folder and, by context name, on connected
   // clusters' VirtualServices (the cluster's credentials stay in the connection, in main).
@@ -212,6 +220,16 @@ export async function createMeshdeck(options: MeshdeckOptions): Promise<Meshdeck
       clusterClient: (context) => connections.client(context),
       // Where the embedded control plane serves a cluster's config (--mesh-context or controlPlane.useSource), rollout steps there wait for its clients' ACKs.
       clusterAcks: controlPlaneClusterAcks(servedClusterContext, () => (controlPlane.status().state === 'running' ? controlPlane.running() : null)),
+    }),
+  )
+  stack.add(
+    registerTracesApi(router, bus, {
+      traces,
+      mesh: { history: () => configHistory, rollouts: () => canary.list() },
+      logs: {
+        demo: (workload) => demoLogLines(demo, workload),
+        clusterContext: () => contexts.current(),
+      },
     }),
   )
   // Without a control plane there is nothing local to split; the page explains how to get one.
@@ -275,5 +293,15 @@ export async function createMeshdeck(options: MeshdeckOptions): Promise<Meshdeck
     controlPlane,
     security,
     dispose: () => stack.dispose(),
+  }
+}
+
+/** A running demo workload's recent log lines; null when the demo or that workload is not running. */
+function demoLogLines(demo: DemoService, workload: string): DemoLogLine[] | null {
+  if (!demo.status().running) return null
+  try {
+    return demo.logs({ workload, tail: 1_000 }).lines
+  } catch {
+    return null
   }
 }

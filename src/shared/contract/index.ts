@@ -5,7 +5,7 @@ import { demoEvents, demoMethods } from './demo'
 import { logEvents, logMethods, resourceEvents, resourceMethods } from './resources'
 import { topologyEvents, topologyMethods } from './topology'
 import { meshEvents, meshMethods } from './mesh'
-import { traceMethods } from './traces'
+import { traceEvents, traceMethods } from './traces'
 import { canaryEvents, canaryMethods } from './canary'
 import { securityEvents, securityMethods } from './security'
 import type { EventSpec, MethodSpec } from './define'
@@ -48,6 +48,7 @@ export const events = {
   ...resourceEvents,
   ...logEvents,
   ...topologyEvents,
+  ...traceEvents,
   ...canaryEvents,
   ...securityEvents,
 } satisfies Record<string, EventSpec>

@@ -1,5 +1,6 @@
-import type { Span } from './span'
-import { isHexId, timestampOf, type ParsedSpans, type RejectedSpan } from './span-checks'
+import { isHexId, timestampOf, type ParsedSpans, type RejectedSpan } from '../span-checks'
+import { isObject } from './otlp-values'
+import { zipkinKind, zipkinSpan } from './zipkin-span'
 
 /**
  * Reads a Zipkin v2 JSON span list (POST /api/v2/spans). Pure. Times are microseconds; trace ids
@@ -7,7 +8,7 @@ import { isHexId, timestampOf, type ParsedSpans, type RejectedSpan } from './spa
  */
 export function spansFromZipkinJson(body: unknown): ParsedSpans {
   if (!Array.isArray(body)) throw new TypeError('not a Zipkin v2 span list: expected a JSON array')
-  const spans: Span[] = []
+  const spans: ParsedSpans['spans'] = []
   const rejected: RejectedSpan[] = []
   for (const raw of body as unknown[]) {
     const problem = zipkinSpanProblem(raw)
@@ -15,22 +16,26 @@ export function spansFromZipkinJson(body: unknown): ParsedSpans {
       rejected.push({ reason: problem ?? 'not a span object' })
       continue
     }
-    const endpoint = isObject(raw.localEndpoint) ? raw.localEndpoint : {}
-    const tags = tagsOf(raw.tags)
-    spans.push({
-      traceId: (raw.traceId as string).toLowerCase(),
-      spanId: (raw.id as string).toLowerCase(),
-      parentSpanId: typeof raw.parentId === 'string' && raw.parentId !== '' ? raw.parentId.toLowerCase() : null,
-      name: String(raw.name ?? ''),
-      kind: raw.kind === 'CLIENT' ? 'client' : raw.kind === 'SERVER' ? 'server' : raw.kind === 'PRODUCER' ? 'producer' : raw.kind === 'CONSUMER' ? 'consumer' : 'unspecified',
-      service: String(endpoint.serviceName ?? 'unknown'),
-      serviceVersion: tags['service.version'] ?? null,
-      startMs: (timestampOf(raw.timestamp) as number) / 1000,
-      durationMs: raw.duration === undefined ? 0 : (timestampOf(raw.duration) as number) / 1000,
-      error: 'error' in tags,
-      statusMessage: tags.error ?? null,
-      attributes: tags,
-    })
+    const local = isObject(raw.localEndpoint) ? raw.localEndpoint : {}
+    const remote = isObject(raw.remoteEndpoint) ? raw.remoteEndpoint : {}
+    spans.push(
+      zipkinSpan({
+        traceId: (raw.traceId as string).toLowerCase(),
+        id: (raw.id as string).toLowerCase(),
+        parentId: typeof raw.parentId === 'string' && raw.parentId !== '' ? raw.parentId.toLowerCase() : null,
+        name: String(raw.name ?? ''),
+        kind: zipkinKind(raw.kind),
+        timestampUs: BigInt(Math.round(timestampOf(raw.timestamp)!)),
+        durationUs: raw.duration === undefined ? 0n : BigInt(Math.round(timestampOf(raw.duration)!)),
+        localService: local.serviceName === undefined ? null : String(local.serviceName),
+        remoteService: typeof remote.serviceName === 'string' ? remote.serviceName : null,
+        remoteAddress: typeof remote.ipv4 === 'string' ? remote.ipv4 : typeof remote.ipv6 === 'string' ? remote.ipv6 : null,
+        remotePort: typeof remote.port === 'number' && Number.isInteger(remote.port) ? remote.port : null,
+        tags: tagsOf(raw.tags),
+        annotations: annotationsOf(raw.annotations),
+        shared: raw.shared === true && raw.kind === 'SERVER',
+      }),
+    )
   }
   return { spans, rejected }
 }
@@ -46,7 +51,7 @@ function zipkinSpanProblem(raw: unknown): string | null {
 }
 
 /** Zipkin tags are strings; numbers and booleans are kept as their text, anything else dropped. */
-function tagsOf(value: unknown): Record<string, string> {
+export function tagsOf(value: unknown): Record<string, string> {
   const out: Record<string, string> = {}
   if (!isObject(value)) return out
   for (const [key, tag] of Object.entries(value)) {
@@ -56,6 +61,13 @@ function tagsOf(value: unknown): Record<string, string> {
   return out
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
+function annotationsOf(value: unknown): { timestampUs: bigint; value: string }[] {
+  if (!Array.isArray(value)) return []
+  const out: { timestampUs: bigint; value: string }[] = []
+  for (const a of value) {
+    if (!isObject(a) || typeof a.value !== 'string') continue
+    const time = timestampOf(a.timestamp)
+    if (time !== null) out.push({ timestampUs: BigInt(Math.round(time)), value: a.value })
+  }
+  return out
 }

@@ -1,0 +1,94 @@
+import type { LiteSpan } from './lite-span'
+
+/**
+ * A trace's spans as a tree: children under their parents in start order, spans whose parent is
+ * absent (not sent, dropped, evicted) shown as extra roots and marked. Pure.
+ */
+export interface TraceTree {
+  spans: readonly LiteSpan[]
+  /** Index of each span's parent in `spans`, or -1 for a root. */
+  parent: Int32Array
+  /** Children of each span, by index, in start order. */
+  children: number[][]
+  /** Roots in start order: spans without a parent, then those whose parent is missing. */
+  roots: number[]
+  /** Spans whose parent id names a span the trace does not hold. */
+  orphan: Uint8Array
+}
+
+export function buildTree(spans: readonly LiteSpan[]): TraceTree {
+  const n = spans.length
+  const index = new Map<string, number>()
+  spans.forEach((span, i) => {
+    if (!index.has(span.spanId)) index.set(span.spanId, i)
+  })
+  // Zipkin shared servers: children naming the shared id belong under the server half of their service.
+  const sharedServers = new Map<string, number>()
+  spans.forEach((span, i) => {
+    if (span.sharedWith) sharedServers.set(span.sharedWith, i)
+  })
+  const parent = new Int32Array(n).fill(-1)
+  const orphan = new Uint8Array(n)
+  const children: number[][] = Array.from({ length: n }, () => [])
+  const roots: number[] = []
+  for (let i = 0; i < n; i++) {
+    const span = spans[i]!
+    if (span.parentSpanId === null) {
+      roots.push(i)
+      continue
+    }
+    let p = index.get(span.parentSpanId)
+    const server = sharedServers.get(span.parentSpanId)
+    if (server !== undefined && server !== i && spans[server]!.service === span.service && span.spanId !== span.parentSpanId) p = server
+    // A span that is its own parent, or a cycle, must not hide spans: break it at this span.
+    if (p === undefined || p === i || createsCycle(parent, i, p)) {
+      if (p === undefined) orphan[i] = 1
+      roots.push(i)
+      continue
+    }
+    parent[i] = p
+    children[p]!.push(i)
+  }
+  const byStart = (a: number, b: number): number => spans[a]!.startMs - spans[b]!.startMs || a - b
+  for (const list of children) if (list.length > 1) list.sort(byStart)
+  roots.sort((a, b) => orphan[a]! - orphan[b]! || byStart(a, b))
+  return { spans, parent, children, roots, orphan }
+}
+
+function createsCycle(parent: Int32Array, child: number, candidate: number): boolean {
+  let at = candidate
+  for (let steps = 0; at !== -1 && steps < parent.length; steps++) {
+    if (at === child) return true
+    at = parent[at]!
+  }
+  return false
+}
+
+/** Spans in display order (depth first, children in start order) with their depth. */
+export function depthFirst(tree: TraceTree): { order: Int32Array; depth: Int32Array } {
+  const n = tree.spans.length
+  const order = new Int32Array(n)
+  const depth = new Int32Array(n)
+  let next = 0
+  const visited = new Uint8Array(n)
+  const stack: number[] = []
+  const visit = (root: number): void => {
+    stack.push(root)
+    depth[root] = 0
+    while (stack.length > 0) {
+      const i = stack.pop()!
+      if (visited[i]) continue
+      visited[i] = 1
+      order[next++] = i
+      const kids = tree.children[i]!
+      for (let k = kids.length - 1; k >= 0; k--) {
+        depth[kids[k]!] = depth[i]! + 1
+        stack.push(kids[k]!)
+      }
+    }
+  }
+  for (const root of tree.roots) visit(root)
+  // Whatever a cycle left unreachable still shows, at the top level.
+  for (let i = 0; i < n && next < n; i++) if (!visited[i]) visit(i)
+  return { order, depth }
+}
