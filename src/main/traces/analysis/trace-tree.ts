@@ -40,8 +40,7 @@ export function buildTree(spans: readonly LiteSpan[]): TraceTree {
     let p = index.get(span.parentSpanId)
     const server = sharedServers.get(span.parentSpanId)
     if (server !== undefined && server !== i && spans[server]!.service === span.service && span.spanId !== span.parentSpanId) p = server
-    // A span that is its own parent, or a cycle, must not hide spans: break it at this span.
-    if (p === undefined || p === i || createsCycle(parent, i, p)) {
+    if (p === undefined || p === i) {
       if (p === undefined) orphan[i] = 1
       roots.push(i)
       continue
@@ -49,19 +48,47 @@ export function buildTree(spans: readonly LiteSpan[]): TraceTree {
     parent[i] = p
     children[p]!.push(i)
   }
+  breakCycles(parent, children, roots)
   const byStart = (a: number, b: number): number => spans[a]!.startMs - spans[b]!.startMs || a - b
   for (const list of children) if (list.length > 1) list.sort(byStart)
   roots.sort((a, b) => orphan[a]! - orphan[b]! || byStart(a, b))
   return { spans, parent, children, roots, orphan }
 }
 
-function createsCycle(parent: Int32Array, child: number, candidate: number): boolean {
-  let at = candidate
-  for (let steps = 0; at !== -1 && steps < parent.length; steps++) {
-    if (at === child) return true
-    at = parent[at]!
+/**
+ * A cycle of parent ids (a bad sender) would hide its spans from every walk from the roots. Spans
+ * no root reaches are in a cycle or under one: cut one link of each cycle, making that span a root.
+ * Linear: each span is walked a bounded number of times.
+ */
+function breakCycles(parent: Int32Array, children: number[][], roots: number[]): void {
+  const n = parent.length
+  const reached = new Uint8Array(n)
+  const mark = (from: number): void => {
+    const stack = [from]
+    while (stack.length > 0) {
+      const i = stack.pop()!
+      if (reached[i]) continue
+      reached[i] = 1
+      for (const child of children[i]!) stack.push(child)
+    }
   }
-  return false
+  for (const root of roots) mark(root)
+  const walk = new Int32Array(n).fill(-1)
+  for (let start = 0; start < n; start++) {
+    if (reached[start]) continue
+    // Walk up until a span repeats: that span is on the cycle.
+    let at = start
+    while (walk[at] !== start && !reached[at]) {
+      walk[at] = start
+      at = parent[at]!
+    }
+    if (reached[at]) continue
+    const p = parent[at]!
+    children[p] = children[p]!.filter((c) => c !== at)
+    parent[at] = -1
+    roots.push(at)
+    mark(at)
+  }
 }
 
 /** Spans in display order (depth first, children in start order) with their depth. */

@@ -1,5 +1,5 @@
 import type { Attributes, DroppedCounts, InstrumentationScope, Span, SpanEvent, SpanKind, SpanLink, StatusCode } from '../span'
-import { endNsOf, spanKinds, startNsOf } from '../span'
+import { spanKinds } from '../span'
 import { GrowableUint32, StringTable, ValueTable, stringBytes } from './tables'
 
 /**
@@ -177,12 +177,20 @@ export class Segment {
       this.parentHi[row] = parseInt(span.parentSpanId.slice(0, 8), 16) >>> 0
       this.parentLo[row] = parseInt(span.parentSpanId.slice(8, 16), 16) >>> 0
     }
-    const start = startNsOf(span)
-    const end = endNsOf(span)
-    const wholeMs = start / 1_000_000n
-    this.startMs[row] = Number(wholeMs)
-    this.startSubNs[row] = Number(start - wholeMs * 1_000_000n)
-    this.durationNs[row] = end > start ? Number(end - start) : 0
+    if (span.startNs !== undefined) {
+      const start = span.startNs
+      const end = span.endNs ?? start
+      const wholeMs = start / 1_000_000n
+      this.startMs[row] = Number(wholeMs)
+      this.startSubNs[row] = Number(start - wholeMs * 1_000_000n)
+      this.durationNs[row] = end > start ? Number(end - start) : 0
+    } else {
+      // Spans made in code (tests, forged batches) carry milliseconds only.
+      const wholeMs = Math.floor(span.startMs)
+      this.startMs[row] = wholeMs
+      this.startSubNs[row] = Math.round((span.startMs - wholeMs) * 1e6)
+      this.durationNs[row] = Math.max(0, Math.round(span.durationMs * 1e6))
+    }
     const status = span.statusCode ?? (span.error ? 'error' : 'unset')
     this.kindStatus[row] = Math.max(0, spanKinds.indexOf(span.kind)) | (statusCodes.indexOf(status) << 3)
     this.flags[row] = span.flags ?? 0
@@ -484,10 +492,13 @@ export class Segment {
   }
 
   private internResource(span: Span): number {
+    if (span.resource) {
+      const known = this.resourceIds.get(span.resource)
+      if (known !== undefined) return known
+    }
     const attributes = span.resource ?? { 'service.name': span.service, ...(span.serviceVersion === null ? {} : { 'service.version': span.serviceVersion }) }
-    const known = span.resource ? this.resourceIds.get(span.resource) : undefined
-    if (known !== undefined) return known
-    const key = `${span.service}\u0000${span.serviceVersion ?? ''}\u0000${JSON.stringify(attributes)}`
+    // Spans without a resource object (made in code) are told apart by service and version alone.
+    const key = span.resource ? `${span.service}\u0000${span.serviceVersion ?? ''}\u0000${JSON.stringify(attributes)}` : `${span.service}\u0000${span.serviceVersion ?? ''}`
     let id = this.resourceKeys.get(key)
     if (id === undefined) {
       id = this.resources.length
@@ -557,17 +568,14 @@ function textOf(value: Attributes[string]): string {
 }
 
 function extrasOf(span: Span): SpanExtras | null {
-  let extras: SpanExtras | null = null
-  const set = <K extends keyof SpanExtras>(key: K, value: SpanExtras[K]): void => {
-    extras ??= {}
-    extras[key] = value
-  }
-  if (span.statusMessage) set('statusMessage', span.statusMessage)
-  if (span.traceState) set('traceState', span.traceState)
-  if (span.events && span.events.length > 0) set('events', span.events)
-  if (span.links && span.links.length > 0) set('links', span.links)
-  if (span.dropped) set('dropped', span.dropped)
-  if (span.sharedWith) set('sharedWith', span.sharedWith)
+  if (!span.statusMessage && !span.traceState && !span.events?.length && !span.links?.length && !span.dropped && !span.sharedWith) return null
+  const extras: SpanExtras = {}
+  if (span.statusMessage) extras.statusMessage = span.statusMessage
+  if (span.traceState) extras.traceState = span.traceState
+  if (span.events?.length) extras.events = span.events
+  if (span.links?.length) extras.links = span.links
+  if (span.dropped) extras.dropped = span.dropped
+  if (span.sharedWith) extras.sharedWith = span.sharedWith
   return extras
 }
 
