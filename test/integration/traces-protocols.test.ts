@@ -18,7 +18,7 @@ afterAll(async () => {
 
 const hex = (bytes: number): string => randomBytes(bytes).toString('hex')
 const nowUs = (): number => Date.now() * 1000
-const post = (url: string, body: BodyInit, headers: Record<string, string>): Promise<Response> => fetch(url, { method: 'POST', body, headers })
+const post = (url: string, body: string | Uint8Array, headers: Record<string, string>): Promise<Response> => fetch(url, { method: 'POST', body, headers })
 
 describe('OTLP/HTTP', () => {
   it('answers protobuf with protobuf: partial_success names the rejected spans and why', async () => {

@@ -3,7 +3,7 @@ import { SpanStore, type Span } from '../../src/main/traces'
 
 const hex = (n: number, width: number): string => n.toString(16).padStart(width, '0')
 
-let clock = Date.UTC(2030, 0, 1)
+const clock = Date.UTC(2030, 0, 1)
 /** A demo-like trace: frontend → reviews (a version) → ratings, with a few attributes. */
 function demoTrace(n: number, opts: { version?: string; error?: boolean; slowMs?: number; startMs?: number; method?: string } = {}): Span[] {
   const traceId = hex(n + 1, 32)
