@@ -266,6 +266,8 @@ export class SpanStore {
   }
 
   health(): StoreHealth {
+    // Traces go quiet between batches too: check those idle long enough before counting.
+    this.settle(this.now())
     const oldest = this.segments.find((s) => s.live > 0)
     return {
       spansReceived: this.counters.received,
