@@ -70,19 +70,21 @@ describe('clock skew', () => {
 })
 
 describe('critical path', () => {
-  it('follows the child that finished last, then what ran before it, and the parent’s own time between', () => {
+  it('follows the child that finished last, then what finished before it, and the parent’s own time between', () => {
     const root = span('root', null, 0, 100)
-    const a = span('a', root, 10, 30) // 10–40
+    const a = span('a', root, 10, 30) // 10–40: still running when b starts, so alongside the path
     const b = span('b', root, 20, 60) // 20–80: finishes last, so the path runs through b
+    const c = span('c', root, 2, 5) // 2–7: finished before b started: waited for
     const b1 = span('b1', b, 30, 40) // 30–70
-    const tree = buildTree([root, a, b, b1])
+    const tree = buildTree([root, a, b, b1, c])
     const path = criticalPath(
       tree,
       tree.spans.map((s) => s.startMs),
     ).map((s) => [tree.spans[s.span]!.name, s.startMs, s.endMs])
     expect(path).toEqual([
-      ['root', 0, 10],
-      ['a', 10, 20],
+      ['root', 0, 2],
+      ['c', 2, 7],
+      ['root', 7, 20],
       ['b', 20, 30],
       ['b1', 30, 70],
       ['b', 70, 80],

@@ -3,7 +3,8 @@ import type { TraceTree } from './trace-tree'
 /**
  * The critical path: the chain of work that decided when the trace finished. Walking back from a
  * span's end, the child that finished last before that point is what the span was waiting for;
- * the time between children is the span's own work. Pure and iterative (a 100,000-span chain
+ * the time between children is the span's own work. A child still running at that point ran
+ * alongside the path, not on it (as in Jaeger's critical path). Pure and iterative (a 100,000-span chain
  * must not overflow the stack); O(n log n).
  */
 export interface CriticalSegment {
@@ -40,9 +41,9 @@ export function criticalPath(tree: TraceTree, startMs: ArrayLike<number>): Criti
     while (frame.next < kids.length) {
       const child = kids[frame.next++]!
       const childStart = Math.max(startMs[child]!, spanStart)
-      const childEnd = Math.min(end(child), frame.cursor)
-      // A child that starts after the point reached, or ends before the span began, was not waited for.
-      if (childStart >= frame.cursor || childEnd <= spanStart) continue
+      const childEnd = end(child)
+      // Still running at the point reached (or ending before the span began): not waited for.
+      if (childEnd > frame.cursor || childEnd <= spanStart) continue
       if (frame.cursor > childEnd) out.push({ span, startMs: childEnd, endMs: frame.cursor })
       frame.cursor = childStart
       stack.push({ span: child, cursor: childEnd, next: 0 })
