@@ -84,7 +84,8 @@ export function registerTracesApi(router: Router, bus: EventBus | null, deps: Tr
     const lite = liteSpansOf(store, traceId)
     if (!lite) throw notFound(traceId)
     const outline = outlineTrace(store.summary(traceId)!.traceId, lite)
-    return { ...outline, markers: await markers(outline.startMs - 1_000, outline.startMs + outline.durationMs + 1_000) }
+    // Markers inside the trace draw on its timeline; the latest ones before it say what config it ran under.
+    return { ...outline, markers: await markers(outline.startMs - 15 * 60_000, outline.startMs + outline.durationMs + 1_000) }
   })
   router.register('traces.span', async ({ traceId, spanId }) => {
     const spans = spansOf(traceId)

@@ -152,6 +152,7 @@ export const traceOutlineSchema = z.object({
   /** Critical path as [row, start, end] triples; `adjusted` is empty when no clock was adjusted. */
   critical: z.object({ raw: z.array(z.number()), adjusted: z.array(z.number()) }),
   skew: z.object({ adjusted: z.number().int(), shifted: z.number().int(), reasons: z.array(z.object({ row: z.number().int(), text: z.string() })) }),
+  /** Config pushes and rollout steps from 15 minutes before the trace to its end. */
   markers: z.array(meshMarkerSchema),
 })
 export type TraceOutlineDto = z.infer<typeof traceOutlineSchema>
@@ -264,7 +265,7 @@ export const traceMethods = {
   'traces.outline': method(
     z.object({ traceId: traceIdSchema }).strict(),
     traceOutlineSchema,
-    'One trace laid out for the waterfall: spans in display order as columns, clock-skew shifts with reasons, the critical path on raw and adjusted times, and config-push and rollout markers in its time range.',
+    'One trace laid out for the waterfall: spans in display order as columns, clock-skew shifts with reasons, the critical path on raw and adjusted times, and config-push and rollout markers from 15 minutes before it to its end.',
   ),
   'traces.span': method(
     z.object({ traceId: traceIdSchema, spanId: spanIdSchema }).strict(),
