@@ -5,8 +5,15 @@ import { clockOf, type LiteSpan } from './lite-span'
 export function liteSpansOf(store: SpanStore, traceId: string): LiteSpan[] | undefined {
   const rows = store.rows(traceId)
   if (!rows) return undefined
+  // The clock is a property of the resource: work it out once per resource, not per span.
+  const clocks = new Map<object, string>()
   return rows.map(({ segment, row }) => {
     const resource = segment.resourceOf(row)
+    let clock = clocks.get(resource)
+    if (clock === undefined) {
+      clock = clockOf(resource.attributes, resource.service, resource.version)
+      clocks.set(resource, clock)
+    }
     const span: LiteSpan = {
       spanId: segment.spanId(row),
       parentSpanId: segment.parentSpanId(row),
@@ -17,7 +24,7 @@ export function liteSpansOf(store: SpanStore, traceId: string): LiteSpan[] | und
       error: segment.isError(row),
       startMs: segment.exactStartMs(row),
       durationMs: segment.durationNs[row]! / 1e6,
-      clock: clockOf(resource.attributes, resource.service, resource.version),
+      clock,
     }
     const shared = segment.sharedWithOf(row)
     if (shared) span.sharedWith = shared

@@ -16,6 +16,9 @@ export interface TraceTree {
   orphan: Uint8Array
 }
 
+/** Shared by every leaf; never pushed to. */
+const noChildren: number[] = Object.freeze([]) as unknown as number[]
+
 export function buildTree(spans: readonly LiteSpan[]): TraceTree {
   const n = spans.length
   const index = new Map<string, number>()
@@ -29,7 +32,8 @@ export function buildTree(spans: readonly LiteSpan[]): TraceTree {
   })
   const parent = new Int32Array(n).fill(-1)
   const orphan = new Uint8Array(n)
-  const children: number[][] = Array.from({ length: n }, () => [])
+  // Most spans are leaves: they share one empty list, and a list is made for a span's first child.
+  const children: number[][] = new Array<number[]>(n).fill(noChildren)
   const roots: number[] = []
   for (let i = 0; i < n; i++) {
     const span = spans[i]!
@@ -46,7 +50,8 @@ export function buildTree(spans: readonly LiteSpan[]): TraceTree {
       continue
     }
     parent[i] = p
-    children[p]!.push(i)
+    if (children[p] === noChildren) children[p] = [i]
+    else children[p]!.push(i)
   }
   breakCycles(parent, children, roots)
   const byStart = (a: number, b: number): number => spans[a]!.startMs - spans[b]!.startMs || a - b
