@@ -17,6 +17,8 @@ const maxKeys = 1 << 12
 const maxValues = 1 << 20
 
 const statusCodes: StatusCode[] = ['unset', 'ok', 'error']
+/** Bytes per row of all columns together (three Float64, eleven Uint32, a Uint16, a Uint8). */
+const columnBytes = 3 * 8 + 11 * 4 + 2 + 1
 
 /** Everything a span may carry that most spans do not: kept aside, by row. */
 interface SpanExtras {
@@ -87,6 +89,8 @@ export class Segment {
   readonly startMs: Float64Array
   private readonly startSubNs: Uint32Array
   readonly durationNs: Float64Array
+  /** The next span of the same trace (segment serial × maxRows + row), -1 for its last. */
+  readonly nextRef: Float64Array
   /** Kind (bits 0-2) and status code (bits 3-4). */
   private readonly kindStatus: Uint8Array
   private readonly flags: Uint32Array
@@ -95,7 +99,7 @@ export class Segment {
   private readonly scope: Uint32Array
   private readonly attrStart: Uint32Array
   private readonly attrCount: Uint16Array
-  private readonly attrs = new GrowableUint32(2048)
+  private readonly attrs: GrowableUint32
   private deleted: Uint8Array | null = null
 
   readonly names = new StringTable()
@@ -125,26 +129,39 @@ export class Segment {
   ) {
     this.capacity = Math.min(maxRows, Math.max(1, capacity))
     const n = this.capacity
-    this.traceSerial = new Uint32Array(n)
-    this.spanHi = new Uint32Array(n)
-    this.spanLo = new Uint32Array(n)
-    this.parentHi = new Uint32Array(n)
-    this.parentLo = new Uint32Array(n)
-    this.startMs = new Float64Array(n)
-    this.startSubNs = new Uint32Array(n)
-    this.durationNs = new Float64Array(n)
-    this.kindStatus = new Uint8Array(n)
-    this.flags = new Uint32Array(n)
-    this.name = new Uint32Array(n)
-    this.resource = new Uint32Array(n)
-    this.scope = new Uint32Array(n)
-    this.attrStart = new Uint32Array(n)
-    this.attrCount = new Uint16Array(n)
+    // One allocation for all columns: fewer, larger blocks fragment the process's memory less.
+    const buffer = new ArrayBuffer(n * columnBytes)
+    let offset = 0
+    const take = <T>(make: (buffer: ArrayBuffer, offset: number, length: number) => T, bytesEach: number): T => {
+      const view = make(buffer, offset, n)
+      offset += n * bytesEach
+      return view
+    }
+    const f64 = (b: ArrayBuffer, o: number, l: number): Float64Array => new Float64Array(b, o, l)
+    const u32 = (b: ArrayBuffer, o: number, l: number): Uint32Array => new Uint32Array(b, o, l)
+    this.startMs = take(f64, 8)
+    this.durationNs = take(f64, 8)
+    this.nextRef = take(f64, 8)
+    this.traceSerial = take(u32, 4)
+    this.spanHi = take(u32, 4)
+    this.spanLo = take(u32, 4)
+    this.parentHi = take(u32, 4)
+    this.parentLo = take(u32, 4)
+    this.startSubNs = take(u32, 4)
+    this.flags = take(u32, 4)
+    this.name = take(u32, 4)
+    this.resource = take(u32, 4)
+    this.scope = take(u32, 4)
+    this.attrStart = take(u32, 4)
+    this.attrCount = take((b, o, l) => new Uint16Array(b, o, l), 2)
+    this.kindStatus = take((b, o, l) => new Uint8Array(b, o, l), 1)
+    this.nextRef.fill(-1)
+    this.attrs = new GrowableUint32(Math.min(n, 1024) * 12)
   }
 
   /** Bytes this segment holds: its columns, tables, side data and indexes. */
   get bytes(): number {
-    const columns = this.capacity * (4 * 4 + 8 + 4 + 8 + 1 + 4 + 4 + 4 + 4 + 4 + 2 + 4)
+    const columns = this.capacity * columnBytes
     const indexes =
       (this.byService?.byteLength ?? 0) +
       (this.byName?.byteLength ?? 0) +

@@ -60,7 +60,9 @@ type Ref = number
 interface TraceEntry {
   serial: number
   traceId: string
-  refs: Ref[]
+  /** First and last span, in arrival order; each row links to the trace's next (segment.nextRef). */
+  head: Ref
+  tail: Ref
   startMs: number
   endMs: number
   spanCount: number
@@ -74,7 +76,8 @@ interface TraceEntry {
   missingParents: boolean
 }
 
-const traceEntryBytes = 320
+/** A trace entry's object, its id string, its services list and its two map entries, as measured on V8. */
+const traceEntryBytes = 480
 const maxServicesPerTrace = 64
 
 /**
@@ -135,8 +138,9 @@ export class SpanStore {
       const segment = this.active
       const row = segment.append(span, entry.serial)
       const ref = segment.serial * maxRows + row
-      this.counters.traceBytes += 8
-      entry.refs.push(ref)
+      if (entry.tail === -1) entry.head = ref
+      else this.segmentOf(entry.tail)!.nextRef[entry.tail % maxRows] = ref
+      entry.tail = ref
       entry.spanCount++
       const start = segment.exactStartMs(row)
       const end = segment.endMs(row)
@@ -175,7 +179,7 @@ export class SpanStore {
     const entry = this.traces.get(normalTraceId(traceId))
     if (!entry) return undefined
     const spans: Span[] = []
-    for (const ref of entry.refs) {
+    for (const ref of this.refsOf(entry)) {
       const segment = this.segmentOf(ref)
       const row = ref % maxRows
       if (segment && !segment.isDeleted(row)) spans.push(segment.span(row, entry.traceId))
@@ -188,7 +192,7 @@ export class SpanStore {
     const entry = this.traces.get(normalTraceId(traceId))
     if (!entry) return undefined
     const out: { segment: Segment; row: number }[] = []
-    for (const ref of entry.refs) {
+    for (const ref of this.refsOf(entry)) {
       const segment = this.segmentOf(ref)
       if (segment && !segment.isDeleted(ref % maxRows)) out.push({ segment, row: ref % maxRows })
     }
@@ -288,11 +292,22 @@ export class SpanStore {
     this.settle(Infinity)
   }
 
+  /** The trace's spans, following each row's link to the next. */
+  private *refsOf(entry: TraceEntry): Generator<Ref> {
+    for (let ref = entry.head, steps = 0; ref !== -1 && steps < entry.spanCount; steps++) {
+      yield ref
+      const segment = this.segmentOf(ref)
+      if (!segment) return
+      ref = segment.nextRef[ref % maxRows]!
+    }
+  }
+
   private newTrace(traceId: string): TraceEntry {
     const entry: TraceEntry = {
       serial: this.nextTraceSerial++,
       traceId,
-      refs: [],
+      head: -1,
+      tail: -1,
       startMs: Infinity,
       endMs: -Infinity,
       spanCount: 0,
@@ -359,13 +374,13 @@ export class SpanStore {
   }
 
   private evictTrace(entry: TraceEntry): void {
-    for (const ref of entry.refs) this.segmentOf(ref)?.delete(ref % maxRows)
+    for (const ref of this.refsOf(entry)) this.segmentOf(ref)?.delete(ref % maxRows)
     this.traces.delete(entry.traceId)
     this.bySerial.delete(entry.serial)
     this.counters.spansHeld -= entry.spanCount
     this.counters.evictedSpans += entry.spanCount
     this.counters.evictedTraces++
-    this.counters.traceBytes -= traceEntryBytes + 2 * entry.traceId.length + 8 * entry.refs.length
+    this.counters.traceBytes -= traceEntryBytes + 2 * entry.traceId.length
     if (entry.settled && entry.missingParents) this.counters.missingParents--
     entry.settled = true
     entry.missingParents = false
@@ -396,11 +411,11 @@ export class SpanStore {
 
   private hasMissingParents(entry: TraceEntry): boolean {
     const ids = new Set<number>()
-    for (const ref of entry.refs) {
+    for (const ref of this.refsOf(entry)) {
       const segment = this.segmentOf(ref)
       if (segment) ids.add(segment.spanKey(ref % maxRows))
     }
-    for (const ref of entry.refs) {
+    for (const ref of this.refsOf(entry)) {
       const segment = this.segmentOf(ref)
       if (!segment) continue
       const parent = segment.parentKey(ref % maxRows)
@@ -413,7 +428,7 @@ export class SpanStore {
   private calledBy(entry: TraceEntry, segment: Segment, row: number, source: string): boolean {
     const parent = segment.parentKey(row)
     if (parent === 0) return false
-    for (const ref of entry.refs) {
+    for (const ref of this.refsOf(entry)) {
       const other = this.segmentOf(ref)
       if (other && other.spanKey(ref % maxRows) === parent) return other.serviceOf(ref % maxRows) === source
     }

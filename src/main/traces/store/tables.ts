@@ -117,7 +117,7 @@ export class GrowableUint32 {
 
   push(a: number, b: number): void {
     if (this.length + 2 > this.array.length) {
-      const next = new Uint32Array(this.array.length * 2)
+      const next = new Uint32Array(Math.ceil(this.array.length * 1.5) + 2)
       next.set(this.array)
       this.array = next
     }
