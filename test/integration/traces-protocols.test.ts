@@ -1,6 +1,7 @@
 import { request } from 'node:http'
 import { randomBytes } from 'node:crypto'
 import { createGzip, gzipSync } from 'node:zlib'
+import { Client, credentials, status } from '@grpc/grpc-js'
 import Long from 'long'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startTraceCollector, startTraces, type TraceCollector, type Traces } from '../../src/main/traces'
@@ -160,6 +161,33 @@ describe('Zipkin', () => {
     expect(stored[1]!.parentSpanId).toBe(id)
     expect(stored[0]!.attributes['http.path']).toBe('/api')
     expect(stored[0]!.events?.map((e) => e.name)).toEqual(['cache.hit'])
+  })
+})
+
+describe('OTLP/gRPC', () => {
+  const exportPath = '/opentelemetry.proto.collector.trace.v1.TraceService/Export'
+  const call = (body: Buffer, options: Record<string, number> = {}): Promise<{ code: number; details: string }> =>
+    new Promise((resolve) => {
+      const client = new Client(traces.grpc!.url.replace('http://', ''), credentials.createInsecure(), options)
+      client.makeUnaryRequest(exportPath, (b: Buffer) => b, (b: Buffer) => b, body, (err) => {
+        client.close()
+        resolve({ code: err?.code ?? 0, details: err?.details ?? '' })
+      })
+    })
+
+  it('answers bytes that are not a request with INVALID_ARGUMENT, and a line in the ingest health', async () => {
+    const answer = await call(Buffer.from('definitely not protobuf'))
+    expect(answer.code).toBe(status.INVALID_ARGUMENT)
+    expect(answer.details).toContain('not an OTLP ExportTraceServiceRequest')
+    expect(traces.collector.stats().recentRejections.at(-1)).toMatchObject({ format: 'otlp-grpc', status: 400 })
+  })
+
+  it('stops a gzip bomb at the message limit after decompression (RESOURCE_EXHAUSTED), and keeps serving', async () => {
+    // 64 MiB of zeros travel as about 64 KiB of gzip; the limit is 8 MiB once inflated.
+    const answer = await call(Buffer.alloc(64 * 1024 * 1024), { 'grpc.default_compression_algorithm': 2 })
+    expect(answer.code).toBe(status.RESOURCE_EXHAUSTED)
+    const empty = otlp.collector.trace.v1.ExportTraceServiceRequest.encode({ resourceSpans: [] }).finish()
+    expect((await call(Buffer.from(empty))).code).toBe(0)
   })
 })
 

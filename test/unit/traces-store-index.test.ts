@@ -104,6 +104,20 @@ describe('span store budget', () => {
     expect(() => new SpanStore({ maxBytes: 1000 })).toThrow('at least 1 MiB; 1000 was given')
   })
 
+  it('a trace still receiving spans does not hold up the check of the others', () => {
+    let now = clock
+    const store = new SpanStore({ settleMs: 1000 }, () => now)
+    const busy = demoTrace(10)
+    store.add([busy[0]!])
+    const [, orphanClient] = demoTrace(11)
+    store.add([orphanClient!]) // its root never comes
+    for (let i = 1; i < 4; i++) {
+      now += 600
+      store.add([busy[i]!])
+    }
+    expect(store.health()).toMatchObject({ tracesWithMissingParents: 1, tracesSettling: 1 })
+  })
+
   it('counts settled traces whose spans name a parent it never got', () => {
     let now = clock
     const store = new SpanStore({ settleMs: 1000 }, () => now)

@@ -43,7 +43,9 @@ export async function startGrpcTraceCollector(options: GrpcCollectorOptions): Pr
   const host = options.host ?? '127.0.0.1'
   const maxMessage = options.maxMessageBytes ?? 8 * 1024 * 1024
   const admission = new Admission({ ...defaultAdmissionLimits, ...options.admission })
-  const server = new Server({ 'grpc.max_receive_message_length': maxMessage, 'grpc.max_send_message_length': 1024 * 1024 })
+  // Each stream holds its message until it is decoded: at most 16 streams per connection bound that
+  // memory (more are refused, which exporters retry), as the HTTP receiver's admission does.
+  const server = new Server({ 'grpc.max_receive_message_length': maxMessage, 'grpc.max_send_message_length': 1024 * 1024, 'grpc.max_concurrent_streams': 16 })
   server.addService(traceService, {
     Export: (call: ServerUnaryCall<Buffer, Uint8Array>, callback: sendUnaryData<Uint8Array>) => {
       const ticket = admission.enter(call.request.length)

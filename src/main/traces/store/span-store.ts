@@ -93,7 +93,10 @@ export class SpanStore {
   private readonly traces = new Map<string, TraceEntry>()
   private readonly bySerial = new Map<number, TraceEntry>()
   private nextTraceSerial = 1
-  private readonly settling: TraceEntry[] = []
+  /** Serials of traces waiting to be checked (numbers, so an evicted trace is not kept alive here). */
+  private readonly settling: number[] = []
+  /** When each queued trace had its last span at the time it was queued. */
+  private readonly settlingAt: number[] = []
   private settlingHead = 0
   private readonly counters = { received: 0, evictedSpans: 0, evictedTraces: 0, missingParents: 0, spansHeld: 0, traceBytes: 0 }
   private segmentCapacity: number
@@ -160,7 +163,8 @@ export class SpanStore {
       }
       if (!entry.queued) {
         entry.queued = true
-        this.settling.push(entry)
+        this.settling.push(entry.serial)
+        this.settlingAt.push(now)
       }
       this.counters.spansHeld++
       if (++sinceCheck === 256) {
@@ -390,12 +394,20 @@ export class SpanStore {
   private settle(now: number): void {
     let budget = 2_000
     while (this.settlingHead < this.settling.length && budget-- > 0) {
-      const entry = this.settling[this.settlingHead]!
-      if (!this.traces.has(entry.traceId) || entry !== this.traces.get(entry.traceId)) {
+      const entry = this.bySerial.get(this.settling[this.settlingHead]!)
+      const queuedAt = this.settlingAt[this.settlingHead]!
+      if (!entry) {
         this.settlingHead++
-        entry.queued = false
         continue
       }
+      if (entry.lastSpanAt > queuedAt) {
+        // More spans came since it was queued: back of the queue, so it does not hold up the rest.
+        this.settlingHead++
+        this.settling.push(entry.serial)
+        this.settlingAt.push(entry.lastSpanAt)
+        continue
+      }
+      // The queue is in order of last span: everything behind this one is younger.
       if (now - entry.lastSpanAt < this.limits.settleMs) break
       this.settlingHead++
       entry.queued = false
@@ -405,6 +417,7 @@ export class SpanStore {
     }
     if (this.settlingHead > 4096 && this.settlingHead * 2 > this.settling.length) {
       this.settling.splice(0, this.settlingHead)
+      this.settlingAt.splice(0, this.settlingHead)
       this.settlingHead = 0
     }
   }
