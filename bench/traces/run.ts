@@ -221,12 +221,14 @@ async function main(): Promise<void> {
     console.log('   peer: OpenTelemetry Collector, 1 CPU, documented at about 12,000 spans/s (not runnable here)\n')
 
     const held = await result<{ spansHeld: number; bytesHeld: number; maxBytes: number; spansEvicted: number; tracesHeld: number }>(serve, 'traces.health')
-    await new Promise((r) => setTimeout(r, 2_000))
+    const rssBusy = rssMb(serve.child.pid!)
+    // Then idle, as after a burst: V8's memory reducer collects what the ingest left behind.
+    await new Promise((r) => setTimeout(r, 15_000))
     const rss = rssMb(serve.child.pid!)
     console.log('2. memory')
     console.log(
       `   ${fmt(held.spansHeld)} spans in ${fmt(held.tracesHeld)} traces held in ${fmt(held.bytesHeld / 1024 / 1024)} MiB of the ${fmt(held.maxBytes / 1024 / 1024)} MiB budget (${fmt(held.bytesHeld / Math.max(1, held.spansHeld))} B/span; ${fmt(held.spansEvicted)} evicted); ` +
-        `process RSS ${fmt(rss)} MB (goal: 1,000,000 spans within ≤ 512 MB: ${held.spansHeld >= 1_000_000 && rss <= 512 ? 'met' : held.spansHeld >= 1_000_000 ? 'RSS NOT met' : 'spans held NOT met'})\n`,
+        `process RSS ${fmt(rssBusy)} MB right after the ingest, ${fmt(rss)} MB 15 s later (goal: 1,000,000 spans within ≤ 512 MB: ${held.spansHeld >= 1_000_000 && rss <= 512 ? 'met' : held.spansHeld >= 1_000_000 ? 'RSS NOT met' : 'spans held NOT met'})\n`,
     )
 
     console.log(`3. search over ${fmt(held.spansHeld)} spans (service + attribute + duration + error, 200 queries)`)
