@@ -15,6 +15,8 @@ export const maxRows = 1 << rowBits
 /** Attribute keys and values a segment can index (a segment seals before it has more). */
 const maxKeys = 1 << 12
 const maxValues = 1 << 20
+/** Ids in the sorted index keys (`id × maxRows + row` in 32 bits): names, resources, key=value pairs. */
+const maxIndexIds = 1 << (32 - rowBits)
 
 const statusCodes: StatusCode[] = ['unset', 'ok', 'error']
 /** Bytes per row of all columns together (three Float64, eleven Uint32, a Uint16, a Uint8). */
@@ -116,10 +118,11 @@ export class Segment {
   private extrasBytes = 0
 
   // Indexes, built when sealed: sorted `id * maxRows + row` keys, and row lists.
-  private byService: Float64Array | null = null
-  private byName: Float64Array | null = null
-  private byAttribute: Float64Array | null = null
-  private byResource: Float64Array | null = null
+  private byName: Uint32Array | null = null
+  private byAttribute: Uint32Array | null = null
+  private byResource: Uint32Array | null = null
+  /** key=value pair (keyId × maxValues + valueId) → its id in byAttribute. */
+  private pairIds: Map<number, number> | null = null
   private byDuration: Uint16Array | null = null
   private errors: Uint16Array | null = null
 
@@ -163,7 +166,7 @@ export class Segment {
   get bytes(): number {
     const columns = this.capacity * columnBytes
     const indexes =
-      (this.byService?.byteLength ?? 0) +
+      (this.pairIds?.size ?? 0) * 48 +
       (this.byName?.byteLength ?? 0) +
       (this.byAttribute?.byteLength ?? 0) +
       (this.byResource?.byteLength ?? 0) +
@@ -182,7 +185,7 @@ export class Segment {
   fits(span: Span): boolean {
     if (this.sealed || this.count >= this.capacity) return false
     const attributeCount = Object.keys(span.attributes).length
-    return this.keys.size + attributeCount < maxKeys && this.values.size + attributeCount < maxValues
+    return this.keys.size + attributeCount < maxKeys && this.values.size + attributeCount < maxValues && this.attrs.length / 2 + attributeCount < maxIndexIds
   }
 
   append(span: Span, traceSerial: number): number {
@@ -360,27 +363,28 @@ export class Segment {
     this.sealed = true
     this.attrs.trim()
     const n = this.count
-    const byService = new Float64Array(n)
-    const byName = new Float64Array(n)
-    const byResource = new Float64Array(n)
-    const byAttribute = new Float64Array(this.attrs.length / 2)
+    const byName = new Uint32Array(n)
+    const byResource = new Uint32Array(n)
+    const byAttribute = new Uint32Array(this.attrs.length / 2)
+    const pairIds = new Map<number, number>()
     const errors: number[] = []
     let a = 0
     for (let row = 0; row < n; row++) {
-      byService[row] = this.resources[this.resource[row]!]!.serviceId * maxRows + row
       byName[row] = this.name[row]! * maxRows + row
       byResource[row] = this.resource[row]! * maxRows + row
       const start = this.attrStart[row]!
       for (let i = 0; i < this.attrCount[row]!; i++) {
         const pair = this.attrs.array[start + 2 * i]! * maxValues + this.attrs.array[start + 2 * i + 1]!
-        byAttribute[a++] = pair * maxRows + row
+        let id = pairIds.get(pair)
+        if (id === undefined) pairIds.set(pair, (id = pairIds.size))
+        byAttribute[a++] = id * maxRows + row
       }
       if (this.isError(row)) errors.push(row)
     }
-    this.byService = byService.sort()
     this.byName = byName.sort()
     this.byResource = byResource.sort()
     this.byAttribute = byAttribute.sort()
+    this.pairIds = pairIds
     this.errors = Uint16Array.from(errors)
     const durations = this.durationNs
     this.byDuration = Uint16Array.from({ length: n }, (_, i) => i).sort((x, y) => durations[x]! - durations[y]!)
@@ -472,10 +476,18 @@ export class Segment {
   /** Rows from the smallest index that applies, ascending; null when no index narrows the search. */
   private candidates(r: Resolved): ArrayLike<number> | null {
     const options: ArrayLike<number>[] = []
-    if (r.serviceId !== undefined) options.push(rowsOf(this.byService!, [r.serviceId]))
+    if (r.serviceId !== undefined) {
+      // A service's rows are its resources' rows.
+      const ids: number[] = []
+      this.resources.forEach((resource, id) => {
+        if (resource.serviceId === r.serviceId) ids.push(id)
+      })
+      options.push(rowsOf(this.byResource!, ids))
+    }
     if (r.nameId !== undefined) options.push(rowsOf(this.byName!, [r.nameId]))
     for (const condition of r.attributes) {
-      const spanRows = condition.keyId === undefined ? [] : Array.from(rowsOf(this.byAttribute!, condition.valueIds.map((v) => condition.keyId! * maxValues + v)))
+      const pairs = condition.keyId === undefined ? [] : condition.valueIds.map((v) => this.pairIds!.get(condition.keyId! * maxValues + v)).filter((id): id is number => id !== undefined)
+      const spanRows = pairs.length === 0 ? [] : Array.from(rowsOf(this.byAttribute!, pairs))
       const resourceRows = condition.resourceIds.size === 0 ? [] : Array.from(rowsOf(this.byResource!, [...condition.resourceIds]))
       options.push(mergeSorted(spanRows, resourceRows))
     }
@@ -542,7 +554,7 @@ export class Segment {
 }
 
 /** Rows (ascending) of the sorted keys `id * maxRows + row` for any of the ids. */
-function rowsOf(keys: Float64Array, ids: number[]): Uint16Array {
+function rowsOf(keys: Uint32Array, ids: number[]): Uint16Array {
   if (ids.length === 1) {
     const base = ids[0]! * maxRows
     const from = lowerBound(keys, base)
@@ -565,7 +577,7 @@ function mergeSorted(a: number[], b: number[]): number[] {
   return [...new Set([...a, ...b])].sort((x, y) => x - y)
 }
 
-function lowerBound(keys: Float64Array, value: number): number {
+function lowerBound(keys: Uint32Array, value: number): number {
   let lo = 0
   let hi = keys.length
   while (lo < hi) {
