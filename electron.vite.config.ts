@@ -14,9 +14,9 @@ export default defineConfig({
           index: resolve(__dirname, 'src/main/index.ts'),
           cli: resolve(__dirname, 'src/cli/meshdeck.ts'),
           // Each demo mesh workload is a child process running this entry (see src/main/demo).
-          'demo-workload': resolve(__dirname, 'src/main/demo/workload/main.ts'),
-          // Big mesh YAML files parse in a worker thread running this entry (see src/main/mesh/yaml-worker.ts).
-          'mesh-parse-worker': resolve(__dirname, 'src/main/mesh/parse-worker.ts'),
+          'demo-workload': resolve(__dirname, 'src/main/demo/io/workload/main.ts'),
+          // Big mesh YAML files parse in a worker thread running this entry (see src/main/mesh/io/yaml-worker.ts).
+          'mesh-parse-worker': resolve(__dirname, 'src/main/mesh/io/parse-worker.ts'),
         },
       },
     },

@@ -3,6 +3,7 @@ import tseslint from 'typescript-eslint'
 import pluginVue from 'eslint-plugin-vue'
 import vueParser from 'vue-eslint-parser'
 import globals from 'globals'
+import { impureGlobals, layersPlugin, pureFiles, pureIgnores } from './lint/layers.mjs'
 
 export default tseslint.config(
   { ignores: ['out/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', 'artifacts/**', 'src/main/traces/protocol/generated/**'] },
@@ -29,6 +30,20 @@ export default tseslint.config(
     files: ['scripts/**/*.cjs', 'bin/**/*.cjs'],
     languageOptions: { sourceType: 'commonjs', globals: { ...globals.node } },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
+    // Meshdeck's layers (lint/layers.mjs, docs/ARCHITECTURE.md): pure vs io/, entries, folder order.
+    files: ['src/**/*.{ts,vue}'],
+    plugins: { meshdeck: layersPlugin },
+    rules: { 'meshdeck/layers': 'error' },
+  },
+  {
+    // Pure code does not act on the world or the clock: its caller passes time, timers and settings in.
+    files: pureFiles,
+    ignores: pureIgnores,
+    rules: {
+      'no-restricted-globals': ['error', ...impureGlobals.map((name) => ({ name, message: `Pure code does not use ${name}; move this into an io/ folder or take it as a parameter.` }))],
+    },
   },
   {
     rules: {

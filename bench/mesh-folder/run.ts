@@ -11,8 +11,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
-import { startDirectorySource } from '../../src/main/mesh'
-import { startControlPlane } from '../../src/main/xds'
+import { startDirectorySource } from '../../src/main/mesh/io'
+import { startControlPlane } from '../../src/main/xds/io'
 
 const sizesMb = process.argv.slice(2).map(Number).filter((n) => n > 0)
 

@@ -17,7 +17,7 @@ import { join } from 'node:path'
 import { startChildClients, type ChildClients } from '../../test/support/xds-child'
 import { reviewsSplitYaml, reviewsTwoVersionsYaml } from '../../test/support/xds-mesh-fixtures'
 import { createMeshDir } from '../../test/support/xds-mesh-dir'
-import { startControlPlane, type ControlPlane } from '../../src/main/xds'
+import { startControlPlane, type ControlPlane } from '../../src/main/xds/io'
 
 const pushesPerRound = Number(process.env.XDS_BENCH_PUSHES ?? 3)
 const profileDir = process.env.XDS_BENCH_PROFILE
@@ -179,7 +179,7 @@ async function main(): Promise<void> {
   const rounds = countArg ? [Number(countArg)] : [100, 500, 1000]
   if (profileDir) await mkdir(profileDir, { recursive: true })
   // The echo backends live in a child of their own: grpc-js-xds 1.14 clients open new backend
-  // connections on every route change (see the README), and accepting them is not the control plane's CPU.
+  // connections on every route change (see docs/benchmarks.md), and accepting them is not the control plane's CPU.
   const backends = await startChildClients()
   const [v1Port = 0, v2Port = 0] = await backends.serve(['v1', 'v2'])
   const meshDir = await createMeshDir()

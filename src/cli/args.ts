@@ -1,5 +1,6 @@
 import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
+import { ClusterUsageError, clusterUsage, parseClusterArgs, type ClusterArgs } from './cluster-args'
 
 export interface ServeArgs {
   command: 'serve'
@@ -16,6 +17,8 @@ export interface ServeArgs {
   xdsPort: number
   /** The trace store's byte budget (--trace-store-mb). */
   traceStoreBytes?: number
+  /** Address the xDS server binds (default 127.0.0.1), e.g. the kind network's gateway for the kind sandbox. */
+  xdsHost?: string
 }
 
 export interface BootstrapArgs {
@@ -46,7 +49,7 @@ export interface HelpArgs {
   command: 'help'
 }
 
-export type CliArgs = ServeArgs | BootstrapArgs | DemoArgs | HelpArgs
+export type CliArgs = ServeArgs | BootstrapArgs | DemoArgs | ClusterArgs | HelpArgs
 
 export class UsageError extends Error {}
 
@@ -54,6 +57,7 @@ export const usage = `Usage:
   meshdeck serve [--port N] [--host H] [--kubeconfig PATH] [--context NAME] [--demo]
       Serve the Meshdeck UI and API on http://127.0.0.1:PORT (default port 7420; 0 picks a free one).
       [--mesh-dir DIR] [--xds-port PORT]  also serve xDS for the Istio YAML in DIR on 127.0.0.1:PORT (default 15010).
+      [--xds-host ADDR]  bind xDS there instead of 127.0.0.1 (e.g. the kind network's gateway, for the kind sandbox).
       [--mesh-context NAME]  serve xDS for that kubeconfig context's cluster: its Services with EndpointSlice
           endpoints, and its Istio CRDs as config (with --mesh-dir, the folder's config instead). Refused when
           the cluster runs istiod.
@@ -68,7 +72,7 @@ export const usage = `Usage:
           MESHDECK_HOME into DIR (default <MESHDECK_HOME>/workload-certs/NS/NAME; NAME defaults to the node id)
           and name it in the bootstrap, so STRICT PeerAuthentication and ISTIO_MUTUAL work. A running
           Meshdeck (meshdeck serve, same MESHDECK_HOME) keeps it renewed.
-  meshdeck help
+${clusterUsage}  meshdeck help
 `
 
 export function parseCliArgs(argv: string[]): CliArgs {
@@ -76,6 +80,13 @@ export function parseCliArgs(argv: string[]): CliArgs {
   if (command === undefined || command === 'help' || command === '--help' || command === '-h') return { command: 'help' }
   if (command === 'bootstrap') return parseBootstrapArgs(rest)
   if (command === 'demo') return parseDemoArgs(rest)
+  if (command === 'cluster') {
+    try {
+      return parseClusterArgs(rest)
+    } catch (err) {
+      throw err instanceof ClusterUsageError ? new UsageError(err.message) : err
+    }
+  }
   if (command !== 'serve') throw new UsageError(`Unknown command "${command}".\n\n${usage}`)
   let values
   try {
@@ -93,6 +104,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
         'mesh-context': { type: 'string' },
         'xds-port': { type: 'string' },
         'trace-store-mb': { type: 'string' },
+        'xds-host': { type: 'string' },
       },
     }))
   } catch (err) {
@@ -118,6 +130,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
     meshContext: values['mesh-context'],
     xdsPort: parsePort('--xds-port', values['xds-port'], 15010),
     ...(traceStoreMb === undefined ? {} : { traceStoreBytes: traceStoreMb * 1024 * 1024 }),
+    ...(values['xds-host'] ? { xdsHost: values['xds-host'] } : {}),
   }
 }
 

@@ -1,6 +1,6 @@
-import { defaultDataDir } from '../main/app/meshdeck'
-import { writeFileAtomic } from '../main/lib/atomic-write'
-import { SecurityService, issueBootstrapCertificates, registryScanIntervalMs, type BootstrapCertificates } from '../main/security'
+import { defaultDataDir } from '../main/app'
+import { writeFileAtomic } from '../main/lib/io/atomic-write'
+import { SecurityService, issueBootstrapCertificates, registryScanIntervalMs, type BootstrapCertificates } from '../main/security/io'
 import { renderBootstrap } from '../main/xds'
 import type { BootstrapArgs } from './args'
 

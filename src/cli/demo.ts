@@ -1,5 +1,5 @@
 import type { DemoStatus } from '@shared/contract'
-import { createMeshdeck } from '../main/app/meshdeck'
+import { createMeshdeck } from '../main/app'
 import type { DemoArgs } from './args'
 
 const statusEveryMs = 5_000

@@ -3,6 +3,7 @@ import { parseCliArgs, usage, UsageError } from './args'
 import { serve } from './serve'
 import { writeBootstrap } from './bootstrap'
 import { runDemo } from './demo'
+import { runCluster } from './cluster'
 
 async function main(argv: string[]): Promise<void> {
   const args = parseCliArgs(argv)
@@ -18,6 +19,9 @@ async function main(argv: string[]): Promise<void> {
       return
     case 'bootstrap':
       await writeBootstrap(args)
+      return
+    case 'cluster':
+      await runCluster(args)
       return
   }
 }

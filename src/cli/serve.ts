@@ -1,6 +1,6 @@
 import { join } from 'node:path'
-import { startHttpTransport } from '../main/api/http-transport'
-import { createMeshdeck } from '../main/app/meshdeck'
+import { startHttpTransport } from '../main/api/io'
+import { createMeshdeck } from '../main/app'
 import type { ServeArgs } from './args'
 
 /** Web mode: the same services as the desktop app, served to a browser on loopback with a token. */
@@ -13,6 +13,7 @@ export async function serve(args: ServeArgs): Promise<void> {
     meshContext: args.meshContext,
     xdsPort: args.xdsPort,
     traceStoreBytes: args.traceStoreBytes,
+    xdsHost: args.xdsHost,
     demo: args.demo,
   })
   const transport = await startHttpTransport({

@@ -2,12 +2,9 @@
 import { app, BrowserWindow, screen, shell, session } from 'electron'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { startIpcTransport } from './api/ipc-transport'
-import { contentSecurityPolicy } from './api/content-security-policy'
-import { createMeshdeck, type Meshdeck } from './app/meshdeck'
-import { desktopOptions } from './app/demo-default'
-import { mainWindowOptions } from './window/window-options'
-import { fitToDisplays, readWindowState, writeWindowState } from './window/window-state'
+import { contentSecurityPolicy } from './api'
+import { createMeshdeck, desktopOptions, type Meshdeck } from './app'
+import { fitToDisplays, mainWindowOptions, readWindowState, startIpcTransport, writeWindowState } from './window'
 
 const rendererIndex = join(__dirname, '../renderer/index.html')
 const rendererUrl = pathToFileURL(rendererIndex).href

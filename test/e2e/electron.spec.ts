@@ -5,7 +5,10 @@ const { findElectronBinary } = require('../../scripts/electron-binary.cjs') as {
   findElectronBinary: () => { path: string } | { missing: string }
 }
 
-const binary = findElectronBinary()
+// MESHDECK_ELECTRON_EXECUTABLE: a packaged app (electron-builder's output, or an installed one),
+// started as a user starts it; otherwise the Electron binary from node_modules on this checkout.
+const packaged = process.env.MESHDECK_ELECTRON_EXECUTABLE
+const binary = packaged ? { path: packaged } : findElectronBinary()
 const reason = 'missing' in binary ? `Electron e2e did not run: ${binary.missing}.` : ''
 
 test.describe('desktop app (Electron)', () => {
@@ -14,7 +17,7 @@ test.describe('desktop app (Electron)', () => {
   test('opens one secure window that shows the app through the preload bridge', async () => {
     const app = await electron.launch({
       executablePath: (binary as { path: string }).path,
-      args: [join(__dirname, '..', '..')],
+      args: packaged ? [] : [join(__dirname, '..', '..')],
     })
     try {
       const window = await app.firstWindow()

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { EventBus } from '../../src/main/api/event-bus'
-import { startHttpTransport, type HttpTransport } from '../../src/main/api/http-transport'
+import { startHttpTransport, type HttpTransport } from '../../src/main/api/io/http-transport'
 import { Router } from '../../src/main/api/router'
 
 // The real HTTP transport on loopback, called with fetch as a script would.

@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { CanaryTarget, RolloutStateDto } from '@shared/contract/canary'
 import { createMeshdeck, type Meshdeck } from '../../src/main/app/meshdeck'
-import { KubeClient } from '../../src/main/cluster'
+import { KubeClient } from '../../src/main/cluster/io'
 import { adminKubeConfig, installIstioCrds, TestCluster } from '../cluster'
 import { seedReviewsService } from '../support/kube-mesh-fixtures'
 import { callMany, countBy, eventually, startBackend, xdsClient, type Backend, type XdsTestClient } from '../support/xds-grpc'
@@ -13,7 +13,7 @@ import { destinationRuleYaml, virtualServiceYaml } from '../support/xds-mesh-fix
 // Meshdeck's own control plane serving a real cluster (--mesh-context admin): a rollout step on
 // that cluster's VirtualService waits for the control plane to read the new weights and for its
 // real grpc-js-xds client to ACK them, so traffic has moved by the time the step says "acked".
-// Custom resources need a kube-apiserver built with modern-go/reflect2 >= 1.0.2 (see README).
+// Custom resources need a kube-apiserver built with modern-go/reflect2 >= 1.0.2 (see docs/troubleshooting.md).
 const ns = 'shop'
 const context = 'admin'
 const target = { context, namespace: ns, name: 'reviews', route: { index: 0 } }

@@ -2,8 +2,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { LocalCanaryEditor } from '../../src/main/canary/canary-service'
-import { startDirectorySource, type DirectorySource } from '../../src/main/mesh'
+import { LocalCanaryEditor } from '../../src/main/canary/io/canary-service'
+import { startDirectorySource, type DirectorySource } from '../../src/main/mesh/io'
 
 const meshYaml = `# reviews routing, written by hand
 apiVersion: networking.istio.io/v1beta1

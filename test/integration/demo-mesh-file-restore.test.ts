@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import type { DemoLoad, XdsClient } from '@shared/contract'
-import { startDemoMesh, type DemoMesh } from '../../src/main/demo'
-import { startControlPlane, type ControlPlane } from '../../src/main/xds'
+import { startDemoMesh, type DemoMesh } from '../../src/main/demo/io'
+import { startControlPlane, type ControlPlane } from '../../src/main/xds/io'
 import { waitFor } from '../support/wait'
 
 // A mesh file deleted and restored a few seconds later, with the real demo workloads (grpc-js-xds

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import type { DemoLoad } from '@shared/contract'
-import { startDemoMesh, type DemoMesh } from '../../src/main/demo'
-import { startControlPlane, type ControlPlane } from '../../src/main/xds'
+import { startDemoMesh, type DemoMesh } from '../../src/main/demo/io'
+import { startControlPlane, type ControlPlane } from '../../src/main/xds/io'
 import { isAlive, waitFor } from '../support/wait'
 
 // The whole local mesh for real: Meshdeck's embedded control plane serving the demo's Istio YAML,

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import type { DemoWorkload } from '@shared/contract'
-import { startDemoMesh, type DemoMesh } from '../../src/main/demo'
-import { SupervisedProcess } from '../../src/main/demo/supervised-process'
+import { startDemoMesh, type DemoMesh } from '../../src/main/demo/io'
+import { SupervisedProcess } from '../../src/main/demo/io/supervised-process'
 import { isAlive, waitFor } from '../support/wait'
 
 // Real child processes throughout. The demo runs its plain-server fallback here because this file

@@ -2,16 +2,16 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { join } from 'node:path'
 import { status } from '@grpc/grpc-js'
 import { afterAll, describe, expect, it } from 'vitest'
-import { freeLoopbackPort } from '../../src/main/demo/ports'
+import { freeLoopbackPort } from '../../src/main/demo/io/ports'
 import type { ChildMessage, ParentMessage } from '../../src/main/demo/ipc'
-import { findDemoProto, loadDemoApi, type ProductPage, type ProductRequest, type ReviewsReply } from '../../src/main/demo/workload/api'
-import { connectUpstream } from '../../src/main/demo/workload/upstream'
+import { findDemoProto, loadDemoApi, type ProductPage, type ProductRequest, type ReviewsReply } from '../../src/main/demo/io/workload/api'
+import { connectUpstream } from '../../src/main/demo/io/workload/upstream'
 
 // The workload program for real, in child processes, on loopback. These run the plain-server
 // fallback with direct targets so the application itself (identity, fault knobs, load) is checked
 // without a control plane; demo-mesh.test.ts covers the xDS path.
 const root = join(__dirname, '..', '..')
-const entry = join(root, 'src/main/demo/workload/main.ts')
+const entry = join(root, 'src/main/demo/io/workload/main.ts')
 const children: ChildProcess[] = []
 const api = loadDemoApi(findDemoProto())
 

@@ -5,7 +5,8 @@ import { join } from 'node:path'
 import type { PeerCertificate } from 'node:tls'
 import * as grpc from '@grpc/grpc-js'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { SecurityService, checkSpiffeServerIdentity, spiffeIdsOf, type WorkloadSecurity } from '../../src/main/security'
+import { checkSpiffeServerIdentity, spiffeIdsOf } from '../../src/main/security'
+import { SecurityService, type WorkloadSecurity } from '../../src/main/security/io'
 
 // Real grpc-js servers and clients on loopback, using the certificates Meshdeck's CA issues.
 

@@ -13,8 +13,8 @@ vi.hoisted(() => {
 })
 
 import { XdsChannelCredentials, XdsServer, XdsServerCredentials } from '@grpc/grpc-js-xds'
-import { MeshSecurityBinding, SecurityService, type WorkloadSecurity } from '../../src/main/security'
-import { startControlPlane, type ControlPlane } from '../../src/main/xds'
+import { MeshSecurityBinding, SecurityService, type WorkloadSecurity } from '../../src/main/security/io'
+import { startControlPlane, type ControlPlane } from '../../src/main/xds/io'
 import { eventually, perChannelBootstrapOption, xdsClient, type CallOutcome, type XdsTestClient } from '../support/xds-grpc'
 import { createMeshDir, type MeshDir } from '../support/xds-mesh-dir'
 

@@ -8,7 +8,7 @@ import { ServerCredentials, credentials, status, type ServerUnaryCall, type send
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 
 // grpc-js-xds reads its feature switches once, when it loads: the user's server must run with RBAC
-// on (GRPC_XDS_EXPERIMENTAL_RBAC, as the README says) for AuthorizationPolicy to apply.
+// on (GRPC_XDS_EXPERIMENTAL_RBAC, as docs/security.md says) for AuthorizationPolicy to apply.
 vi.hoisted(() => {
   process.env.GRPC_XDS_EXPERIMENTAL_RBAC = 'true'
 })

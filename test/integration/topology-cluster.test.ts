@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { TopologyGraph } from '@shared/contract'
 import { createMeshdeck, type Meshdeck } from '../../src/main/app/meshdeck'
-import { KubeClient } from '../../src/main/cluster'
+import { KubeClient } from '../../src/main/cluster/io'
 import { adminKubeConfig, TestCluster } from '../cluster'
 import { waitFor } from '../support/wait'
 

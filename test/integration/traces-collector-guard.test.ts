@@ -1,7 +1,7 @@
 import { request } from 'node:http'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { Router } from '../../src/main/api/router'
-import { registerTracesApi, startTraces, type Traces } from '../../src/main/traces'
+import { Router } from '../../src/main/api'
+import { registerTracesApi, startTraces, type Traces } from '../../src/main/traces/io'
 import { forgedOtlpCalls, year2100 } from '../support/forged-spans'
 
 // The real collector on loopback, posted to with fetch exactly as a web page or a script would.

@@ -3,7 +3,7 @@ import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http'
 import { resourceFromAttributes } from '@opentelemetry/resources'
 import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startTraces, type Traces } from '../../src/main/traces'
+import { startTraces, type Traces } from '../../src/main/traces/io'
 import { rpcStatus } from '../../src/main/traces/protocol/proto-runtime'
 
 let traces: Traces

@@ -9,7 +9,7 @@ import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type Re
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { SpanDto } from '@shared/contract'
 import { Router } from '../../src/main/api/router'
-import { registerTracesApi, startTraces, type Traces } from '../../src/main/traces'
+import { registerTracesApi, startTraces, type Traces } from '../../src/main/traces/io'
 
 /**
  * Real OpenTelemetry SDK exporters from npm — OTLP/HTTP JSON, OTLP/HTTP protobuf (plain and

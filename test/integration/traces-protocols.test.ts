@@ -4,7 +4,7 @@ import { createGzip, gzipSync } from 'node:zlib'
 import { Client, credentials, status } from '@grpc/grpc-js'
 import Long from 'long'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startTraceCollector, startTraces, type TraceCollector, type Traces } from '../../src/main/traces'
+import { startTraceCollector, startTraces, type TraceCollector, type Traces } from '../../src/main/traces/io'
 import { otlp, zipkinProto } from '../../src/main/traces/protocol/proto-runtime'
 
 // The real collector on loopback, spoken to in each protocol's own encodings.

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startControlPlane, type ControlPlane, typeUrls } from '../../src/main/xds'
+import { typeUrls } from '../../src/main/xds'
+import { startControlPlane, type ControlPlane } from '../../src/main/xds/io'
 import { eventually } from '../support/xds-grpc'
 import { serviceEntryYaml, virtualServiceYaml, workloadEntryYaml } from '../support/xds-mesh-fixtures'
 import { createMeshDir, type MeshDir } from '../support/xds-mesh-dir'

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startControlPlane, type ControlPlane, type ControlPlaneEvent } from '../../src/main/xds'
+import { startControlPlane, type ControlPlane, type ControlPlaneEvent } from '../../src/main/xds/io'
 import { startChildClients, type ChildClients } from '../support/xds-child'
 import { countBy, eventually } from '../support/xds-grpc'
 import { reviewsSplitYaml, reviewsTwoVersionsYaml } from '../support/xds-mesh-fixtures'

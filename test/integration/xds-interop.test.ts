@@ -5,11 +5,12 @@ import { ServerCredentials, status } from '@grpc/grpc-js'
 import { XdsServer } from '@grpc/grpc-js-xds'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { checkClientRegex } from '../../src/main/mesh/regex'
-import { startControlPlane, type ControlPlane } from '../../src/main/xds'
+import { startControlPlane, type ControlPlane } from '../../src/main/xds/io'
 import { startChildClients, type ChildClients } from '../support/xds-child'
 import { callMany, countBy, eventually, perChannelBootstrapOption, startBackend, xdsClient, type Backend, type CallOutcome, type XdsTestClient } from '../support/xds-grpc'
 import { destinationRuleYaml, serviceEntryYaml, virtualServiceYaml, workloadEntryYaml } from '../support/xds-mesh-fixtures'
 import { createMeshDir, type MeshDir } from '../support/xds-mesh-dir'
+import { within } from '../support/wait'
 
 /*
  * Interop cases in the spirit of gRPC's psm-interop suite: real grpc-js-xds clients and servers
@@ -182,7 +183,7 @@ describe('an xDS server bound to a wildcard address', () => {
       server.register('/demo.Echo/Call', (_call: unknown, cb: (e: null, v: object) => void) => cb(null, { backend: 'details' }), (v: object) => Buffer.from(JSON.stringify(v)), (b: Buffer) => JSON.parse(b.toString()) as object, 'unary')
       // bindAsync calls back once the server has its listener and serves.
       const serving = new Promise<void>((resolve, reject) => server.bindAsync(`0.0.0.0:${port}`, ServerCredentials.createInsecure(), (err) => (err ? reject(err) : resolve())))
-      await Promise.race([serving, new Promise((_, reject) => setTimeout(() => reject(new Error('the xDS server never got its listener')), 10_000))])
+      await within('the xDS server never got its listener', serving, 10_000)
       const outcome = await client('details:9102').call({}, 10_000)
       expect(outcome).toMatchObject({ code: status.OK, backend: 'details' })
       expect(typeState('details-wildcard', 'LDS')?.status).toBe('SYNCED')

@@ -1,6 +1,7 @@
 import type { EventPayload } from '@shared/contract'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ControlPlaneService, typeUrls } from '../../src/main/xds'
+import { typeUrls } from '../../src/main/xds'
+import { ControlPlaneService } from '../../src/main/xds/io'
 import { eventually } from '../support/xds-grpc'
 import { serviceEntryYaml, workloadEntryYaml } from '../support/xds-mesh-fixtures'
 import { createMeshDir, type MeshDir } from '../support/xds-mesh-dir'

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { writeFileAtomic } from '../../src/main/lib/atomic-write'
+import { writeFileAtomic } from '../../src/main/lib/io/atomic-write'
 import { toYaml } from './xds-mesh-fixtures'
 
 /** A throw-away mesh folder; write() replaces a file atomically as Meshdeck's own writes do. */

@@ -1,6 +1,6 @@
 import { credentials, makeGenericClientConstructor, type ClientDuplexStream, type MethodDefinition } from '@grpc/grpc-js'
-import type { DiscoveryRequest, DiscoveryResponse } from '../../src/main/xds/ads-server'
-import { xdsServices } from '../../src/main/xds/protos'
+import type { DiscoveryRequest, DiscoveryResponse } from '../../src/main/xds/io/ads-server'
+import { xdsServices } from '../../src/main/xds/io/protos'
 
 /**
  * A plain grpc-js client speaking ADS over the same Envoy protos, for the protocol edges a

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { RolloutStateDto } from '@shared/contract/canary'
 import { clusterCanaryTargets } from '../../src/main/canary/cluster/cluster-targets'
-import { decodeRolloutState, encodeRolloutState } from '../../src/main/canary/cluster/rollout-annotation'
+import { decodeRolloutState, encodeRolloutState } from '../../src/main/canary/io/cluster/rollout-annotation'
 import { withRouteWeights } from '../../src/main/canary/cluster/route-weights'
 import { fullHost, reviewYaml, type ClusterDestinationRule, type ClusterVirtualService } from '../../src/main/canary/cluster/virtual-service-object'
 import { startRollout, type RolloutState } from '../../src/main/canary/rollout-machine'

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { age, parseLabelSelector, rowFilter, sortRows, visibleWindow, type FilterableRow, type RowFilter } from '../../src/renderer/src/stores/resources-filter'
-import { LogBuffer, searchLines } from '../../src/renderer/src/stores/resources-log-buffer'
+import { age, parseLabelSelector, rowFilter, sortRows, visibleWindow, type FilterableRow, type RowFilter } from '../../src/renderer/src/lib/resources-filter'
+import { LogBuffer, searchLines } from '../../src/renderer/src/lib/log-buffer'
 
 const rows: FilterableRow[] = [
   { name: 'web-1', namespace: 'shop', labels: { app: 'web', tier: 'front' } },

@@ -2,7 +2,7 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { kubeConfigForContext } from '../../src/main/cluster/kubeconfig-context'
+import { kubeConfigForContext } from '../../src/main/cluster/io/kubeconfig-context'
 import { mergeKubeconfigs, parseKubeconfig } from '../../src/main/cluster/kubeconfig-merge'
 import { MeshdeckError } from '@shared/contract'
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { classifyKubeFailure } from '../../src/main/cluster/connection-errors'
-import { ChangeBatcher } from '../../src/main/cluster/resources/change-batcher'
-import { backoffDelay } from '../../src/main/cluster/resources/backoff'
+import { ChangeBatcher } from '../../src/main/cluster/io/resources/change-batcher'
+import { backoffDelay } from '../../src/main/cluster/io/resources/backoff'
 import { endpointsRow, nodeRow, podRow, serviceRow, workloadRow } from '../../src/main/cluster/resources/summarize'
 import type { ResourceChange, ResourceRow } from '@shared/contract'
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { clusterServiceItem, clusterWorkloadItem, topologyFromCluster } from '../../src/main/app/cluster-topology-inputs'
-import { mergeFeeders } from '../../src/main/telemetry'
+import { clusterServiceItem, clusterWorkloadItem, topologyFromCluster } from '../../src/main/telemetry/cluster-topology-inputs'
+import { mergeFeeders } from '../../src/main/telemetry/io'
 
 const svc = (name: string, selector: Record<string, string> | undefined, namespace = 'shop') =>
   clusterServiceItem({ metadata: { uid: `s-${namespace}-${name}`, name, namespace }, spec: { ...(selector ? { selector } : {}), ports: [{ name: 'grpc', port: 50051, protocol: 'TCP', appProtocol: 'grpc' }] } })

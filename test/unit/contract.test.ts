@@ -30,4 +30,13 @@ describe('the API contract', () => {
       await meshdeck.dispose()
     }
   })
+
+  it('is taken down with the domains that registered it: after dispose no method is answered', async () => {
+    const kubeconfig = join(dir, 'config')
+    writeFileSync(kubeconfig, 'apiVersion: v1\nkind: Config\ncontexts: []\n')
+    const meshdeck = await createMeshdeck({ mode: 'web', kubeconfig, dataDir: dir, tracesPort: 0 })
+    await meshdeck.dispose()
+    expect(meshdeck.router.missingHandlers().sort()).toEqual(Object.keys(methods).sort())
+    expect(await meshdeck.router.call('app.info', {})).toMatchObject({ ok: false, error: { code: 'unavailable' } })
+  })
 })

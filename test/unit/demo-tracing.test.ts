@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { Metadata } from '@grpc/grpc-js'
-import { formatGrpcTraceBin, formatTraceparent, parseGrpcTraceBin, parseTraceparent, remoteContext, startWorkloadTracing } from '../../src/main/demo/workload/tracing'
+import { formatGrpcTraceBin, formatTraceparent, parseGrpcTraceBin, parseTraceparent, remoteContext, startWorkloadTracing } from '../../src/main/demo/io/workload/tracing'
 
 describe('demo workload tracing', () => {
   it('reads and writes W3C traceparent headers', () => {

@@ -1,7 +1,7 @@
 import { status } from '@grpc/grpc-js'
 import { describe, expect, it } from 'vitest'
-import { parseWorkloadArgs, WorkloadConfigError } from '../../src/main/demo/workload/config'
-import { decideFault } from '../../src/main/demo/workload/fault'
+import { parseWorkloadArgs, WorkloadConfigError } from '../../src/main/demo/workload-config'
+import { decideFault } from '../../src/main/demo/io/workload/fault'
 
 describe('a demo workload command line', () => {
   it('reads role, version, port, upstreams and knobs', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { createSnapshot, parseMeshYaml } from '../../src/main/mesh'
-import { routesFromSnapshot, servicesFromSnapshot, statsFromLoads, workloadOfNodeId, workloadsFromSnapshot } from '../../src/main/app/mesh-topology-inputs'
+import { routesFromSnapshot, servicesFromSnapshot, statsFromLoads, workloadOfNodeId, workloadsFromSnapshot } from '../../src/main/telemetry/mesh-topology-inputs'
 import type { ClusterLoad } from '../../src/main/xds'
 
 const yaml = `

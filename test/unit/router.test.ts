@@ -58,4 +58,40 @@ describe('Router', () => {
       router.register('app.info', () => ({ name: 'Meshdeck', version: '1', mode: 'web', platform: 'x', dataDir: '/' })),
     ).toThrow(/twice/)
   })
+
+  it('unregisters a method when its registration is disposed, so a domain can be taken down and registered again', async () => {
+    const router = new Router()
+    const status = { currentContext: null, controlPlane: { state: 'stopped' as const, address: null, connectedClients: 0 } }
+    const registration = router.register('app.status', () => status)
+    expect(await router.call('app.status', {})).toEqual({ ok: true, result: status })
+    await registration.dispose()
+    expect(await router.call('app.status', {})).toMatchObject({ ok: false, error: { code: 'unavailable' } })
+    expect(router.missingHandlers()).toContain('app.status')
+    router.register('app.status', () => ({ ...status, currentContext: 'dev' }))
+    expect(await router.call('app.status', {})).toMatchObject({ ok: true, result: { currentContext: 'dev' } })
+    // A stale registration disposed late does not remove its successor.
+    await registration.dispose()
+    expect(await router.call('app.status', {})).toMatchObject({ ok: true })
+  })
+
+  it("registers a domain's methods together and takes them down together", async () => {
+    const router = new Router()
+    const domain = router.registerAll({
+      'clusters.listContexts': () => ({ files: [], contexts: [], problems: [], selected: null }),
+      'clusters.selectContext': ({ name }) => ({ selected: name }),
+    })
+    expect(await router.call('clusters.selectContext', { name: 'a' })).toEqual({ ok: true, result: { selected: 'a' } })
+    await domain.dispose()
+    expect(await router.call('clusters.selectContext', { name: 'a' })).toMatchObject({ ok: false, error: { code: 'unavailable' } })
+    expect(await router.call('clusters.listContexts', {})).toMatchObject({ ok: false, error: { code: 'unavailable' } })
+  })
+
+  it('refuses a method registered twice and leaves the batch that tried unregistered', async () => {
+    const router = new Router()
+    router.register('clusters.selectContext', ({ name }) => ({ selected: name }))
+    expect(() => router.registerAll({ 'app.info': () => ({ name: 'Meshdeck', version: '0', mode: 'web', platform: 'p', dataDir: '/d' }), 'clusters.selectContext': ({ name }) => ({ selected: name }) })).toThrow(
+      'method clusters.selectContext is registered twice',
+    )
+    expect(await router.call('app.info', {})).toMatchObject({ ok: false, error: { code: 'unavailable' } })
+  })
 })

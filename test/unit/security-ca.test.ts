@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { MeshdeckError } from '@shared/contract'
-import { CertificateAuthority } from '../../src/main/security'
+import { CertificateAuthority } from '../../src/main/security/io'
 
 const root = mkdtempSync(join(tmpdir(), 'meshdeck-ca-'))
 afterAll(() => rmSync(root, { recursive: true, force: true }))

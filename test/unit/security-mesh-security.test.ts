@@ -3,7 +3,7 @@ import { createSnapshot, parseMeshYaml, type MeshSnapshot } from '../../src/main
 import type { XdsClient } from '@shared/contract'
 import { MeshSecurityModel, edgeMtls } from '../../src/main/security'
 import { translate, typeUrls } from '../../src/main/xds'
-import { decodeResource, encodeResource } from '../../src/main/xds/protos'
+import { decodeResource, encodeResource } from '../../src/main/xds/io/protos'
 import { destinationRuleYaml, serviceEntryYaml, toYaml } from '../support/xds-mesh-fixtures'
 
 // The adapter from served mesh config to TLS/RBAC decisions, and what translate() makes of them. Pure.

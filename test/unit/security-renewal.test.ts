@@ -4,14 +4,8 @@ import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, describe, expect, it } from 'vitest'
-import {
-  CertificateAuthority,
-  CertificateRenewer,
-  certificateProviders,
-  renewalTime,
-  type RenewalReason,
-  type WorkloadCertificate,
-} from '../../src/main/security'
+import { certificateProviders, renewalTime } from '../../src/main/security'
+import { CertificateAuthority, CertificateRenewer, type RenewalReason, type WorkloadCertificate } from '../../src/main/security/io'
 
 const root = mkdtempSync(join(tmpdir(), 'meshdeck-renew-'))
 afterAll(() => rmSync(root, { recursive: true, force: true }))

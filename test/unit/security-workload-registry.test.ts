@@ -3,7 +3,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, st
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, describe, expect, it } from 'vitest'
-import { SecurityService, bootstrapWorkloadName, type RenewalReason, type WorkloadCertificate } from '../../src/main/security'
+import { SecurityService, bootstrapWorkloadName, type RenewalReason, type WorkloadCertificate } from '../../src/main/security/io'
 
 // Workloads given their own certificates (`meshdeck bootstrap --certs`, mesh.bootstrap) are
 // registered in the data folder; whichever Meshdeck runs on it keeps their files renewed.

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { MeshdeckError, topologyDiffSchema, type TopologyDiff } from '@shared/contract'
-import { TopologySeriesStore, TopologyService, topologyIds as ids } from '../../src/main/telemetry'
+import { TopologySeriesStore, topologyIds as ids } from '../../src/main/telemetry'
+import { TopologyService } from '../../src/main/telemetry/io'
 import { demoMesh, host, stat } from './topology-fixtures'
 
 describe('TopologySeriesStore', () => {

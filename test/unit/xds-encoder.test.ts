@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { createSnapshot, parseMeshYaml } from '../../src/main/mesh'
 import { translate } from '../../src/main/xds'
-import { SnapshotEncoder } from '../../src/main/xds/encoded-snapshot'
-import { decodeResource } from '../../src/main/xds/protos'
+import { SnapshotEncoder } from '../../src/main/xds/io/encoded-snapshot'
+import { decodeResource } from '../../src/main/xds/io/protos'
 import { serviceEntryYaml, toYaml, virtualServiceYaml, workloadEntryYaml, destinationRuleYaml } from '../support/xds-mesh-fixtures'
 
 const host = 'reviews.demo.svc.cluster.local'

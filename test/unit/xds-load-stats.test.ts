@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { LoadStatsServer } from '../../src/main/xds/load-stats'
+import { LoadStatsServer } from '../../src/main/xds/io/load-stats'
 
 const servers: LoadStatsServer[] = []
 afterEach(() => {
@@ -62,7 +62,7 @@ describe('LoadStatsServer', () => {
 
   it('a recent window (a canary analysis) gets the rate of its own reports, not one diluted by older time', () => {
     let now = 0
-    const lrs = new LoadStatsServer(1000, 10_000, () => now)
+    const lrs = newServer(1000, 10_000, () => now)
     const v3 = 'outbound|9080|v3|reviews.demo'
     for (; now <= 9000; now += 1000) lrs.record('a', report(v3, 10, 10, 0, 0, 1))
     now = 9000

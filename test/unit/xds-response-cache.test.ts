@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import { createSnapshot, parseMeshYaml } from '../../src/main/mesh'
 import { translate } from '../../src/main/xds'
-import { SnapshotEncoder } from '../../src/main/xds/encoded-snapshot'
-import { decodeResource, xdsServices } from '../../src/main/xds/protos'
-import { ResponseCache } from '../../src/main/xds/response-cache'
+import { SnapshotEncoder } from '../../src/main/xds/io/encoded-snapshot'
+import { decodeResource, xdsServices } from '../../src/main/xds/io/protos'
+import { ResponseCache } from '../../src/main/xds/io/response-cache'
 import { typeUrls } from '../../src/main/xds/resource-types'
 import { destinationRuleYaml, serviceEntryYaml, toYaml, virtualServiceYaml, workloadEntryYaml } from '../support/xds-mesh-fixtures'
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { createSnapshot, hasErrors, parseMeshYaml, validateMesh, type MeshSnapshot } from '../../src/main/mesh'
 import { translate, typeUrls } from '../../src/main/xds'
-import { encodeResource } from '../../src/main/xds/protos'
+import { encodeResource } from '../../src/main/xds/io/protos'
 import type { WorkloadAuthorization } from '../../src/main/security'
 import {
   destinationRuleYaml,

@@ -10,12 +10,15 @@ import {
   type Result,
 } from '@shared/contract'
 import type { z } from 'zod'
+import { isDeclaredFor, noteUndeclaredError } from './declared-errors'
+import type { Disposable } from '../lib/disposable'
 
 export type Handler<M extends MethodName> = (
   params: z.output<(typeof methods)[M]['params']>,
 ) => Promise<Result<M>> | Result<M>
 
-type HandlerMap = { [M in MethodName]?: Handler<M> }
+/** Handlers for some of the contract's methods, as one domain registers them. */
+export type HandlerMap = { [M in MethodName]?: Handler<M> }
 
 /** Turns a zod failure into a message a person can act on: which field, what was wrong. */
 export function describeZodError(error: z.ZodError): string {
@@ -32,9 +35,28 @@ export function describeZodError(error: z.ZodError): string {
 export class Router {
   private readonly handlers: HandlerMap = {}
 
-  register<M extends MethodName>(name: M, handler: Handler<M>): void {
-    if (this.handlers[name]) throw new Error(`method ${name} is registered twice`)
-    ;(this.handlers as Record<string, unknown>)[name] = handler
+  /** Answers `name` with `handler` until the returned Disposable is disposed (then: not available). */
+  register<M extends MethodName>(name: M, handler: Handler<M>): Disposable {
+    const handlers = this.handlers as Record<string, unknown>
+    if (handlers[name]) throw new Error(`method ${name} is registered twice`)
+    handlers[name] = handler
+    return {
+      dispose: () => {
+        if (handlers[name] === handler) delete handlers[name]
+      },
+    }
+  }
+
+  /** Registers a domain's methods at once; disposing the result unregisters all of them. */
+  registerAll(handlers: HandlerMap): Disposable {
+    const registered: Disposable[] = []
+    try {
+      for (const name of Object.keys(handlers) as MethodName[]) registered.push(this.register(name, handlers[name] as Handler<typeof name>))
+    } catch (err) {
+      for (const r of registered) void r.dispose()
+      throw err
+    }
+    return { dispose: () => registered.forEach((r) => void r.dispose()) }
   }
 
   /** Methods of the contract that no service implements; a unit test keeps this empty. */
@@ -71,7 +93,9 @@ export class Router {
     try {
       result = await handler(parsed.data as never)
     } catch (err) {
-      return fail(toApiError(err))
+      const error = toApiError(err)
+      if (!isDeclaredFor(spec, error.code)) noteUndeclaredError(name, error.code)
+      return fail(error)
     }
     const checked = spec.result.safeParse(result)
     if (!checked.success) {
@@ -87,11 +111,12 @@ export class Router {
   /** For in-process callers (CLI, tests): the result, or a thrown MeshdeckError. */
   async invoke<M extends MethodName>(name: M, params: Params<M>): Promise<Result<M>> {
     const outcome = await this.call(name, params)
-    if (!outcome.ok) throw new MeshdeckError(outcome.error.code, outcome.error.message, outcome.error.hint)
+    if (!outcome.ok) throw MeshdeckError.from(outcome.error)
     return outcome.result as Result<M>
   }
 }
 
+/** A MeshdeckError keeps its code, words and hint; anything else is `internal`, with its message only. */
 export function toApiError(err: unknown): ApiError {
   if (err instanceof MeshdeckError) return err.toApiError()
   const message = err instanceof Error ? err.message : String(err)

@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs'
 import { homedir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { MeshdeckError } from '@shared/contract'
-import { removeStaleWriteTemps } from '../lib/atomic-write'
+import { removeStaleWriteTemps } from '../lib/io/atomic-write'
 
 /**
  * Folders under the data dir that Meshdeck writes with writeFileAtomic: rollouts, the CA and its
@@ -10,6 +10,11 @@ import { removeStaleWriteTemps } from '../lib/atomic-write'
  */
 const writtenSubfolders = ['rollouts', 'ca', 'workload-certs', 'demo-mesh', 'mesh']
 const walkDepth = 3
+
+/** Where settings, mesh config and the CA live: $MESHDECK_HOME, else ~/.meshdeck. */
+export function defaultDataDir(): string {
+  return process.env.MESHDECK_HOME ?? join(homedir(), '.meshdeck')
+}
 
 const octal = (mode: number): string => `0${(mode & 0o777).toString(8)}`
 

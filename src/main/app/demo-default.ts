@@ -1,5 +1,5 @@
 import { join } from 'node:path'
-import { loadKubeconfig } from '../cluster'
+import { loadKubeconfig } from '../cluster/io'
 import type { MeshdeckOptions } from './meshdeck'
 
 /**

@@ -1,5 +1,6 @@
 import type { CanaryTarget, CanaryTargetRef } from '@shared/contract/canary'
 import { destinationRuleFor, findService, resolveServices, type MeshSnapshot, type VirtualService } from '../mesh'
+import { destinationKey, effectiveWeight, routeSelectorOf } from '../model'
 
 const localPropagation = "Each rollout step waits until every client of Meshdeck's control plane has ACKed the new weights."
 
@@ -22,17 +23,17 @@ export function listCanaryTargets(snapshot: MeshSnapshot, ownership: (vs: Virtua
         : snapshot.destinationRules.find((r) => r.spec.host === host)
       const subsets = (rule?.spec.subsets ?? []).map((s) => s.name)
       if (destinations.length < 2 && subsets.length < 2) return
-      const ref: CanaryTargetRef = { namespace: vs.namespace, name: vs.name, route: route.name ? { name: route.name } : { index } }
+      const ref: CanaryTargetRef = { namespace: vs.namespace, name: vs.name, route: routeSelectorOf(route, index) }
       targets.push({
         ref,
         label: `${vs.name} › ${route.name ?? `route ${index + 1}`}`,
         host,
         file: vs.source?.file ?? null,
         destinations: destinations.map((d) => ({
-          key: d.destination.subset ?? d.destination.host,
+          key: destinationKey(d),
           host: d.destination.host,
           subset: d.destination.subset ?? null,
-          weight: typeof d.weight === 'number' ? d.weight : destinations.length === 1 ? 100 : 0,
+          weight: effectiveWeight(d.weight, destinations.length),
         })),
         subsets,
         ownedBy: ownership(vs),

@@ -2,17 +2,12 @@
  * Canary: weight editing (validated, diffed, written atomically to the mesh folder or by
  * server-side apply to a cluster, conflicts surfaced) and progressive rollouts (a pure state
  * machine driven by a runner, persisted after every step: a file, and on a cluster an annotation
- * on the VirtualService). A control plane that serves clusters plugs its ACKs in as a ClusterAckSource.
+ * on the VirtualService). This entry is the pure part: target listing, weight edits on a route,
+ * ownership, analysis and the rollout state machine. The editors, the runner and the stores are in ./io.
  */
-export { CanaryRuntime, type CanaryRuntimeOptions } from './canary-runtime'
-export { LocalCanaryEditor, fileVersion } from './canary-service'
 export { listCanaryTargets } from './canary-targets'
 export { controllerOwnership } from './ownership'
-export { ClusterCanaryEditor } from './cluster/cluster-editor'
-export { IstioApi, fieldManager } from './cluster/istio-api'
 export { rolloutAnnotation } from './cluster/virtual-service-object'
-export { controlPlaneClusterAcks } from './cluster/control-plane-acks'
-export { noClusterAckSource, type ClusterAckSource, type SettleOptions, type WrittenObject } from './cluster/propagation'
 export { setRouteWeights, readRouteDestinations, type RouteSelector } from './virtual-service-weights'
 export { analyse, type CanaryMetrics, type AnalysisThresholds } from './analysis'
 export type { RolloutPlan, RolloutSpec, RolloutState } from './rollout-machine'

@@ -1,12 +1,10 @@
-/**
+import type { ObjectMetaLike } from '../model'
+
+/*
  * Objects that a progressive-delivery controller owns must be left alone: writing their weights
  * would fight the controller, which would silently write them back.
  */
-export interface ObjectMetaLike {
-  ownerReferences?: { apiVersion?: string; kind?: string; name?: string }[]
-  managedFields?: { manager?: string }[]
-  annotations?: Record<string, string>
-}
+export type { ObjectMetaLike } from '../model'
 
 const controllers: { match: (meta: ObjectMetaLike) => string | null }[] = [
   {

@@ -2,8 +2,7 @@ import type { Weights } from '@shared/canary/weights'
 import { MeshdeckError } from '@shared/contract'
 import type { CanaryTargetRef } from '@shared/contract/canary'
 import type { MeshProblem, MeshSnapshot } from '../mesh'
-import { routeWeights } from './cluster/route-weights'
-import type { HttpRoute } from './cluster/virtual-service-object'
+import { routeWeights, selectRoute, type RouteSelector } from '../model'
 
 const describe = (weights: Weights): string =>
   Object.entries(weights)
@@ -11,11 +10,10 @@ const describe = (weights: Weights): string =>
     .join(', ')
 
 /** The weights the served config gives the route, or null when it serves no such route. */
-export function servedRouteWeights(snapshot: MeshSnapshot, ref: CanaryTargetRef): Weights | null {
+export function servedRouteWeights(snapshot: MeshSnapshot, ref: { namespace: string; name: string; route: RouteSelector }): Weights | null {
   const vs = snapshot.virtualServices.find((v) => v.namespace === ref.namespace && v.name === ref.name)
-  const http = (vs?.spec.http ?? []) as HttpRoute[]
-  const route = 'name' in ref.route ? http.find((r) => r.name === (ref.route as { name: string }).name) : http[ref.route.index]
-  return route ? routeWeights(route) : null
+  const selected = selectRoute(vs?.spec.http ?? [], ref.route)
+  return selected ? routeWeights(selected.route) : null
 }
 
 /**

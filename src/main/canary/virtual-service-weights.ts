@@ -1,9 +1,10 @@
 import { isMap, isScalar, isSeq, parseAllDocuments, type Document, type YAMLMap, type YAMLSeq } from 'yaml'
 import { MeshdeckError } from '@shared/contract'
 import type { Weights } from '@shared/canary/weights'
+import { effectiveWeight, selectRoute, type RouteSelector } from '../model'
 
 /** Which http route of a VirtualService to edit: by its `name`, or by position when unnamed. */
-export type RouteSelector = { name: string } | { index: number }
+export type { RouteSelector } from '../model'
 
 /** Which VirtualService in a file of several documents; omitted when the file holds just one. */
 export interface ObjectRef {
@@ -33,12 +34,11 @@ export function readRouteDestinations(yamlText: string, selector: RouteSelector,
     const host = String(entry.getIn(['destination', 'host']) ?? '')
     const subsetValue = entry.getIn(['destination', 'subset'])
     const subset = subsetValue === undefined || subsetValue === null ? null : String(subsetValue)
-    const weight = entry.get('weight')
     return {
       key: destinationKey(host, subset),
       host,
       subset,
-      weight: typeof weight === 'number' ? weight : destinations.items.length === 1 ? 100 : 0,
+      weight: effectiveWeight(entry.get('weight'), destinations.items.length),
     }
   })
 }
@@ -142,13 +142,15 @@ function findRoute(doc: Document, selector: RouteSelector): YAMLMap {
     throw new MeshdeckError('no_http_routes', 'The VirtualService has no http routes to weight.', 'Add an http route with destinations first.')
   }
   const routes = http.items.filter(isMap) as YAMLMap[]
-  const route =
-    'name' in selector ? routes.find((r) => r.get('name') === selector.name) : routes[selector.index]
-  if (!route) {
-    const names = routes.map((r, i) => String(r.get('name') ?? `#${i}`)).join(', ')
-    throw new MeshdeckError('unknown_route', `No http route ${'name' in selector ? `named "${selector.name}"` : `at position ${selector.index}`}.`, `Routes here: ${names}.`)
-  }
-  return route
+  const selected = selectRoute(routes, selector, (r) => r.get('name'))
+  if (!selected) throw unknownRoute(selector, routes.map((r) => r.get('name')))
+  return selected.route
+}
+
+/** The error for a selector that picks no route, listing the routes there are (by name, else position). */
+export function unknownRoute(selector: RouteSelector, names: readonly unknown[]): MeshdeckError {
+  const listed = names.map((name, i) => String(name ?? `#${i}`)).join(', ')
+  return new MeshdeckError('unknown_route', `No http route ${'name' in selector ? `named "${selector.name}"` : `at position ${selector.index}`}.`, `Routes here: ${listed}.`)
 }
 
 function routeDestinations(route: YAMLMap): YAMLSeq {

@@ -1,10 +1,3 @@
-/** The cluster folder's public surface: kubeconfig contexts, connections and live resource feeds. */
-export { ContextService } from './context-service'
-export { ConnectionService, type ConnectionEvents } from './connection-service'
-export { loadKubeconfig, describeContexts, type LoadedKubeconfig } from './kubeconfig-loader'
-export { LogService, type LogEvents } from './logs/log-service'
+/** Clusters, the pure part: how a failed call is explained, and the shape of the objects read. Connections, feeds and logs are in ./io. */
 export { classifyKubeFailure, type KubeFailure } from './connection-errors'
-export { KubeClient, KubeRequestError, type WatchEvent } from './kube-client'
-export { Informer, type InformerItem, type InformerOptions } from './resources/informer'
 export type { KubeObject } from './resources/summarize'
-export { clientForContext } from './client-for-context'

@@ -8,18 +8,17 @@
  *   demo.status() / demo.setLoad(20) / demo.setFault('reviews-v2', { errorRate: 0.5 }) / demo.logs('reviews-v2', 100)
  *   await demo.dispose()   // SIGTERM, SIGKILL after the grace period; removes its WorkloadEntries
  *
+ * This entry is the pure part (the demo's topology and bootstraps); the supervisor, the service and
+ * the workload program are in ./io.
+ *
  * Or through Meshdeck: `meshdeck.demo.start({ controlPlaneAddress, meshDir })` (DemoService),
  * which also backs the demo.* API methods and the demo.workloadState event.
  *
  * One workload by hand (it needs a bootstrap naming the control plane):
- *   GRPC_XDS_BOOTSTRAP=/path/details-v1.bootstrap.json node --import tsx src/main/demo/workload/main.ts \
+ *   GRPC_XDS_BOOTSTRAP=/path/details-v1.bootstrap.json node --import tsx src/main/demo/io/workload/main.ts \
  *     --workload details-v1 --role details --port 41001
  * or, from the build, ELECTRON_RUN_AS_NODE=1 node out/main/demo-workload.js with the same flags.
  */
-export { startDemoMesh, type DemoMesh, type DemoMeshOptions } from './demo-mesh'
-export { DemoService } from './demo-service'
 export { renderDemoBootstrap, demoNodeId } from './bootstrap'
 export { demoWorkloads, demoHost, demoTarget, demoNamespace, demoServicePort, type DemoWorkloadSpec } from './topology'
-export { workloadEntriesFile } from './mesh-config'
-export { defaultWorkloadCommand, type WorkloadCommand } from './workload-command'
 export { demoTopologyWorkloads, demoCallEdges } from './topology-feed'

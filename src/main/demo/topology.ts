@@ -1,5 +1,5 @@
-import type { WorkloadRole } from './workload/config'
-import { upstreamsOf } from './workload/config'
+import type { WorkloadRole } from './workload-config'
+import { upstreamsOf } from './workload-config'
 
 /** The namespace every demo object lives in; the ServiceEntry hosts carry it too. */
 export const demoNamespace = 'demo'

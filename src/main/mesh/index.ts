@@ -1,12 +1,11 @@
 /**
- * Mesh config: Istio objects from a source (a watched folder of YAML today), the immutable
- * versioned MeshSnapshot, and validation that names every field proxyless gRPC cannot honour.
+ * Mesh config, the pure part: Istio objects, the immutable versioned MeshSnapshot, validation that
+ * names every field proxyless gRPC cannot honour, and the interfaces config sources implement.
+ * The sources themselves (a watched folder, a cluster's CRDs and endpoints) are in ./io.
  *
- *   const source = await startDirectorySource({ dir, onChange: ({ snapshot, problems }) => … })
- *   source.current()                       // latest { snapshot, problems } (file/line problems)
- *   validateMesh(snapshot)                 // pure: object/field/hint problems
- *   guardSnapshot(candidate, lastGood)     // pure: what can be served when some objects are invalid
- *   await source.dispose()
+ *   validateMesh(snapshot)                 // object/field/hint problems
+ *   guardSnapshot(candidate, lastGood)     // what can be served when some objects are invalid
+ *   resolveServices(snapshot)              // the services clients can dial, with their endpoints
  */
 export type {
   MeshKind,
@@ -21,6 +20,8 @@ export type {
   ServiceEntrySpec,
   WorkloadEntrySpec,
   HttpRoute,
+  HttpMatchRequest,
+  StringMatch,
   TrafficPolicy,
   OutlierDetection,
   ConsistentHash,
@@ -43,9 +44,7 @@ export {
   type MeshService,
   type ServiceEndpoint,
 } from './services'
-export { DirectorySource, startDirectorySource, type DirectorySourceOptions } from './directory-source'
 export { maxMeshFileBytes, maxYamlAliasExpansions, meshFileReadTimeoutMs, meshFileParseTimeoutMs } from './limits'
-export { MeshYamlParser } from './yaml-worker'
 export type {
   MeshConfigSource,
   MeshSourceUpdate,
@@ -60,8 +59,13 @@ export { kubernetesServices, defaultClusterDomain } from './kubernetes/services'
 export { readService, readEndpointSet, readPod } from './kubernetes/read-objects'
 export type { KubernetesService, KubeInventory, KubeServiceInfo, KubeEndpointSet, KubePodInfo } from './kubernetes/model'
 export { guardSnapshot, type GuardedSnapshot } from './last-good'
-export { clusterMeshSources, type ClusterMeshOptions } from './kubernetes/cluster-sources'
-export { IstioCrdSource, istioResources, istioVersions, type IstioCrdSourceOptions } from './kubernetes/crd-source'
-export { KubeEndpointSource, type KubeEndpointSourceOptions } from './kubernetes/endpoint-source'
-export { refuseIfIstiod } from './kubernetes/istiod'
-export { ApiDiscovery, type ServedResource } from './kubernetes/api-discovery'
+export type {
+  MeshSecurity,
+  WorkloadAuthorization,
+  PolicyModel,
+  RuleModel,
+  FieldMatch,
+  ValueMatcher,
+  SourceField,
+  OperationField,
+} from './security-decisions'

@@ -1,4 +1,4 @@
-import { isIP } from 'node:net'
+import { isIP } from '../lib/ip-address'
 import { parseDuration } from './duration'
 import type { DestinationRule, MeshObject, StringMatch, TrafficPolicy, VirtualService, WorkloadEntrySpec } from './model'
 import type { MeshProblem } from './problems'

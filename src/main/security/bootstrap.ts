@@ -1,5 +1,3 @@
-import type { WorkloadCertificateFiles } from './workload-files'
-
 /** The certificate provider instance name Meshdeck's xDS resources refer to. */
 export const certificateProviderInstance = 'meshdeck'
 export const defaultRefreshIntervalSeconds = 30
@@ -16,6 +14,14 @@ export interface FileWatcherProvider {
 }
 
 export type CertificateProviders = Record<string, FileWatcherProvider>
+
+/** Where a workload's certificate, key and CA bundle live (written by io/workload-files.ts). */
+export interface WorkloadCertificateFiles {
+  dir: string
+  certificateFile: string
+  privateKeyFile: string
+  caCertificateFile: string
+}
 
 /**
  * The `certificate_providers` block of a gRPC xDS bootstrap for one workload: grpc-js-xds (and

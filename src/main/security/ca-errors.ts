@@ -1,11 +1,12 @@
-import { MeshdeckError } from '@shared/contract'
+import { MeshdeckError, type SecurityErrorCode as Code } from '@shared/contract'
 
+/** Names for the CA's codes (declared in the contract's security table). */
 export const SecurityErrorCode = {
   caUnreadable: 'ca_unreadable',
   caInsecure: 'ca_key_insecure',
   caExpired: 'ca_expired',
   caUpstreamInvalid: 'ca_upstream_invalid',
-} as const
+} as const satisfies Record<string, Code>
 
 /**
  * The CA holds every workload's identity. When its files are damaged Meshdeck stops and says so;

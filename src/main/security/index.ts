@@ -1,30 +1,8 @@
-// The security folder's public surface: the mesh CA, SPIFFE identities, workload certificate files,
-// the gRPC bootstrap's certificate_providers block, and the pure mTLS policy logic.
-export {
-  CertificateAuthority,
-  defaultCertificateTtlMs,
-  type CaSummary,
-  type CertificateAuthorityOptions,
-  type CertificateSummary,
-  type IssuedCertificate,
-  type IssueOptions,
-  type RotateOptions,
-  type UpstreamRootPem,
-} from './certificate-authority'
+// Security, the pure part: SPIFFE identities, renewal timing, the gRPC bootstrap's certificate_providers
+// block, and the mTLS and authorization policy logic. The CA, certificate files and the service are in ./io.
 export { SecurityErrorCode } from './ca-errors'
 export { defaultTrustDomain, parseSpiffeId, principalOf, spiffeId, type WorkloadIdentity } from './spiffe'
 export { renewalTime, renewAfterFraction } from './renewal-time'
-export {
-  certificateFilesIn,
-  readWorkloadKey,
-  workloadCertificateFiles,
-  workloadKey,
-  writeWorkloadCertificate,
-  type WorkloadCertificateFiles,
-  type WorkloadRef,
-} from './workload-files'
-export { WorkloadRegistry, type WorkloadRegistration } from './workload-registry'
-export { bootstrapWorkloadName, issueBootstrapCertificates, type BootstrapCertificates } from './workload-bootstrap'
 export {
   certificateProviderInstance,
   certificateProviders,
@@ -32,28 +10,7 @@ export {
   type CertificateProviders,
   type FileWatcherProvider,
 } from './bootstrap'
-export {
-  CertificateRenewer,
-  type CertificateRenewerOptions,
-  type EnsureOptions,
-  type RenewalReason,
-  type RenewedListener,
-  type WorkloadCertificate,
-} from './certificate-renewer'
 export * from './policy'
 export { MeshSecurityModel, meshPolicyInput, policyWorkloads, type MeshSecurityOptions, type SecurityDestination } from './mesh-security'
-export { MeshSecurityBinding, type EdgeSource } from './mesh-security-binding'
 export { buildMtlsStatus, edgeMtls, workloadOfClient, type MtlsStatusInput, type ObservedCalls } from './mtls-status'
 export { checkSpiffeServerIdentity, spiffeIdsOf } from './peer-identity'
-export {
-  SecurityService,
-  certificateDto,
-  readUpstreamRoot,
-  registryScanIntervalMs,
-  securityDirs,
-  type CaRotation,
-  type SecurityEvents,
-  type SecurityServiceOptions,
-  type WorkloadCertificateRequest,
-  type WorkloadSecurity,
-} from './security-service'

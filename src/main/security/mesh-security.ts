@@ -1,5 +1,4 @@
-import { endpointPort, endpointServes, resolveServices, type MeshService, type MeshSnapshot, type ServiceEndpoint } from '../mesh'
-import type { MeshSecurity } from '../xds'
+import { endpointPort, endpointServes, resolveServices, type MeshSecurity, type MeshService, type MeshSnapshot, type ServiceEndpoint } from '../mesh'
 import { certificateProviderInstance } from './bootstrap'
 import {
   authorizationFor,

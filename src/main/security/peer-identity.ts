@@ -1,7 +1,10 @@
-import type { PeerCertificate } from 'node:tls'
+/** The part of a peer certificate (node:tls's PeerCertificate) identity checks read. */
+export interface PeerCertificateSans {
+  subjectaltname?: string
+}
 
 /** The SPIFFE IDs in a peer certificate's URI SANs (Node formats them "URI:spiffe://…, DNS:…"). */
-export function spiffeIdsOf(cert: Pick<PeerCertificate, 'subjectaltname'> | undefined): string[] {
+export function spiffeIdsOf(cert: PeerCertificateSans | undefined): string[] {
   const san = cert?.subjectaltname ?? ''
   return san
     .split(/,\s*/)
@@ -16,7 +19,7 @@ export function spiffeIdsOf(cert: Pick<PeerCertificate, 'subjectaltname'> | unde
  */
 export function checkSpiffeServerIdentity(expected: string | string[] | ((id: string) => boolean)) {
   const accepts = typeof expected === 'function' ? expected : (id: string) => (Array.isArray(expected) ? expected : [expected]).includes(id)
-  return (_host: string, cert: PeerCertificate): Error | undefined => {
+  return (_host: string, cert: PeerCertificateSans): Error | undefined => {
     const ids = spiffeIdsOf(cert)
     if (ids.some(accepts)) return undefined
     const wanted = typeof expected === 'function' ? 'an accepted SPIFFE ID' : ([] as string[]).concat(expected).join(' or ')

@@ -1,27 +1,12 @@
 /**
- * Traces: receivers for every protocol a mesh sends (OTLP/HTTP protobuf and JSON, OTLP/gRPC,
- * Zipkin v2 JSON and protobuf, Zipkin v1 JSON), a byte-bounded indexed span store with search,
- * per-edge latency built from spans (the percentiles load reports do not carry), and trace
- * analysis (clock skew, critical path, comparison, dependencies) for the Traces page.
+ * Traces, the pure part: spans decoded from every protocol a mesh sends (OTLP protobuf and JSON,
+ * Zipkin v2 JSON and protobuf, Zipkin v1 JSON), checked, kept in a byte-bounded indexed store,
+ * searched, analysed (clock skew, critical path, comparison, dependencies) and matched to the mesh
+ * config that routed them; and per-edge latency (the percentiles load reports do not carry). The
+ * servers, startTraces() and the API are in ./io.
  *
- *   const traces = await startTraces({ port: 4318, grpcPort: 4317 })
- *   traces.collector.otlpUrl           // give this to workloads' OTLP/HTTP exporters
- *   traces.grpc?.url                   // … or this to OTLP/gRPC ones
- *   traces.store.search({ service: 'reviews', attributes: [{ key: 'rpc.method', value: 'Get', scope: 'span' }] })
  *   traces.edges.window(30, { destination: 'reviews', subset: 'v3' })
- *
- * Pure parts (protocol/, store/, analysis/, mesh-context/, ingest, admission, span-checks,
- * edge-latency) do no I/O; the servers (collector-server, grpc-collector) and this file do.
  */
-import type { Disposable } from '../lib/disposable'
-import { startTraceCollector, type TraceCollector } from './collector-server'
-import { startGrpcTraceCollector, type GrpcTraceCollector } from './grpc-collector'
-import { EdgeLatency } from './edge-latency'
-import { Ingest, type CollectorRejection } from './ingest'
-import type { SpanTimeWindow } from './span-checks'
-import type { Span } from './span'
-import { SpanStore, defaultMaxTraceBytes } from './store/span-store'
-
 export type { Span, SpanKind, Attributes, AttributeValue, SpanEvent, SpanLink } from './span'
 export { SpanStore, defaultMaxTraceBytes, normalTraceId, type TraceQuery, type TraceSummary, type StoreHealth, type SpanConditions, type AttributeCondition } from './store/span-store'
 export { EdgeLatency, type EdgeKey, type EdgeWindowStats } from './edge-latency'
@@ -30,117 +15,14 @@ export { spansFromOtlpProto } from './protocol/otlp-proto'
 export { spansFromZipkinJson } from './protocol/zipkin-json'
 export { spansFromZipkinProto } from './protocol/zipkin-proto'
 export { spansFromZipkinV1Json } from './protocol/zipkin-v1-json'
-export { startTraceCollector, maxTraceBodyBytes, type TraceCollector } from './collector-server'
-export { startGrpcTraceCollector, type GrpcTraceCollector } from './grpc-collector'
+export { otlpJsonOf } from './protocol/otlp-export'
 export { Ingest, type CollectorRejection, type CollectorStats, type IngestFormat } from './ingest'
+export { Admission, defaultAdmissionLimits, type AdmissionLimits } from './admission'
 export { defaultSpanTimeWindow, type SpanTimeWindow, type ParsedSpans, type RejectedSpan } from './span-checks'
-export { registerTracesApi, type TracesApiDeps } from './traces-api'
-export { ConfigHistory, type ConfigPush, type AckRecord } from './mesh-context/config-history'
-export { recordControlPlane } from './mesh-context/record-control-plane'
+export { ConfigHistory, knownNodeOf, type ConfigPush, type AckRecord, type ConfigSnapshot, type ControlPlaneHistorySource } from './mesh-context/config-history'
+export type { RolloutTimeline } from './mesh-context/rollout-at'
 export { outlineTrace, type TraceOutline } from './analysis/outline'
 export { adjustClockSkew } from './analysis/clock-skew'
 export { criticalPath } from './analysis/critical-path'
 export { diffTraces } from './analysis/trace-diff'
 export { buildTree } from './analysis/trace-tree'
-export { otlpJsonOf } from './protocol/otlp-export'
-
-export interface Traces extends Disposable {
-  readonly collector: TraceCollector
-  /** The OTLP/gRPC receiver; null when it was turned off (grpcPort: null) or its port was taken. */
-  readonly grpc: GrpcTraceCollector | null
-  readonly store: SpanStore
-  readonly edges: EdgeLatency
-  readonly ingest: Ingest
-  /** Told of every accepted batch, after the store has it (the live tail listens here). */
-  onSpans(listener: (spans: Span[]) => void): Disposable
-}
-
-export interface TracesOptions {
-  host?: string
-  /** OTLP/HTTP and Zipkin (default 4318; 0 picks a free port). */
-  port?: number
-  /** OTLP/gRPC (default 4317, or a free port when `port` is 0); null turns it off. */
-  grpcPort?: number | null
-  /** The store's byte budget (default 256 MiB). */
-  maxBytes?: number
-  /** An optional cap on spans held, on top of the byte budget. */
-  maxSpans?: number
-  /** How far from now a span may lie (default ±10 min); others are rejected and never counted. */
-  timeWindow?: SpanTimeWindow
-  onSpans?: (spans: Span[]) => void
-  /** Where rejected batches are reported; by default one line on stderr, at most once a minute. */
-  onRejected?: (rejection: CollectorRejection) => void
-}
-
-export async function startTraces(options: TracesOptions = {}): Promise<Traces> {
-  const store = new SpanStore({ maxBytes: options.maxBytes ?? defaultMaxTraceBytes, ...(options.maxSpans === undefined ? {} : { maxSpans: options.maxSpans }) })
-  const edges = new EdgeLatency(Date.now, options.timeWindow ? { timeWindow: options.timeWindow } : {})
-  const listeners = new Set<(spans: Span[]) => void>()
-  const ingest = new Ingest({
-    timeWindow: options.timeWindow,
-    onRejected: options.onRejected ?? rejectionLog(),
-    onSpans: (spans) => {
-      store.add(spans)
-      edges.add(spans)
-      options.onSpans?.(spans)
-      for (const listener of listeners) listener(spans)
-    },
-  })
-  const collector = await startTraceCollector({ host: options.host, port: options.port, ingest, onSpans: () => undefined })
-  let grpc: GrpcTraceCollector | null = null
-  if (options.grpcPort !== null) {
-    const grpcPort = options.grpcPort ?? (options.port === 0 ? 0 : 4317)
-    try {
-      grpc = await startGrpcTraceCollector({ host: options.host, port: grpcPort, ingest })
-    } catch (err) {
-      // Another collector holds 4317: take a free port rather than go without gRPC.
-      if (grpcPort === 0) {
-        await collector.dispose()
-        throw err
-      }
-      grpc = await startGrpcTraceCollector({ host: options.host, port: 0, ingest }).catch(() => null)
-    }
-  }
-  return {
-    collector,
-    grpc,
-    store,
-    edges,
-    ingest,
-    onSpans: (listener) => {
-      listeners.add(listener)
-      return { dispose: () => void listeners.delete(listener) }
-    },
-    dispose: async () => {
-      listeners.clear()
-      await Promise.all([collector.dispose(), grpc?.dispose()])
-    },
-  }
-}
-
-/** A sender with a wrong clock rejects every batch: say so once a minute, with the count since. */
-function rejectionLog(): (rejection: CollectorRejection) => void {
-  let loggedAt = -Infinity
-  let since = 0
-  let refused = 0
-  return (rejection) => {
-    since += rejection.count
-    if (rejection.count === 0) refused++
-    if (rejection.at - loggedAt < 60_000) return
-    const what = [since > 0 ? `rejected ${since} span(s)` : null, refused > 0 ? `refused ${refused} request(s)` : null].filter(Boolean).join(' and ')
-    process.stderr.write(`meshdeck: trace collector ${what} (${rejection.format}): ${rejection.message}\n`)
-    loggedAt = rejection.at
-    since = 0
-    refused = 0
-  }
-}
-
-/** Starts on the wanted port, or on a free one when something else holds it (another collector). */
-export async function startTracesOnFreePort(options: TracesOptions & { port: number }): Promise<Traces> {
-  try {
-    return await startTraces(options)
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE' || options.port === 0) throw err
-    return startTraces({ ...options, port: 0, grpcPort: options.grpcPort === null ? null : options.grpcPort })
-  }
-}

@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs'
 import { z } from 'zod'
-import { writeFileAtomic } from '../lib/atomic-write'
+import { writeFileAtomic } from '../lib/io/atomic-write'
 
 const boundsSchema = z.object({
   x: z.number().int().optional(),

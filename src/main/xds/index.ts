@@ -1,29 +1,13 @@
 /**
- * The embedded xDS control plane for proxyless gRPC (@grpc/grpc-js-xds).
+ * xDS for proxyless gRPC, the pure part: translate() (MeshSnapshot → xDS resources), resource
+ * names and type URLs, and workload bootstraps. The server (ADS, LRS, the control plane) is in ./io.
  *
- *   const cp = await startControlPlane({ meshDir, port: 15010 })   // host defaults to 127.0.0.1
- *   cp.address                 // '127.0.0.1:15010'
- *   cp.status() / cp.clients() / cp.configDump(nodeId)
- *   cp.onEvent((e) => …)       // pushed / acked / nacked / connected / disconnected / applied / rejected
- *   renderBootstrap({ nodeId, xdsAddress: cp.address, certificateProviders })
- *   await cp.dispose()
- *
- * translate() is pure (MeshSnapshot → resources) and usable on its own.
+ *   translate(snapshot, { security })      // listeners, routes, clusters, endpoints
+ *   renderBootstrap({ nodeId, xdsAddress, certificateProviders })
  */
-export {
-  startControlPlane,
-  problemToDto,
-  type ControlPlane,
-  type ControlPlaneEvent,
-  type ControlPlaneOptions,
-  type SecuritySource,
-} from './control-plane'
-export type { ControlPlaneSources } from './source-set'
-export { ControlPlaneService, type ControlPlaneNotifications } from './control-plane-service'
 export { renderBootstrap, type BootstrapOptions, type XdsBootstrap } from './bootstrap'
-export type { AdsEvent } from './ads-server'
 export { maxNackMessageBytes } from './nack-message'
-export type { ClusterLoad, CallerLoad } from './load-stats'
+export type { ClusterLoad, CallerLoad } from './load-report'
 export { translate, clusterName, routeConfigName, dialNames, formatListeningAddress, type TranslateOptions, type MeshSecurity } from './translate'
 export {
   typeUrls,

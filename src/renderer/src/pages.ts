@@ -19,7 +19,7 @@ export const pages: PageDef[] = [
   { name: 'traces', path: '/traces', title: 'Traces', icon: '≋', description: 'Traces received over OTLP and Zipkin, searchable, with span timelines.' },
   { name: 'security', path: '/security', title: 'Security', icon: '◈', description: 'mTLS status per workload and port, certificates and their expiry, and policy conflicts.' },
   { name: 'control-plane', path: '/control-plane', title: 'Control plane', icon: '⚙', description: 'Connected xDS clients, SYNCED / STALE / NACKED per type, and what was last sent.' },
-  { name: 'local-clusters', path: '/local-clusters', title: 'Local clusters', icon: '⌂', description: 'kind clusters on this machine: create, delete and load images, with progress.' },
+  { name: 'local-clusters', path: '/local-clusters', title: 'Local clusters', icon: '⌂', description: 'kind clusters and Docker-free clusters on this machine: create with progress, delete, load images, and a one-click mesh sandbox.' },
 ]
 
 export function pageByName(name: string): PageDef {

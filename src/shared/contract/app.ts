@@ -30,11 +30,12 @@ export const appStatusSchema = z.object({
 export type AppStatus = z.infer<typeof appStatusSchema>
 
 export const appMethods = {
-  'app.info': method(z.object({}).strict(), appInfoSchema, 'Name, version, mode and data folder of this Meshdeck.'),
+  'app.info': method(z.object({}).strict(), appInfoSchema, 'Name, version, mode and data folder of this Meshdeck.', []),
   'app.status': method(
     z.object({}).strict(),
     appStatusSchema,
     'The current kubeconfig context and the embedded control plane state (what the status bar shows).',
+    [],
   ),
 }
 

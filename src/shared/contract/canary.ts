@@ -1,5 +1,16 @@
 import { z } from 'zod'
+import { clusterAccessErrors } from './clusters'
 import { event, method } from './define'
+import type { MeshdeckErrorCode } from './error-codes'
+
+/** Finding the routes: the local control plane's config, or a connected cluster's VirtualServices. */
+const targetErrors: MeshdeckErrorCode[] = ['unavailable', 'no_clusters', ...clusterAccessErrors, 'istio_crds_missing']
+/** Rewriting one route's weights (a preview writes nothing, but computes the same edit). */
+const editErrors: MeshdeckErrorCode[] = [...targetErrors, 'unknown_target', 'not_editable', 'not_a_virtual_service', 'invalid_yaml', 'no_http_routes', 'unknown_route', 'no_destinations']
+/** Writing them, and checking the control plane serves what was written. */
+const writeErrors: MeshdeckErrorCode[] = [...editErrors, 'owned_by_controller', 'invalid_weights', 'not_served']
+/** A rollout step writes weights too; one written over by someone else meanwhile is a conflict. */
+const stepErrors: MeshdeckErrorCode[] = [...writeErrors, 'conflict']
 
 export const routeSelectorSchema = z.union([z.object({ name: z.string().min(1) }).strict(), z.object({ index: z.number().int().nonnegative() }).strict()])
 
@@ -148,28 +159,33 @@ export const canaryMethods = {
     z.object({ context: z.string().min(1).optional() }).strict(),
     z.object({ targets: z.array(canaryTargetSchema) }),
     'Routes whose traffic can be split: VirtualService http routes with two or more subsets or destinations. With `context`, the VirtualServices of that cluster; otherwise the local mesh folder.',
+    targetErrors,
   ),
   'canary.preview': method(
     z.object({ target: canaryTargetRefSchema, weights: weightsSchema }).strict(),
     canaryPreviewSchema,
     'The YAML diff that applying these weights would make, and any problem with them. Writes nothing.',
+    editErrors,
   ),
   'canary.apply': method(
     z.object({ target: canaryTargetRefSchema, weights: weightsSchema, baseVersion: z.string().optional() }).strict(),
     canaryApplyResultSchema,
     'Writes the weights (validated first; atomically, or by server-side apply with field manager `meshdeck` on a cluster). A change made meanwhile by someone else is returned as a conflict with both versions, never overwritten.',
+    writeErrors,
   ),
   'rollout.start': method(
     z.object({ target: canaryTargetRefSchema, stable: z.string().min(1), canary: z.string().min(1), plan: rolloutPlanSchema }).strict(),
     rolloutStateSchema,
     'Starts a progressive rollout: each step applies weights, waits for every client to ACK (pausing, or rolling back, past the plan\'s progress deadline), analyses telemetry, then continues, promotes or rolls back; spans and load reports that disagree pause it.',
+    [...stepErrors, 'unknown_subset', 'invalid_plan', 'rollout_running'],
   ),
   'rollout.control': method(
     z.object({ id: z.string().min(1), action: z.enum(['pause', 'resume', 'abort', 'promoteNow']) }).strict(),
     rolloutStateSchema,
     'Pauses, resumes, aborts (all traffic back to stable) or promotes a rollout now.',
+    [...stepErrors, 'not_found', 'rollout_finished'],
   ),
-  'rollout.list': method(z.object({}).strict(), z.object({ rollouts: z.array(rolloutStateSchema) }), 'Running rollouts and the history of finished ones, newest first.'),
+  'rollout.list': method(z.object({}).strict(), z.object({ rollouts: z.array(rolloutStateSchema) }), 'Running rollouts and the history of finished ones, newest first.', []),
 }
 
 export const canaryEvents = {

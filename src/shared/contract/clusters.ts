@@ -1,6 +1,10 @@
 import { z } from 'zod'
 import { event, method } from './define'
+import { clusterErrorCodes, type ClusterErrorCode } from './error-codes'
 import { apiErrorSchema } from './errors'
+
+/** What any method that talks to a context's cluster may answer with. */
+export const clusterAccessErrors = Object.keys(clusterErrorCodes) as ClusterErrorCode[]
 
 export const kubeContextSchema = z.object({
   name: z.string(),
@@ -53,13 +57,15 @@ export const clusterMethods = {
     z.object({}).strict(),
     contextListSchema,
     'Contexts from the merged kubeconfig, the files read, and any file that failed to load.',
+    [],
   ),
   'clusters.selectContext': method(
     z.object({ name: z.string().min(1) }).strict(),
     z.object({ selected: z.string() }),
     "Look at another context. The kubeconfig's own current-context is left as it is.",
+    ['unknown_context'],
   ),
-  'clusters.connect': method(contextParam, connectionSchema, 'Connect to a context (several may be connected at once); a failure says why and how to fix it.'),
-  'clusters.disconnect': method(contextParam, z.object({ ok: z.literal(true) }), 'Disconnect a context and stop its watches.'),
-  'clusters.connections': method(z.object({}).strict(), z.array(connectionSchema), 'Every context Meshdeck has connected to, with its state.'),
+  'clusters.connect': method(contextParam, connectionSchema, 'Connect to a context (several may be connected at once); a failure says why and how to fix it.', []),
+  'clusters.disconnect': method(contextParam, z.object({ ok: z.literal(true) }), 'Disconnect a context and stop its watches.', []),
+  'clusters.connections': method(z.object({}).strict(), z.array(connectionSchema), 'Every context Meshdeck has connected to, with its state.', []),
 }

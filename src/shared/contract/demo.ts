@@ -85,11 +85,13 @@ export const demoMethods = {
     z.object({}).strict(),
     demoStatusSchema,
     'The local demo mesh: each workload with its pid, state and restarts, and the load generator counts.',
+    [],
   ),
   'demo.setLoad': method(
     z.object({ rps: z.number().min(0).max(1000) }).strict(),
     demoLoadSchema,
     'Set how many requests per second the load generator sends to frontend (0 pauses it).',
+    ['unavailable'],
   ),
   'demo.setFault': method(
     z
@@ -102,11 +104,13 @@ export const demoMethods = {
       .strict(),
     demoWorkloadSchema,
     "Make a demo workload fail a fraction of its RPCs and/or answer slower, e.g. to fail a canary.",
+    ['unavailable', 'not_found'],
   ),
   'demo.logs': method(
     z.object({ workload: workloadName, tail: z.number().int().min(1).max(5_000).optional() }).strict(),
     z.object({ workload: z.string(), lines: z.array(demoLogLineSchema) }),
     "The last lines a demo workload printed, like a pod's logs (bounded per workload).",
+    ['unavailable', 'not_found'],
   ),
 }
 

@@ -8,8 +8,10 @@ import { meshEvents, meshMethods } from './mesh'
 import { traceEvents, traceMethods } from './traces'
 import { canaryEvents, canaryMethods } from './canary'
 import { securityEvents, securityMethods } from './security'
+import { localClusterEvents, localClusterMethods } from './local-clusters'
 import type { EventSpec, MethodSpec } from './define'
 
+export * from './error-codes'
 export * from './errors'
 export * from './app'
 export * from './clusters'
@@ -20,6 +22,7 @@ export * from './topology'
 export * from './traces'
 export * from './canary'
 export * from './security'
+export * from './local-clusters'
 export type { EventSpec, MethodSpec } from './define'
 
 /**
@@ -37,6 +40,7 @@ export const methods = {
   ...traceMethods,
   ...canaryMethods,
   ...securityMethods,
+  ...localClusterMethods,
 } satisfies Record<string, MethodSpec>
 
 /** Every event main sends to the renderer. */
@@ -51,6 +55,7 @@ export const events = {
   ...traceEvents,
   ...canaryEvents,
   ...securityEvents,
+  ...localClusterEvents,
 } satisfies Record<string, EventSpec>
 
 export type Methods = typeof methods

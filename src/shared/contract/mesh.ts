@@ -1,5 +1,7 @@
 import { z } from 'zod'
+import { clusterAccessErrors } from './clusters'
 import { event, method } from './define'
+import { workloadCertificateErrors } from './security'
 
 /** The four xDS types proxyless gRPC subscribes to. */
 export const xdsTypeSchema = z.enum(['LDS', 'RDS', 'CDS', 'EDS'])
@@ -183,27 +185,32 @@ export const bootstrapCertificatesSchema = z.object({
 export type BootstrapCertificatesDto = z.infer<typeof bootstrapCertificatesSchema>
 
 export const meshMethods = {
-  'controlPlane.status': method(z.object({}).strict(), controlPlaneStatusSchema, 'Embedded xDS control plane: address, served config version, clients by sync status, config problems.'),
+  'controlPlane.status': method(z.object({}).strict(), controlPlaneStatusSchema, 'Embedded xDS control plane: address, served config version, clients by sync status, config problems.', []),
   'controlPlane.useSource': method(
     controlPlaneSourceChoiceSchema,
     controlPlaneStatusSchema,
     'Serve the mesh folder or a kubeconfig context’s cluster on the running control plane (same port and client streams); on a failure the old source keeps serving.',
+    // A cluster source that cannot start keeps the cluster's own code (unreachable, unauthorised…).
+    ['unavailable', 'no_mesh_folder', 'source_failed', 'istiod_present', ...clusterAccessErrors],
   ),
-  'controlPlane.clients': method(z.object({}).strict(), z.array(xdsClientSchema), 'Connected xDS clients with per-type SYNCED/STALE/NACKED/NOT SERVED/NOT SENT, NACK text and requested names not served.'),
+  'controlPlane.clients': method(z.object({}).strict(), z.array(xdsClientSchema), 'Connected xDS clients with per-type SYNCED/STALE/NACKED/NOT SERVED/NOT SENT, NACK text and requested names not served.', ['unavailable']),
   'controlPlane.configDump': method(
     z.object({ nodeId: z.string().min(1) }).strict(),
     configDumpSchema,
     'Exactly what the control plane last sent to a node, per stream and type.',
+    ['unavailable'],
   ),
   'controlPlane.loadStats': method(
     z.object({}).strict(),
     z.array(clusterLoadSchema),
     'Per service/subset request rate, error rate and in-flight calls, from the clients’ load reports (LRS).',
+    ['unavailable'],
   ),
   'mesh.bootstrap': method(
     z.object({ nodeId: z.string().min(1).max(253), certificates: bootstrapCertificatesRequestSchema.optional() }).strict(),
     z.object({ bootstrap: z.record(z.string(), z.unknown()), certificates: bootstrapCertificatesSchema.optional() }),
     'The gRPC xDS bootstrap JSON for a workload with this node id, pointing at this control plane. With `certificates`, its SPIFFE certificate is issued from the mesh CA into files the bootstrap names (certificate_providers), renewed while Meshdeck runs; only paths are returned.',
+    ['unavailable', ...workloadCertificateErrors],
   ),
 }
 

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { event, method } from './define'
+import { clusterAccessErrors } from './clusters'
 import { apiErrorSchema } from './errors'
 
 /** The kinds Meshdeck watches. `endpoints` stands in for endpointslices on servers without them. */
@@ -173,22 +174,26 @@ export const resourceMethods = {
     feedKey,
     resourceSnapshotSchema,
     'Start (or share) a live feed of one kind in a connected context; returns the current rows once. Changes follow as resources.changes events.',
+    clusterAccessErrors,
   ),
   'resources.snapshot': method(
     feedKey,
     resourceSnapshotSchema,
     'The current rows of a feed this window already subscribed to, to resynchronise after missed change events.',
+    ['not_found'],
   ),
   'resources.versions': method(
     z.object({ context: z.string().min(1) }).strict(),
     z.record(z.string(), z.number().int()),
     'The last batch version sent per live kind of a context; a window behind it missed events and resynchronises.',
+    [],
   ),
-  'resources.unsubscribe': method(feedKey, z.object({ ok: z.literal(true) }), 'Stop a feed this window no longer shows.'),
+  'resources.unsubscribe': method(feedKey, z.object({ ok: z.literal(true) }), 'Stop a feed this window no longer shows.', []),
   'resources.yaml': method(
     z.object({ context: z.string().min(1), kind: resourceKindSchema, namespace: z.string().nullable(), name: z.string().min(1) }).strict(),
     z.object({ yaml: z.string() }),
     'The full object as YAML, fetched on demand for the detail drawer (Secrets are never fetched).',
+    clusterAccessErrors,
   ),
 }
 
@@ -209,8 +214,8 @@ export const logOptionsSchema = z
 export type LogOptions = z.infer<typeof logOptionsSchema>
 
 export const logMethods = {
-  'logs.start': method(logOptionsSchema, z.object({ streamId: z.string() }), "Stream a container's log; lines follow as logs.lines events until logs.stop or the end."),
-  'logs.stop': method(z.object({ streamId: z.string() }).strict(), z.object({ ok: z.literal(true) }), 'Stop a log stream.'),
+  'logs.start': method(logOptionsSchema, z.object({ streamId: z.string() }), "Stream a container's log; lines follow as logs.lines events until logs.stop or the end.", clusterAccessErrors),
+  'logs.stop': method(z.object({ streamId: z.string() }).strict(), z.object({ ok: z.literal(true) }), 'Stop a log stream.', []),
 }
 
 export const logEvents = {

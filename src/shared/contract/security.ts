@@ -1,5 +1,20 @@
 import { z } from 'zod'
 import { event, method } from './define'
+import type { SecurityErrorCode } from './error-codes'
+
+/** Reading the CA from disk: what every method that needs the CA may answer with. */
+export const caReadErrors: SecurityErrorCode[] = ['ca_unreadable', 'ca_key_insecure']
+
+/** Issuing a workload its own certificate (mesh.bootstrap with `certificates`, `meshdeck bootstrap --certs`). */
+export const workloadCertificateErrors: SecurityErrorCode[] = [
+  ...caReadErrors,
+  'ca_expired',
+  'invalid_identity',
+  'invalid_trust_domain',
+  'trust_domain_mismatch',
+  'workload_key_unusable',
+  'workload_key_insecure',
+]
 
 /** A certificate as the UI shows it; never key material. */
 export const certificateSummarySchema = z.object({
@@ -136,11 +151,13 @@ export const securityMethods = {
     z.object({}).strict(),
     caInfoSchema,
     'The mesh CA: subject, fingerprint and expiry of the signing and root certificates, and the trust bundle.',
+    caReadErrors,
   ),
   'security.certificates': method(
     z.object({}).strict(),
     z.object({ certificates: z.array(workloadCertificateSchema) }),
     'Workload certificates Meshdeck issued: SPIFFE identity, issuer, validity and when each renews.',
+    [],
   ),
   'security.rotateCa': method(
     z
@@ -155,11 +172,13 @@ export const securityMethods = {
       }),
     z.object({ ca: caInfoSchema, certificatesSwitchAt: z.string() }),
     'Rotate the mesh CA: workloads trust old and new roots at once, then move to new certificates without dropped connections.',
+    [...caReadErrors, 'ca_upstream_invalid'],
   ),
   'security.mtlsStatus': method(
     z.object({}).strict(),
     mtlsStatusSchema,
     'mTLS per workload and port (PeerAuthentication mode, callers’ DestinationRule TLS, certificate), per observed edge whether traffic is mutual TLS, and conflicts with fixes.',
+    [],
   ),
   'security.conflicts': method(
     z.object({}).strict(),
@@ -169,6 +188,7 @@ export const securityMethods = {
       conflicts: z.array(policyConflictSchema),
     }),
     'mTLS and authorization settings that break traffic or do nothing, each with the fix.',
+    [],
   ),
 }
 

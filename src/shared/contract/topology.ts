@@ -170,16 +170,18 @@ export const topologyFeedSchema = z
   .strict()
 
 export const topologyMethods = {
-  'topology.get': method(z.object({}).strict(), topologyGraphSchema, 'The live service graph and its version.'),
+  'topology.get': method(z.object({}).strict(), topologyGraphSchema, 'The live service graph and its version.', []),
   'topology.series': method(
     z.object({ id: z.string().min(1) }).strict(),
     topologySeriesSchema,
     'Request rate, error % and p99 latency of one node or edge over the last 15 minutes.',
+    ['not_found'],
   ),
   'topology.feed': method(
     topologyFeedSchema,
     z.object({ accepted: z.boolean() }),
     "Feed services, workloads, routes or traffic stats from an outside collector; replaces that feeder's earlier inputs of the same kind.",
+    [],
   ),
 }
 

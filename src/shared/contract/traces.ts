@@ -1,16 +1,6 @@
 import { z } from 'zod'
 import { event, method } from './define'
 
-/** Errors the traces domain throws (MeshdeckError codes); nothing else crosses from it. */
-export const TraceErrorCode = {
-  notFound: 'trace_not_found',
-  spanNotFound: 'span_not_found',
-  invalidQuery: 'invalid_trace_query',
-  invalidImport: 'invalid_trace_file',
-  unavailable: 'traces_unavailable',
-} as const
-export type TraceErrorCode = (typeof TraceErrorCode)[keyof typeof TraceErrorCode]
-
 export const traceSummarySchema = z.object({
   traceId: z.string(),
   rootService: z.string(),
@@ -260,53 +250,63 @@ export const traceMethods = {
     traceSearchSchema,
     z.object({ traces: z.array(traceSummarySchema), spanCount: z.number().int(), collector: collectorInfoSchema, tookMs: z.number() }),
     'Traces with a span matching every condition (service, operation, span/resource attributes, duration, errors, time, a caller→callee edge), newest first; or one trace by id; and where the collector listens.',
+    ['invalid_trace_query'],
   ),
-  'traces.get': method(z.object({ traceId: traceIdSchema }).strict(), z.object({ spans: z.array(spanSchema) }), 'Every span of one trace, in start order, with attributes, events, links, resource and scope.'),
+  'traces.get': method(z.object({ traceId: traceIdSchema }).strict(), z.object({ spans: z.array(spanSchema) }), 'Every span of one trace, in start order, with attributes, events, links, resource and scope.', ['not_found']),
   'traces.outline': method(
     z.object({ traceId: traceIdSchema }).strict(),
     traceOutlineSchema,
     'One trace laid out for the waterfall: spans in display order as columns, clock-skew shifts with reasons, the critical path on raw and adjusted times, and config-push and rollout markers from 15 minutes before it to its end.',
+    ['not_found'],
   ),
   'traces.span': method(
     z.object({ traceId: traceIdSchema, spanId: spanIdSchema }).strict(),
     z.object({ span: spanSchema, mesh: spanMeshContextSchema }),
     'One span in full, with the mesh config that routed its call: the xDS version its client had ACKed then, the VirtualService route and DestinationRule subset, and the rollout step and weights.',
+    ['not_found'],
   ),
   'traces.spanLogs': method(
     z.object({ traceId: traceIdSchema, spanId: spanIdSchema, marginMs: z.number().int().min(0).max(600_000).optional() }).strict(),
     spanLogsSchema,
     "Where the logs of the workload that made a span are, around the span's time: the demo workload's lines, or the pod to read with logs.start.",
+    ['not_found'],
   ),
   'traces.compare': method(
     z.object({ a: traceIdSchema, b: traceIdSchema }).strict(),
     z.object({ rows: z.array(traceDiffRowSchema), a: traceSummarySchema, b: traceSummarySchema }),
     'Structural and duration diff of two traces: spans grouped by their path of service and operation, with counts, mean durations and errors on each side.',
+    ['not_found'],
   ),
   'traces.dependencies': method(
     z.object({ sinceMs: z.number().optional(), limit: z.number().int().min(1).max(50_000).optional() }).strict(),
     dependencyGraphSchema,
     'The service dependency graph built from the spans of recent traces: calls, errors and mean duration per caller → callee.',
+    [],
   ),
   'traces.subsets': method(
     z.object({ service: z.string().min(1), subsets: z.array(z.string().min(1)).max(8).optional(), sinceMs: z.number().optional(), untilMs: z.number().optional() }).strict(),
     subsetComparisonSchema,
     "Canary against stable from traces: one service's server spans by version (subset) over a window — latency percentiles, a histogram, error rate, example traces — and the same per rollout step.",
+    [],
   ),
   'traces.markers': method(
     z.object({ sinceMs: z.number(), untilMs: z.number() }).strict(),
     z.object({ markers: z.array(meshMarkerSchema) }),
     'Config pushes and rollout steps within a time range.',
+    [],
   ),
-  'traces.health': method(z.object({}).strict(), traceHealthSchema, 'Ingest health: spans received, rejected and evicted, requests refused, bytes held against the budget, traces with missing parents, the latest problems.'),
+  'traces.health': method(z.object({}).strict(), traceHealthSchema, 'Ingest health: spans received, rejected and evicted, requests refused, bytes held against the budget, traces with missing parents, the latest problems.', []),
   'traces.export': method(
     z.object({ traceId: traceIdSchema }).strict(),
     z.object({ fileName: z.string(), otlpJson: z.string() }),
     'One trace as an OTLP/JSON file (ExportTraceServiceRequest), as any OTLP receiver or Meshdeck reads it back.',
+    ['not_found'],
   ),
   'traces.import': method(
     z.object({ otlpJson: z.string().min(2).max(900_000) }).strict(),
     z.object({ traceIds: z.array(z.string()), accepted: z.number().int(), rejected: z.number().int(), message: z.string().nullable() }),
     'Imports OTLP/JSON spans (a file dropped on the Traces page, sent in pieces under 900 kB) into the store for viewing; they do not feed canary analysis or the topology.',
+    ['invalid_trace_file'],
   ),
 }
 

@@ -1,4 +1,5 @@
 import type { CanaryTarget } from '@shared/contract/canary'
+import { effectiveWeight, routeSelectorOf } from '../../model'
 import { controllerOwnership } from '../ownership'
 import { destinationKeyOf, fullHost, type ClusterDestinationRule, type ClusterVirtualService } from './virtual-service-object'
 
@@ -29,7 +30,7 @@ export function clusterCanaryTargets(context: string, services: ClusterVirtualSe
       const subsets = subsetsFor(host, namespace, rules)
       if (destinations.length < 2 && subsets.length < 2) return
       targets.push({
-        ref: { context, namespace, name, route: typeof route.name === 'string' ? { name: route.name } : { index } },
+        ref: { context, namespace, name, route: routeSelectorOf(route, index) },
         label: `${namespace}/${name} › ${route.name ?? `route ${index + 1}`}`,
         host,
         file: null,
@@ -37,7 +38,7 @@ export function clusterCanaryTargets(context: string, services: ClusterVirtualSe
           key: destinationKeyOf(d),
           host: d.destination?.host ?? '',
           subset: d.destination?.subset ?? null,
-          weight: typeof d.weight === 'number' ? d.weight : destinations.length === 1 ? 100 : 0,
+          weight: effectiveWeight(d.weight, destinations.length),
         })),
         subsets,
         ownedBy: controllerOwnership(vs.metadata),

@@ -1,27 +1,20 @@
 import type { Weights } from '@shared/canary/weights'
 import { MeshdeckError } from '@shared/contract'
-import type { RouteSelector } from '../virtual-service-weights'
+import { selectRoute, type RouteSelector } from '../../model'
+import { unknownRoute } from '../virtual-service-weights'
 import { destinationKeyOf, type HttpRoute, type RouteDestinationJson } from './virtual-service-object'
+
+/** Current weights of a route; a lone destination without a weight carries all traffic, as in Istio. */
+export { routeWeights } from '../../model'
 
 /** Index of the selected http route, or a clear error listing the routes there are. */
 export function routeIndex(http: HttpRoute[] | undefined, selector: RouteSelector): number {
   if (!http || http.length === 0) {
     throw new MeshdeckError('no_http_routes', 'The VirtualService has no http routes to weight.', 'Add an http route with destinations first.')
   }
-  const index = 'name' in selector ? http.findIndex((r) => r.name === selector.name) : selector.index < http.length ? selector.index : -1
-  if (index === -1) {
-    const names = http.map((r, i) => r.name ?? `#${i}`).join(', ')
-    throw new MeshdeckError('unknown_route', `No http route ${'name' in selector ? `named "${selector.name}"` : `at position ${selector.index}`}.`, `Routes here: ${names}.`)
-  }
-  return index
-}
-
-/** Current weights of a route; a lone destination without a weight carries all traffic, as in Istio. */
-export function routeWeights(route: HttpRoute): Weights {
-  const destinations = route.route ?? []
-  const weights: Weights = {}
-  for (const d of destinations) weights[destinationKeyOf(d)] = typeof d.weight === 'number' ? d.weight : destinations.length === 1 ? 100 : 0
-  return weights
+  const selected = selectRoute(http, selector)
+  if (!selected) throw unknownRoute(selector, http.map((r) => r.name))
+  return selected.index
 }
 
 /**

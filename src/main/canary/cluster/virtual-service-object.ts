@@ -1,45 +1,16 @@
 import { stringify } from 'yaml'
+import type { DestinationRuleSpec, IstioResource, VirtualServiceSpec } from '../../model'
 
-/**
- * A VirtualService or DestinationRule as the API server returns it. Only the fields Meshdeck reads
- * are typed; everything else is carried along untouched (`[key: string]: unknown`), because a
- * write must never drop what Meshdeck does not model.
+/*
+ * A VirtualService or DestinationRule as the API server returns it: the model's IstioResource,
+ * typed where Meshdeck reads and carrying everything else untouched, because a write must never
+ * drop what Meshdeck does not model. Read through readIstioResource (istio-api.ts).
  */
-export interface ManagedFieldsEntry {
-  manager?: string
-  operation?: string
-  time?: string
-  apiVersion?: string
-  fieldsV1?: unknown
-}
+export type { HttpRoute, HttpRouteDestination as RouteDestinationJson, ManagedFieldsEntry, ResourceMeta as ObjectMeta } from '../../model'
+export { destinationKey as destinationKeyOf } from '../../model'
 
-export interface ObjectMeta {
-  name: string
-  namespace: string
-  uid?: string
-  resourceVersion: string
-  generation?: number
-  annotations?: Record<string, string>
-  ownerReferences?: { apiVersion?: string; kind?: string; name?: string }[]
-  managedFields?: ManagedFieldsEntry[]
-  [key: string]: unknown
-}
-
-export type HttpRoute = Record<string, unknown> & { name?: string; route?: RouteDestinationJson[] }
-export type RouteDestinationJson = Record<string, unknown> & { destination?: { host?: string; subset?: string; [key: string]: unknown }; weight?: number }
-
-export interface ClusterVirtualService {
-  apiVersion: string
-  kind: string
-  metadata: ObjectMeta
-  spec?: Record<string, unknown> & { hosts?: string[]; http?: HttpRoute[] }
-  status?: Record<string, unknown> & { observedGeneration?: number }
-}
-
-export interface ClusterDestinationRule {
-  metadata: ObjectMeta
-  spec?: Record<string, unknown> & { host?: string; subsets?: { name?: string }[] }
-}
+export type ClusterVirtualService = IstioResource<VirtualServiceSpec>
+export type ClusterDestinationRule = Pick<IstioResource<DestinationRuleSpec>, 'metadata' | 'spec'>
 
 /** The annotation a cluster rollout's state lives in, next to the weights it drives. */
 export const rolloutAnnotation = 'meshdeck.io/rollout'
@@ -67,5 +38,3 @@ export function fullHost(host: string, namespace: string): string {
   if (parts.length === 2) return `${host}.svc.cluster.local`
   return parts[2] === 'svc' ? `${host}.cluster.local` : host
 }
-
-export const destinationKeyOf = (d: RouteDestinationJson): string => d.destination?.subset ?? d.destination?.host ?? ''

@@ -1,3 +1,23 @@
+import {
+  controllerOf,
+  DaemonSet,
+  Deployment,
+  EndpointSlice,
+  Endpoints,
+  KubeEvent,
+  Namespace,
+  Node,
+  nodeRolePrefix,
+  Pod,
+  ReplicaSet,
+  serviceNameLabel,
+  Service,
+  StatefulSet,
+  type ContainerStatus,
+  type Container,
+  type JsonObject,
+  type ObjectMeta,
+} from '../../model'
 import type {
   EndpointSliceRow,
   EventRow,
@@ -10,28 +30,18 @@ import type {
   WorkloadRow,
 } from '@shared/contract'
 
-/** A Kubernetes object as JSON from the API; we read only what the rows need. */
-export type KubeObject = Record<string, unknown>
+/** A Kubernetes object as JSON from the API; the model's readers take what the rows need. */
+export type KubeObject = JsonObject
 
-type Obj = Record<string, unknown>
-const obj = (v: unknown): Obj => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : {})
-const arr = (v: unknown): Obj[] => (Array.isArray(v) ? v.map(obj) : [])
-const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null)
-const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? Math.trunc(v) : 0)
-const strMap = (v: unknown): Record<string, string> => {
-  const out: Record<string, string> = {}
-  for (const [k, val] of Object.entries(obj(v))) if (typeof val === 'string') out[k] = val
-  return out
+const int = (v: number | undefined): number => Math.trunc(v ?? 0)
+
+function baseOf(m: ObjectMeta): { uid: string; name: string; namespace: string | null; labels: Record<string, string>; createdAt: string | null } {
+  return { uid: m.uid, name: m.name, namespace: m.namespace ?? null, labels: m.labels, createdAt: m.creationTimestamp ?? null }
 }
 
-function baseOf(o: KubeObject): { uid: string; name: string; namespace: string | null; labels: Record<string, string>; createdAt: string | null } {
-  const m = obj(o.metadata)
-  return { uid: str(m.uid) ?? '', name: str(m.name) ?? '', namespace: str(m.namespace), labels: strMap(m.labels), createdAt: str(m.creationTimestamp) }
-}
-
-function controller(o: KubeObject): { kind: string; name: string } | null {
-  const ref = arr(obj(o.metadata).ownerReferences).find((r) => r.controller === true) ?? arr(obj(o.metadata).ownerReferences)[0]
-  return ref ? { kind: str(ref.kind) ?? '', name: str(ref.name) ?? '' } : null
+function controller(m: ObjectMeta): { kind: string; name: string } | null {
+  const ref = controllerOf(m)
+  return ref ? { kind: ref.kind ?? '', name: ref.name ?? '' } : null
 }
 
 /** The compact row the renderer shows; no secrets, no managedFields, no full spec. */
@@ -49,52 +59,53 @@ export function summarize(kind: ResourceKind, o: KubeObject): ResourceRow {
     case 'services':
       return serviceRow(o)
     case 'endpointslices':
-      return obj(o).kind === 'Endpoints' ? endpointsRow(o) : endpointSliceRow(o)
-    case 'namespaces':
-      return { ...baseOf(o), kind: 'namespaces', phase: str(obj(o.status).phase) ?? 'Active' } satisfies NamespaceRow
+      return o.kind === 'Endpoints' ? endpointsRow(o) : endpointSliceRow(o)
+    case 'namespaces': {
+      const namespace = Namespace.read(o)
+      return { ...baseOf(namespace.metadata), kind: 'namespaces', phase: namespace.status.phase ?? 'Active' } satisfies NamespaceRow
+    }
     case 'events':
       return eventRow(o)
   }
 }
 
 export function podRow(o: KubeObject): PodRow {
-  const status = obj(o.status)
-  const spec = obj(o.spec)
-  const statuses = new Map(arr(status.containerStatuses).map((c) => [str(c.name) ?? '', c]))
-  const initStatuses = new Map(arr(status.initContainerStatuses).map((c) => [str(c.name) ?? '', c]))
+  const pod = Pod.read(o)
+  const { spec, status } = pod
+  const statuses = new Map(status.containerStatuses.map((c) => [c.name ?? '', c]))
+  const initStatuses = new Map(status.initContainerStatuses.map((c) => [c.name ?? '', c]))
   const containers = [
-    ...arr(spec.initContainers).map((c) => containerRow(c, initStatuses.get(str(c.name) ?? ''), true)),
-    ...arr(spec.containers).map((c) => containerRow(c, statuses.get(str(c.name) ?? ''), false)),
+    ...spec.initContainers.map((c) => containerRow(c, initStatuses.get(c.name ?? ''), true)),
+    ...spec.containers.map((c) => containerRow(c, statuses.get(c.name ?? ''), false)),
   ]
   const main = containers.filter((c) => !c.init)
-  const phase = str(status.phase) ?? 'Pending'
+  const phase = status.phase ?? 'Pending'
   return {
-    ...baseOf(o),
+    ...baseOf(pod.metadata),
     kind: 'pods',
     phase,
-    status: podDisplayStatus(o, phase, containers),
+    status: podDisplayStatus(pod, phase, containers),
     ready: main.filter((c) => c.ready).length,
     total: main.length,
     restarts: main.reduce((sum, c) => sum + c.restarts, 0),
-    node: str(spec.nodeName),
-    ip: str(status.podIP),
-    owner: controller(o),
+    node: spec.nodeName ?? null,
+    ip: status.podIP ?? null,
+    owner: controller(pod.metadata),
     containers,
   }
 }
 
-function containerRow(spec: Obj, status: Obj | undefined, init: boolean): PodRow['containers'][number] {
-  const state = obj(status?.state)
-  const which = state.running ? 'running' : state.terminated ? 'terminated' : state.waiting ? 'waiting' : 'waiting'
-  const reason = str(obj(state.waiting).reason) ?? str(obj(state.terminated).reason)
-  return { name: str(spec.name) ?? '', image: str(spec.image) ?? '', ready: status?.ready === true, restarts: num(status?.restartCount), state: which, reason, init }
+function containerRow(spec: Container, status: ContainerStatus | undefined, init: boolean): PodRow['containers'][number] {
+  const state = status?.state
+  const which = state?.running ? 'running' : state?.terminated ? 'terminated' : 'waiting'
+  const reason = state?.waiting?.reason ?? state?.terminated?.reason ?? null
+  return { name: spec.name ?? '', image: spec.image ?? '', ready: status?.ready === true, restarts: int(status?.restartCount), state: which, reason, init }
 }
 
 /** kubectl's STATUS column, simplified: Terminating beats all; then a waiting/terminated reason; then the phase. */
-export function podDisplayStatus(o: KubeObject, phase: string, containers: PodRow['containers']): string {
-  if (str(obj(o.metadata).deletionTimestamp)) return 'Terminating'
-  const statusReason = str(obj(o.status).reason)
-  if (statusReason) return statusReason
+export function podDisplayStatus(pod: Pod, phase: string, containers: PodRow['containers']): string {
+  if (pod.metadata.deletionTimestamp) return 'Terminating'
+  if (pod.status.reason) return pod.status.reason
   const initBlocked = containers.find((c) => c.init && c.state !== 'terminated' && c.reason)
   if (initBlocked) return `Init:${initBlocked.reason}`
   const bad = containers.find((c) => !c.init && c.reason && c.reason !== 'Completed')
@@ -103,101 +114,96 @@ export function podDisplayStatus(o: KubeObject, phase: string, containers: PodRo
 }
 
 export function nodeRow(o: KubeObject): NodeRow {
-  const status = obj(o.status)
-  const labels = strMap(obj(o.metadata).labels)
-  const conditions = arr(status.conditions).map((c) => ({ type: str(c.type) ?? '', status: str(c.status) ?? 'Unknown', reason: str(c.reason), message: str(c.message) }))
+  const node = Node.read(o)
+  const { status } = node
+  const conditions = status.conditions.map((c) => ({ type: c.type ?? '', status: c.status ?? 'Unknown', reason: c.reason ?? null, message: c.message ?? null }))
   const ready = conditions.find((c) => c.type === 'Ready')
-  const roles = Object.keys(labels).filter((k) => k.startsWith('node-role.kubernetes.io/')).map((k) => k.slice('node-role.kubernetes.io/'.length))
-  const q = (v: unknown): NodeRow['capacity'] => {
-    const m = obj(v)
-    return { cpu: str(m.cpu), memory: str(m.memory), pods: str(m.pods) }
-  }
+  const roles = Object.keys(node.metadata.labels).filter((k) => k.startsWith(nodeRolePrefix)).map((k) => k.slice(nodeRolePrefix.length))
+  const q = (r: typeof status.capacity): NodeRow['capacity'] => ({ cpu: r.cpu ?? null, memory: r.memory ?? null, pods: r.pods ?? null })
   return {
-    ...baseOf(o),
+    ...baseOf(node.metadata),
     kind: 'nodes',
     status: ready?.status === 'True' ? 'Ready' : ready?.status === 'False' ? 'NotReady' : 'Unknown',
-    unschedulable: obj(o.spec).unschedulable === true,
+    unschedulable: node.spec.unschedulable === true,
     roles,
-    version: str(obj(status.nodeInfo).kubeletVersion) ?? '',
-    internalIP: str(arr(status.addresses).find((a) => a.type === 'InternalIP')?.address),
+    version: status.nodeInfo.kubeletVersion ?? '',
+    internalIP: status.addresses.find((a) => a.type === 'InternalIP')?.address ?? null,
     capacity: q(status.capacity),
     allocatable: q(status.allocatable),
     conditions,
   }
 }
 
+const workloadKinds = { deployments: Deployment, replicasets: ReplicaSet, statefulsets: StatefulSet, daemonsets: DaemonSet }
+
 export function workloadRow(kind: WorkloadRow['kind'], o: KubeObject): WorkloadRow {
-  const spec = obj(o.spec)
-  const status = obj(o.status)
-  const generation = num(obj(o.metadata).generation)
-  const observed = num(status.observedGeneration)
+  const { metadata, spec, status } = workloadKinds[kind].read(o)
+  const generation = int(metadata.generation)
+  const observed = int(status.observedGeneration)
   let desired: number, ready: number, updated: number, available: number
   if (kind === 'daemonsets') {
-    desired = num(status.desiredNumberScheduled)
-    ready = num(status.numberReady)
-    updated = num(status.updatedNumberScheduled)
-    available = num(status.numberAvailable)
+    desired = int(status.desiredNumberScheduled)
+    ready = int(status.numberReady)
+    updated = int(status.updatedNumberScheduled)
+    available = int(status.numberAvailable)
   } else {
-    desired = spec.replicas === undefined ? 1 : num(spec.replicas)
-    ready = num(status.readyReplicas)
-    updated = kind === 'replicasets' ? num(status.fullyLabeledReplicas) : num(status.updatedReplicas)
-    available = kind === 'statefulsets' ? num(status.currentReplicas) : num(status.availableReplicas)
+    // The API defaults replicas to 1 when the manifest leaves it out.
+    desired = int(spec.replicas ?? 1)
+    ready = int(status.readyReplicas)
+    updated = kind === 'replicasets' ? int(status.fullyLabeledReplicas) : int(status.updatedReplicas)
+    available = kind === 'statefulsets' ? int(status.currentReplicas) : int(status.availableReplicas)
   }
-  const progressing = arr(status.conditions).find((c) => c.type === 'Progressing')
+  const progressing = status.conditions.find((c) => c.type === 'Progressing')
   let rollout: WorkloadRow['rollout'] = 'complete'
   let message: string | null = null
   if (spec.paused === true) rollout = 'paused'
   else if (progressing?.status === 'False' && progressing.reason === 'ProgressDeadlineExceeded') {
     rollout = 'failed'
-    message = str(progressing.message)
+    message = progressing.message ?? null
   } else if (observed < generation || updated < desired || ready < desired) rollout = 'progressing'
-  return { ...baseOf(o), kind, desired, ready, updated, available, rollout, message, owner: controller(o), selector: strMap(obj(spec.selector).matchLabels) }
+  return { ...baseOf(metadata), kind, desired, ready, updated, available, rollout, message, owner: controller(metadata), selector: spec.selector.matchLabels }
 }
 
 export function serviceRow(o: KubeObject): ServiceRow {
-  const spec = obj(o.spec)
-  const ports = arr(spec.ports).map((p) => {
+  const { metadata, spec } = Service.read(o)
+  const ports = spec.ports.map((p) => {
     const target = p.targetPort !== undefined && p.targetPort !== p.port ? `→${String(p.targetPort)}` : ''
-    const node = p.nodePort ? `:${num(p.nodePort)}` : ''
-    return `${str(p.name) ? `${str(p.name)} ` : ''}${num(p.port)}${node}/${str(p.protocol) ?? 'TCP'}${target}`
+    const node = p.nodePort ? `:${int(p.nodePort)}` : ''
+    return `${p.name ? `${p.name} ` : ''}${int(p.port)}${node}/${p.protocol ?? 'TCP'}${target}`
   })
-  return { ...baseOf(o), kind: 'services', type: str(spec.type) ?? 'ClusterIP', clusterIP: str(spec.clusterIP), ports, selector: strMap(spec.selector) }
+  return { ...baseOf(metadata), kind: 'services', type: spec.type ?? 'ClusterIP', clusterIP: spec.clusterIP ?? null, ports, selector: spec.selector }
 }
 
 export function endpointSliceRow(o: KubeObject): EndpointSliceRow {
+  const slice = EndpointSlice.read(o)
   const readyAddrs: string[] = []
   const notReady: string[] = []
-  for (const ep of arr(o.endpoints)) {
-    const addresses = Array.isArray(ep.addresses) ? ep.addresses.filter((a): a is string => typeof a === 'string') : []
-    // The v1beta1 API leaves ready unset to mean ready.
-    ;(obj(ep.conditions).ready === false ? notReady : readyAddrs).push(...addresses)
-  }
-  const labels = strMap(obj(o.metadata).labels)
-  return { ...baseOf(o), kind: 'endpointslices', service: labels['kubernetes.io/service-name'] ?? null, ready: readyAddrs, notReady }
+  // An unset `ready` (v1beta1 leaves it so) means ready.
+  for (const ep of slice.endpoints) (ep.conditions.ready === false ? notReady : readyAddrs).push(...ep.addresses)
+  return { ...baseOf(slice.metadata), kind: 'endpointslices', service: slice.metadata.labels[serviceNameLabel] ?? null, ready: readyAddrs, notReady }
 }
 
 /** Old-style Endpoints, shaped like a slice: one object per service, named after it. */
 export function endpointsRow(o: KubeObject): EndpointSliceRow {
-  const readyAddrs: string[] = []
-  const notReady: string[] = []
-  for (const subset of arr(o.subsets)) {
-    readyAddrs.push(...arr(subset.addresses).flatMap((a) => (str(a.ip) ? [str(a.ip) as string] : [])))
-    notReady.push(...arr(subset.notReadyAddresses).flatMap((a) => (str(a.ip) ? [str(a.ip) as string] : [])))
-  }
-  const b = baseOf(o)
+  const { metadata, subsets } = Endpoints.read(o)
+  const ips = (addresses: { ip?: string }[]): string[] => addresses.flatMap((a) => (a.ip ? [a.ip] : []))
+  const readyAddrs = subsets.flatMap((subset) => ips(subset.addresses))
+  const notReady = subsets.flatMap((subset) => ips(subset.notReadyAddresses))
+  const b = baseOf(metadata)
   return { ...b, kind: 'endpointslices', service: b.name, ready: readyAddrs, notReady }
 }
 
 export function eventRow(o: KubeObject): EventRow {
-  const involved = obj(o.involvedObject)
+  const event = KubeEvent.read(o)
+  const involved = event.involvedObject
   return {
-    ...baseOf(o),
+    ...baseOf(event.metadata),
     kind: 'events',
-    type: str(o.type) ?? 'Normal',
-    reason: str(o.reason) ?? '',
-    message: str(o.message) ?? '',
-    count: num(o.count) || 1,
-    lastSeen: str(o.lastTimestamp) ?? str(o.eventTime) ?? str(obj(o.metadata).creationTimestamp),
-    involved: { kind: str(involved.kind) ?? '', name: str(involved.name) ?? '', namespace: str(involved.namespace), uid: str(involved.uid) },
+    type: event.type ?? 'Normal',
+    reason: event.reason ?? '',
+    message: event.message ?? '',
+    count: int(event.count) || 1,
+    lastSeen: event.lastTimestamp ?? event.eventTime ?? event.metadata.creationTimestamp ?? null,
+    involved: { kind: involved.kind ?? '', name: involved.name ?? '', namespace: involved.namespace ?? null, uid: involved.uid ?? null },
   }
 }

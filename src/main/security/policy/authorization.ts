@@ -1,4 +1,5 @@
-import { BlockList, isIPv4, isIPv6 } from 'node:net'
+import { ipInBlock } from '../../lib/ip-address'
+import type { FieldMatch, OperationField, PolicyModel, RuleModel, SourceField, ValueMatcher, WorkloadAuthorization } from '../../mesh'
 import {
   defaultRootNamespace,
   hasSelector,
@@ -11,50 +12,8 @@ import {
   type PolicyWorkload,
 } from './types'
 
-/** One Istio string match: "abc" exact, "abc*" prefix, "*abc" suffix, "*" any non-empty value. */
-export interface ValueMatcher {
-  kind: 'exact' | 'prefix' | 'suffix' | 'any'
-  value: string
-}
-
-/** A constrained attribute: it must match one of `values` (when given) and none of `notValues`. */
-export interface FieldMatch {
-  values: ValueMatcher[] | null
-  notValues: ValueMatcher[]
-}
-
-export type SourceField = 'principal' | 'namespace' | 'ipBlock' | 'remoteIpBlock' | 'requestPrincipal' | 'serviceAccount'
-export type OperationField = 'host' | 'port' | 'method' | 'path'
-
-export interface RuleModel {
-  /** Any one source may match (OR); within a source every field must (AND). Empty: any source. */
-  from: Partial<Record<SourceField, FieldMatch>>[]
-  /** Any one operation may match; empty: any operation. */
-  to: Partial<Record<OperationField, FieldMatch>>[]
-  /** Every condition must match. */
-  when: { key: string; values: ValueMatcher[] | null; notValues: ValueMatcher[] }[]
-}
-
-export interface PolicyModel {
-  policy: string
-  action: 'ALLOW' | 'DENY' | 'AUDIT' | 'CUSTOM'
-  /** No rules: an ALLOW policy allows nothing, a DENY policy denies nothing (Istio's rule). */
-  rules: RuleModel[]
-}
-
-/**
- * The authorization that applies to one workload, in a neutral shape: the xDS translator turns
- * `deny` into a DENY RBAC filter and `allow` into an ALLOW one (absent when `allow` is empty).
- */
-export interface WorkloadAuthorization {
-  workload: string
-  deny: PolicyModel[]
-  allow: PolicyModel[]
-  audit: PolicyModel[]
-  custom: PolicyModel[]
-  /** Parts of policies that cannot take effect here, for the UI. */
-  notes: string[]
-}
+// The compiled shape lives in mesh/ (xds/translate reads it too); security builds it.
+export type { FieldMatch, OperationField, PolicyModel, RuleModel, SourceField, ValueMatcher, WorkloadAuthorization }
 
 export function parseMatcher(value: string): ValueMatcher {
   if (value === '*') return { kind: 'any', value: '' }
@@ -177,24 +136,13 @@ function matches(m: ValueMatcher, value: string): boolean {
   }
 }
 
-function inBlock(block: string, ip: string): boolean {
-  const [address, bits] = block.split('/')
-  if (!address) return false
-  const type = isIPv4(address) ? 'ipv4' : isIPv6(address) ? 'ipv6' : null
-  if (!type || !(isIPv4(ip) || isIPv6(ip))) return false
-  const list = new BlockList()
-  if (bits === undefined) list.addAddress(address, type)
-  else list.addSubnet(address, Number(bits), type)
-  return list.check(ip, isIPv4(ip) ? 'ipv4' : 'ipv6')
-}
-
 /** A missing attribute never satisfies `values` and always satisfies `notValues` (as Envoy's RBAC does). */
 function fieldMatches(match: FieldMatch, value: string | null, test: (m: ValueMatcher, v: string) => boolean = matches): boolean {
   if (match.values !== null && (value === null || !match.values.some((m) => test(m, value)))) return false
   return value === null || !match.notValues.some((m) => test(m, value))
 }
 
-const ipTest = (m: ValueMatcher, ip: string): boolean => inBlock(m.value, ip)
+const ipTest = (m: ValueMatcher, ip: string): boolean => ipInBlock(m.value, ip)
 
 function namespaceOfPrincipal(principal: string | null): string | null {
   return principal ? (/\/ns\/([^/]+)\//.exec(principal)?.[1] ?? null) : null

@@ -1,96 +1,36 @@
+import type { AuthorizationPolicySpec, DestinationRuleSpec, ObjectMetaLike, PeerAuthenticationSpec, WorkloadSelector as SelectorLike } from '../../model'
+
 /*
- * The slices of Istio's security and networking resources the mTLS logic reads. They are
- * structural subsets of @kubernetes-models/istio's types, so those objects (and plain YAML
- * parsed into objects) can be passed as they are.
+ * The Istio objects the mTLS logic reads: metadata and spec, whose types are the model's
+ * (src/main/model/istio). They are structural subsets of Istio's own schema, so objects parsed from
+ * YAML, read from a cluster, or built with @kubernetes-models/istio can be passed as they are.
  */
-
-export type PeerAuthenticationMode = 'UNSET' | 'DISABLE' | 'PERMISSIVE' | 'STRICT'
-export type ClientTlsMode = 'DISABLE' | 'SIMPLE' | 'MUTUAL' | 'ISTIO_MUTUAL'
-
-export interface ObjectMetaLike {
-  name?: string
-  namespace?: string
-  creationTimestamp?: string | Date
-}
-
-export interface SelectorLike {
-  matchLabels?: Record<string, string>
-}
+export type {
+  ObjectMetaLike,
+  PeerAuthenticationMode,
+  ClientTlsMode,
+  WorkloadSelector as SelectorLike,
+  ClientTlsSettings as TlsSettingsLike,
+  PortTrafficPolicy as PortTrafficPolicyLike,
+  TrafficPolicy as TrafficPolicyLike,
+  AuthorizationSource as AuthorizationSourceLike,
+  AuthorizationOperation as AuthorizationOperationLike,
+  AuthorizationRule as AuthorizationRuleLike,
+} from '../../model'
 
 export interface PeerAuthenticationLike {
   metadata?: ObjectMetaLike
-  spec?: {
-    selector?: SelectorLike
-    mtls?: { mode?: PeerAuthenticationMode }
-    portLevelMtls?: Record<string, { mode?: PeerAuthenticationMode }>
-  }
-}
-
-export interface TlsSettingsLike {
-  mode?: ClientTlsMode
-}
-
-export interface PortTrafficPolicyLike {
-  port?: { number?: number }
-  tls?: TlsSettingsLike
-}
-
-export interface TrafficPolicyLike {
-  tls?: TlsSettingsLike
-  portLevelSettings?: PortTrafficPolicyLike[]
+  spec?: PeerAuthenticationSpec
 }
 
 export interface DestinationRuleLike {
   metadata?: ObjectMetaLike
-  spec?: {
-    host?: string
-    exportTo?: string[]
-    trafficPolicy?: TrafficPolicyLike
-    subsets?: { name?: string; labels?: Record<string, string>; trafficPolicy?: TrafficPolicyLike }[]
-  }
-}
-
-export interface AuthorizationSourceLike {
-  principals?: string[]
-  notPrincipals?: string[]
-  namespaces?: string[]
-  notNamespaces?: string[]
-  ipBlocks?: string[]
-  notIpBlocks?: string[]
-  requestPrincipals?: string[]
-  notRequestPrincipals?: string[]
-  remoteIpBlocks?: string[]
-  notRemoteIpBlocks?: string[]
-  serviceAccounts?: string[]
-  notServiceAccounts?: string[]
-}
-
-export interface AuthorizationOperationLike {
-  hosts?: string[]
-  notHosts?: string[]
-  ports?: string[]
-  notPorts?: string[]
-  methods?: string[]
-  notMethods?: string[]
-  paths?: string[]
-  notPaths?: string[]
-}
-
-export interface AuthorizationRuleLike {
-  from?: { source?: AuthorizationSourceLike }[]
-  to?: { operation?: AuthorizationOperationLike }[]
-  when?: { key: string; values?: string[]; notValues?: string[] }[]
+  spec?: DestinationRuleSpec
 }
 
 export interface AuthorizationPolicyLike {
   metadata?: ObjectMetaLike
-  spec?: {
-    selector?: SelectorLike
-    action?: 'ALLOW' | 'DENY' | 'AUDIT' | 'CUSTOM'
-    rules?: AuthorizationRuleLike[]
-    targetRef?: unknown
-    targetRefs?: unknown[]
-  }
+  spec?: AuthorizationPolicySpec
 }
 
 /** A workload as the policy logic sees it: where it runs, who it is, and its labels. */

@@ -1,4 +1,4 @@
-import type { RolloutState } from '../../canary'
+import type { RolloutTimeline } from '../mesh-context/rollout-at'
 import { sameHost } from '../mesh-context/route-of-call'
 import type { SpanStore } from '../store/span-store'
 
@@ -49,7 +49,7 @@ interface Sample {
 export function compareSubsets(
   store: SpanStore,
   query: { service: string; subsets?: string[]; sinceMs: number; untilMs: number },
-  rollouts: readonly RolloutState[],
+  rollouts: readonly RolloutTimeline[],
 ): SubsetComparison {
   const bySubset = new Map<string, Sample[]>()
   let scanned = 0
@@ -115,7 +115,7 @@ function logBuckets(samples: Sample[]): number[] {
 }
 
 /** The windows of each rollout step of this service inside the query window. */
-function stepsOf(rollouts: readonly RolloutState[], query: { service: string; sinceMs: number; untilMs: number }): { label: string; sinceMs: number; untilMs: number }[] {
+function stepsOf(rollouts: readonly RolloutTimeline[], query: { service: string; sinceMs: number; untilMs: number }): { label: string; sinceMs: number; untilMs: number }[] {
   const out: { label: string; sinceMs: number; untilMs: number }[] = []
   for (const rollout of rollouts) {
     if (!sameHost(rollout.spec.host, query.service)) continue

@@ -1,4 +1,6 @@
-import type { MeshSnapshot } from '../../mesh'
+import type { ConfigSnapshot } from './route-of-call'
+
+export type { ConfigSnapshot } from './route-of-call'
 
 /**
  * What the control plane did over time, kept so a span can be matched to the config that routed
@@ -49,7 +51,7 @@ const defaultLimits: HistoryLimits = { pushes: 500, snapshots: 24, nodes: 2_000,
 
 export class ConfigHistory {
   private readonly pushes: ConfigPush[] = []
-  private readonly snapshots: { version: number; atMs: number; snapshot: MeshSnapshot }[] = []
+  private readonly snapshots: { version: number; atMs: number; snapshot: ConfigSnapshot }[] = []
   /** ACKs per node id, oldest first; the map is in order of last ACK, so the stalest node goes first. */
   private readonly acks = new Map<string, AckRecord[]>()
   private readonly nodes = new Map<string, KnownNode>()
@@ -60,7 +62,7 @@ export class ConfigHistory {
   }
 
   /** Records one event; `snapshot` is read for an applied version (the config now served). */
-  record(event: HistoryEvent, atMs: number, snapshot?: () => MeshSnapshot): void {
+  record(event: HistoryEvent, atMs: number, snapshot?: () => ConfigSnapshot): void {
     if (event.kind === 'applied' || event.kind === 'rejected' || event.kind === 'sourcesChanged') {
       const e = event as Extract<HistoryEvent, { version: number }>
       const detail =
@@ -113,7 +115,7 @@ export class ConfigHistory {
   }
 
   /** The config snapshot served at a time: exact when that version's snapshot is still kept. */
-  snapshotAt(atMs: number): { version: number; appliedAtMs: number; snapshot: MeshSnapshot; exact: boolean } | null {
+  snapshotAt(atMs: number): { version: number; appliedAtMs: number; snapshot: ConfigSnapshot; exact: boolean } | null {
     let found: (typeof this.snapshots)[number] | undefined
     for (const entry of this.snapshots) if (entry.atMs <= atMs) found = entry
     if (found) return { version: found.version, appliedAtMs: found.atMs, snapshot: found.snapshot, exact: true }
@@ -148,4 +150,16 @@ export function knownNodeOf(nodeId: string, metadata: Record<string, unknown>): 
     namespace: text(metadata.NAMESPACE) ?? pod?.namespace ?? null,
     podName: pod?.pod ?? null,
   }
+}
+
+/**
+ * What a control plane offers for recording its history: its events, the snapshot it serves and
+ * its connected clients. The xDS control plane fits it; the composition root passes it in (traces
+ * sits below xds in the layers and never imports it).
+ */
+export interface ControlPlaneHistorySource {
+  onEvent(listener: (event: HistoryEvent) => void): { dispose(): void | Promise<void> }
+  clients(): { nodeId: string; metadata: Record<string, unknown> }[]
+  snapshot(): ConfigSnapshot
+  status(): { servedVersion: number }
 }

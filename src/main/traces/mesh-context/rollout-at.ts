@@ -1,4 +1,3 @@
-import type { RolloutState } from '../../canary'
 import { sameHost } from './route-of-call'
 
 /**
@@ -6,6 +5,15 @@ import { sameHost } from './route-of-call'
  * written. A step counts from its `applied` entry; a finished rollout stops counting at its end.
  * Pure.
  */
+/**
+ * What a rollout's record says, as far as traces read it: the canary's RolloutTimeline fits it (traces
+ * sits below canary in the layers, so the composition root passes rollouts in).
+ */
+export interface RolloutTimeline {
+  spec: { id: string; host: string; stable: string; canary: string; others: string[]; plan: { steps: number[] } }
+  timeline: { at: number; step: number; canaryPercent: number; what: string; detail?: string }[]
+}
+
 export interface RolloutAt {
   id: string
   host: string
@@ -28,7 +36,7 @@ export interface RolloutMarker {
   label: string
 }
 
-export function rolloutAt(rollouts: readonly RolloutState[], host: string, atMs: number): RolloutAt | null {
+export function rolloutAt(rollouts: readonly RolloutTimeline[], host: string, atMs: number): RolloutAt | null {
   for (const rollout of rollouts) {
     if (!sameHost(rollout.spec.host, host)) continue
     const timeline = rollout.timeline
@@ -60,7 +68,7 @@ export function rolloutAt(rollouts: readonly RolloutState[], host: string, atMs:
 }
 
 /** Steps applied, promotions and rollbacks within a window: markers for a trace's timeline. */
-export function rolloutMarkers(rollouts: readonly RolloutState[], sinceMs: number, untilMs: number): RolloutMarker[] {
+export function rolloutMarkers(rollouts: readonly RolloutTimeline[], sinceMs: number, untilMs: number): RolloutMarker[] {
   const out: RolloutMarker[] = []
   for (const rollout of rollouts) {
     for (const entry of rollout.timeline) {

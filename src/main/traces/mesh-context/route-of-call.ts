@@ -1,5 +1,4 @@
 import { RE2JS } from 're2js'
-import type { DestinationRule, HttpRoute, MeshSnapshot } from '../../mesh'
 
 /**
  * Which VirtualService route a call took and which DestinationRule subset answered it, worked out
@@ -7,6 +6,37 @@ import type { DestinationRule, HttpRoute, MeshSnapshot } from '../../mesh'
  * callee's version). Header matches cannot be checked from a span, so a route that needs one is
  * reported as a condition rather than guessed. Pure.
  */
+/**
+ * The part of the mesh config (Istio's own field names, as the mesh folder's MeshSnapshot has
+ * them) that decides a call's route. Declared here, structurally, because traces sits below mesh in
+ * the layers; a MeshSnapshot is one.
+ */
+export interface ConfigSnapshot {
+  readonly virtualServices: readonly ConfigObject<{ hosts?: string[]; http?: HttpRouteConfig[] }>[]
+  readonly destinationRules: readonly ConfigObject<{ host?: string; subsets?: { name: string; labels?: Record<string, string> }[] }>[]
+}
+
+interface ConfigObject<S> {
+  name: string
+  namespace: string
+  spec: S
+  source?: { file: string; line: number }
+}
+
+interface StringMatchConfig {
+  exact?: string
+  prefix?: string
+  regex?: string
+}
+
+export interface HttpRouteConfig {
+  name?: string
+  match?: { uri?: StringMatchConfig; headers?: Record<string, StringMatchConfig> }[]
+  route?: { destination: { host: string; subset?: string }; weight?: number }[]
+}
+
+type DestinationRuleConfig = ConfigSnapshot['destinationRules'][number]
+
 export interface CallFacts {
   /** The service or host called: `reviews` or `reviews.demo.svc.cluster.local`. */
   host: string
@@ -33,7 +63,7 @@ export interface RouteDecision {
   subsetLabels: Record<string, string> | null
 }
 
-export function routeOfCall(snapshot: MeshSnapshot, call: CallFacts): RouteDecision | null {
+export function routeOfCall(snapshot: ConfigSnapshot, call: CallFacts): RouteDecision | null {
   const vs = snapshot.virtualServices.find((v) => (v.spec.hosts ?? []).some((h) => sameHost(h, call.host)))
   if (!vs) return null
   const host = (vs.spec.hosts ?? []).find((h) => sameHost(h, call.host)) ?? call.host
@@ -80,7 +110,7 @@ export function sameHost(configured: string, called: string): boolean {
 
 type Verdict = { kind: 'yes' | 'no' | 'headers'; text: string }
 
-function routeMatches(matches: HttpRoute['match'], path: string | null): Verdict {
+function routeMatches(matches: HttpRouteConfig['match'], path: string | null): Verdict {
   if (!matches || matches.length === 0) return { kind: 'yes', text: 'no match conditions (catch-all)' }
   let headers: string | null = null
   for (const match of matches) {
@@ -111,6 +141,6 @@ function safeRegexMatch(regex: string, path: string): boolean {
   }
 }
 
-function destinationRuleOf(snapshot: MeshSnapshot, host: string): DestinationRule | undefined {
+function destinationRuleOf(snapshot: ConfigSnapshot, host: string): DestinationRuleConfig | undefined {
   return snapshot.destinationRules.find((dr) => dr.spec.host !== undefined && sameHost(dr.spec.host, host))
 }

@@ -1,7 +1,6 @@
-import type { RolloutState } from '../../canary'
 import type { Span } from '../span'
 import type { AckRecord, ConfigHistory, KnownNode } from './config-history'
-import { rolloutAt, type RolloutAt } from './rollout-at'
+import { rolloutAt, type RolloutAt, type RolloutTimeline } from './rollout-at'
 import { routeOfCall, type RouteDecision } from './route-of-call'
 
 /**
@@ -22,7 +21,7 @@ export interface SpanMeshContext {
 
 export interface MeshSources {
   history: ConfigHistory | null
-  rollouts: readonly RolloutState[]
+  rollouts: readonly RolloutTimeline[]
 }
 
 export function spanMeshContext(span: Span, trace: readonly Span[], sources: MeshSources): SpanMeshContext {

@@ -1,4 +1,4 @@
-import type { FieldMatch, PolicyModel, RuleModel, ValueMatcher, WorkloadAuthorization } from '../../security'
+import type { FieldMatch, PolicyModel, RuleModel, ValueMatcher, WorkloadAuthorization } from '../../mesh'
 import { anyTypes, type XdsResource } from '../resource-types'
 
 /*

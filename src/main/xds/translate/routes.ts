@@ -7,11 +7,12 @@ import {
   toProtoDuration,
   type ConsistentHash,
   type DestinationRule,
+  type HttpMatchRequest,
   type HttpRoute,
   type MeshService,
+  type StringMatch,
   type VirtualService,
 } from '../../mesh'
-import type { HttpMatchRequest, StringMatch } from '../../mesh/model'
 import { anyTypes, type XdsResource } from '../resource-types'
 import { clusterName, dialNames, routeConfigName } from './names'
 

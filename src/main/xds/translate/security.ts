@@ -1,31 +1,7 @@
-import type { WorkloadAuthorization } from '../../security'
+import type { MeshSecurity } from '../../mesh'
 import type { XdsResource } from '../resource-types'
 
-/**
- * mTLS decisions translation asks for, answered by the security side (PeerAuthentication and
- * DestinationRule TLS, evaluated there). Translation only turns the answers into the TLS contexts
- * gRPC accepts: certificates and roots come from the bootstrap's certificate_providers instance.
- */
-export interface MeshSecurity {
-  /** certificate_providers instance (identity certificate + CA bundle) in every workload bootstrap. */
-  providerInstance: string
-  /** Do clients originate mTLS to this destination (cluster)? */
-  clientMtls(destination: { host: string; namespace: string; port: number; subset?: string }): boolean
-  /**
-   * Does the server at this workload port require mTLS? gRPC servers cannot accept TLS and
-   * plaintext on one port, so PERMISSIVE must answer false (plaintext) here.
-   */
-  serverRequiresMtls(workload: { namespace: string; labels: Record<string, string>; port: number }): boolean
-  /** Accept only peers whose URI SAN starts with this, e.g. spiffe://cluster.local/. */
-  trustedSanPrefix?: string
-  /**
-   * The SPIFFE IDs the destination's workloads hold: a client then accepts only those servers
-   * (as Istio's ISTIO_MUTUAL does). Empty or absent: any peer under trustedSanPrefix.
-   */
-  serverIdentities?(destination: { host: string; namespace: string; port: number; subset?: string }): string[]
-  /** AuthorizationPolicy for a server workload port, enforced as an RBAC filter; null: no policy. */
-  authorization?(workload: { namespace: string; labels: Record<string, string>; port: number }): WorkloadAuthorization | null
-}
+export type { MeshSecurity }
 
 export const upstreamTlsType = 'type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext'
 export const downstreamTlsType = 'type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext'

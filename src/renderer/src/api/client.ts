@@ -1,14 +1,11 @@
-import type { ApiError, EventName, EventPayload, MeshdeckBridge, MethodName, Params, Result } from '@shared/contract'
+import type { EventName, EventPayload, MeshdeckBridge, MethodName, Params, Result } from '@shared/contract'
+import { ApiCallError } from './api-call-error'
 import { createWebBridge } from './web-bridge'
+
+export { ApiCallError }
 
 /** The renderer's only way to main. Desktop: the preload's bridge. Browser: HTTP + WebSocket. */
 const bridge: MeshdeckBridge = window.meshdeck ?? createWebBridge()
-
-export class ApiCallError extends Error {
-  constructor(readonly error: ApiError) {
-    super(error.message)
-  }
-}
 
 export async function call<M extends MethodName>(method: M, params: Params<M>): Promise<Result<M>> {
   const outcome = await bridge.call(method, params)

@@ -1,14 +1,15 @@
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
 import type { AppInfo, AppStatus, ContextList } from '@shared/contract'
-import { ApiCallError, call, on } from '../api/client'
+import { call, on } from '../api/client'
+import { presentError, type PresentedError } from '../lib/errors'
 
 /** App-wide state: who we are, the status bar, and the kubeconfig contexts. */
 export const useAppStore = defineStore('app', () => {
   const info = ref<AppInfo | null>(null)
   const status = ref<AppStatus | null>(null)
   const contexts = ref<ContextList | null>(null)
-  const error = ref<string | null>(null)
+  const error = ref<PresentedError | null>(null)
 
   async function load(): Promise<void> {
     try {
@@ -19,7 +20,7 @@ export const useAppStore = defineStore('app', () => {
       ])
       error.value = null
     } catch (err) {
-      error.value = err instanceof ApiCallError ? `${err.error.message} ${err.error.hint ?? ''}` : String(err)
+      error.value = presentError(err)
     }
   }
 
@@ -28,6 +29,7 @@ export const useAppStore = defineStore('app', () => {
     contexts.value = await call('clusters.listContexts', {})
   }
 
+  // App-wide for the app's lifetime: the status bar is always on screen.
   on('app.status', (next) => (status.value = next))
 
   return { info, status, contexts, error, load, selectContext }

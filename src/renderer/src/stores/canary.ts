@@ -2,7 +2,9 @@ import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
 import type { z } from 'zod'
 import type { CanaryTarget, CanaryTargetRef, RolloutStateDto, canaryApplyResultSchema, canaryPreviewSchema, rolloutPlanSchema } from '@shared/contract/canary'
-import { ApiCallError, call, on } from '../api/client'
+import { call } from '../api/client'
+import { presentError, type PresentedError } from '../lib/errors'
+import { useSubscriptions } from '../lib/subscriptions'
 
 type Preview = z.infer<typeof canaryPreviewSchema>
 type ApplyResult = z.infer<typeof canaryApplyResultSchema>
@@ -13,12 +15,13 @@ const sameRef = (a: CanaryTargetRef, b: CanaryTargetRef): boolean =>
 
 /**
  * Canary targets of one source (the local mesh folder, or a connected cluster context), the weight
- * editor's preview/apply, and rollouts of every source (live through events).
+ * editor's preview/apply, and rollouts of every source. Events only: rollout.changed carries each
+ * rollout's state (and means weights moved); nothing here is polled.
  */
 export const useCanaryStore = defineStore('canary', () => {
   const targets = ref<CanaryTarget[]>([])
   const loaded = ref(false)
-  const error = ref<string | null>(null)
+  const error = ref<PresentedError | null>(null)
   const rollouts = ref<RolloutStateDto[]>([])
   /** null: the local mesh folder; otherwise a kubeconfig context's name. */
   const source = ref<string | null>(null)
@@ -36,7 +39,7 @@ export const useCanaryStore = defineStore('canary', () => {
       error.value = null
     } catch (err) {
       targets.value = []
-      error.value = describe(err)
+      error.value = presentError(err)
     }
     loaded.value = true
   }
@@ -71,19 +74,19 @@ export const useCanaryStore = defineStore('canary', () => {
     else rollouts.value.splice(index, 1, state)
   }
 
-  on('rollout.changed', (state) => {
-    upsert(state)
-    // Weights moved on disk: refresh the editor's view of them.
-    void call('canary.targets', targetsParams())
-      .then((t) => (targets.value = t.targets))
-      .catch(() => undefined)
-  })
+  /** Follows rollouts while the calling page is mounted (call in its setup), and loads the page's data. */
+  function follow(): void {
+    useSubscriptions().on('rollout.changed', (state) => {
+      upsert(state)
+      // Weights moved on disk: refresh the editor's view of them.
+      void call('canary.targets', targetsParams())
+        .then((t) => (targets.value = t.targets))
+        .catch(() => undefined)
+    })
+    void load()
+  }
 
   const rolloutFor = (ref: CanaryTargetRef): RolloutStateDto | undefined => rollouts.value.find((r) => sameRef(r.spec.target, ref))
 
-  return { targets, loaded, error, rollouts, source, contexts, load, selectSource, preview, apply, startRollout, control, rolloutFor, history: computed(() => rollouts.value) }
+  return { targets, loaded, error, rollouts, source, contexts, load, follow, selectSource, preview, apply, startRollout, control, rolloutFor, history: computed(() => rollouts.value) }
 })
-
-export function describe(err: unknown): string {
-  return err instanceof ApiCallError ? `${err.error.message}${err.error.hint ? ` ${err.error.hint}` : ''}` : String(err)
-}

@@ -1,5 +1,6 @@
-import { computed, onBeforeUnmount, watch, type ComputedRef } from 'vue'
+import { computed, watch, type ComputedRef } from 'vue'
 import type { Connection, ResourceKind, ResourceRow } from '@shared/contract'
+import { useSubscriptions } from '../lib/subscriptions'
 import { useAppStore } from './app'
 import { useResourcesStore, type LiveFeed } from './resources'
 
@@ -36,7 +37,7 @@ export function useFeeds(kinds: ResourceKind[]): {
   }
   let unmounted = false
   watch(context, (next) => void open(next), { immediate: true })
-  onBeforeUnmount(() => {
+  useSubscriptions().add(() => {
     unmounted = true
     release()
   })

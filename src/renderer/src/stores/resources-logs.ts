@@ -1,7 +1,9 @@
-import { onBeforeUnmount, ref, shallowRef, type Ref, type ShallowRef } from 'vue'
-import type { LogOptions } from '@shared/contract'
-import { ApiCallError, call, on } from '../api/client'
-import { LogBuffer } from './resources-log-buffer'
+import { ref, shallowRef, type Ref, type ShallowRef } from 'vue'
+import type { EventPayload, LogOptions } from '@shared/contract'
+import { call } from '../api/client'
+import { presentError, type PresentedError } from '../lib/errors'
+import { LogBuffer } from '../lib/log-buffer'
+import { useSubscriptions } from '../lib/subscriptions'
 
 /**
  * One log view: starts a stream with the chosen options, keeps a bounded buffer, and can pause
@@ -12,7 +14,7 @@ export function useLogStream(): {
   dropped: Ref<number>
   running: Ref<boolean>
   paused: Ref<boolean>
-  error: Ref<string | null>
+  error: Ref<PresentedError | null>
   start: (opts: LogOptions) => Promise<void>
   stop: () => void
   togglePause: () => void
@@ -23,31 +25,41 @@ export function useLogStream(): {
   const dropped = ref(0)
   const running = ref(false)
   const paused = ref(false)
-  const error = ref<string | null>(null)
+  const error = ref<PresentedError | null>(null)
   let streamId: string | null = null
 
   const publish = (): void => {
     lines.value = [...buffer.lines]
     dropped.value = buffer.dropped
   }
-  const offLines = on('logs.lines', (e) => {
+  const onLines = (e: EventPayload<'logs.lines'>): void => {
     if (e.streamId !== streamId) return
     if (paused.value) held.push(...e.lines)
     else {
       buffer.push(e.lines)
       publish()
     }
-  })
-  const offEnded = on('logs.ended', (e) => {
+  }
+  const onEnded = (e: EventPayload<'logs.ended'>): void => {
     if (e.streamId !== streamId) return
     running.value = false
-    if (e.error) error.value = `${e.error.message} ${e.error.hint ?? ''}`.trim()
-  })
+    if (e.error) error.value = presentError(e.error)
+  }
+  // A stream's first events can outrun the answer that names it (web mode: the event socket
+  // against the HTTP reply; a missing log ends at once): while a start is on its way they wait here.
+  let early: (() => void)[] | null = null
+  const subs = useSubscriptions()
+  subs.on('logs.lines', (e) => (early ? early.push(() => onLines(e)) : onLines(e)))
+  subs.on('logs.ended', (e) => (early ? early.push(() => onEnded(e)) : onEnded(e)))
 
+  let starts = 0
   function stop(): void {
     if (streamId) void call('logs.stop', { streamId }).catch(() => undefined)
     streamId = null
     running.value = false
+    // A start still on its way is stopped too, when its answer comes.
+    starts++
+    early = null
   }
 
   async function start(opts: LogOptions): Promise<void> {
@@ -57,13 +69,25 @@ export function useLogStream(): {
     paused.value = false
     error.value = null
     publish()
+    const attempt = ++starts
+    early = []
     try {
       running.value = true
-      streamId = (await call('logs.start', opts)).streamId
+      const id = (await call('logs.start', opts)).streamId
+      if (attempt !== starts) {
+        // A newer start replaced this one while it was on its way.
+        void call('logs.stop', { streamId: id }).catch(() => undefined)
+        return
+      }
+      streamId = id
     } catch (err) {
+      if (attempt !== starts) return
       running.value = false
-      error.value = err instanceof ApiCallError ? `${err.error.message} ${err.error.hint ?? ''}`.trim() : String(err)
+      error.value = presentError(err)
     }
+    const queued = early ?? []
+    early = null
+    queued.forEach((replay) => replay())
   }
 
   function togglePause(): void {
@@ -74,10 +98,7 @@ export function useLogStream(): {
     }
   }
 
-  onBeforeUnmount(() => {
-    stop()
-    offLines()
-    offEnded()
-  })
+  // The stream stops with the view (the event listeners above go with it).
+  subs.add(stop)
   return { lines, dropped, running, paused, error, start, stop, togglePause }
 }

@@ -1,6 +1,7 @@
-import { computed, onBeforeUnmount, ref, type Ref } from 'vue'
+import { computed, ref, type Ref } from 'vue'
 import type { NamespaceRow, ResourceRow } from '@shared/contract'
-import type { RowFilter } from './resources-filter'
+import type { RowFilter } from '../lib/resources-filter'
+import { useSubscriptions } from '../lib/subscriptions'
 
 /** A view's filter state, the namespace choices (from the namespaces feed, or from the rows when that is forbidden), and a clock for ages. */
 export function useResourceView(rowsOf: <R extends ResourceRow>(kind: 'namespaces') => R[], rows: () => ResourceRow[]): {
@@ -15,7 +16,7 @@ export function useResourceView(rowsOf: <R extends ResourceRow>(kind: 'namespace
     return [...names].sort()
   })
   const now = ref(Date.now())
-  const timer = setInterval(() => (now.value = Date.now()), 5_000)
-  onBeforeUnmount(() => clearInterval(timer))
+  // Ages tick while the page is shown.
+  useSubscriptions().poll(() => (now.value = Date.now()), 5_000, { immediate: false })
   return { filter, namespaces, now }
 }

@@ -2,6 +2,8 @@ import { defineStore } from 'pinia'
 import { markRaw, reactive } from 'vue'
 import type { Connection, FeedState, ResourceChange, ResourceKind, ResourceRow } from '@shared/contract'
 import { ApiCallError, call, on } from '../api/client'
+import { presentError, type PresentedError } from '../lib/errors'
+import { createSubscriptions, type Subscriptions } from '../lib/subscriptions'
 
 export interface LiveFeed {
   /** Rows by uid, kept raw (not deeply reactive: 10,000 proxied rows would crawl); `tick` signals a change. */
@@ -9,7 +11,8 @@ export interface LiveFeed {
   tick: number
   version: number
   state: FeedState | null
-  error: string | null
+  /** Why the snapshot could not be had (the feed's own troubles are in `state.error`). */
+  error: PresentedError | null
   refs: number
   /** Batches that arrive while the snapshot is on its way; applied after it if newer. */
   early: ResourceChange[] | null
@@ -39,7 +42,7 @@ export const useResourcesStore = defineStore('resources', () => {
   async function subscribe(context: string, kind: ResourceKind): Promise<void> {
     const f = feed(context, kind)
     f.refs++
-    poller ??= setInterval(() => void poll(), 2_000)
+    startPolling()
     if (f.refs > 1) return
     try {
       const snap = await call('resources.subscribe', { context, kind })
@@ -54,7 +57,7 @@ export const useResourcesStore = defineStore('resources', () => {
       early.forEach(apply)
     } catch (err) {
       f.early = null
-      f.error = err instanceof ApiCallError ? `${err.error.message} ${err.error.hint ?? ''}`.trim() : String(err)
+      f.error = presentError(err)
     }
   }
 
@@ -81,11 +84,20 @@ export const useResourcesStore = defineStore('resources', () => {
     early.forEach(apply)
   }
 
-  let poller: ReturnType<typeof setInterval> | undefined
+  /**
+   * resources.changes is the event; this safety net compares versions for missed batches. It runs
+   * while any feed is live and the page is visible (a hidden window resyncs when shown again).
+   */
+  let poller: Subscriptions | undefined
+  function startPolling(): void {
+    if (poller) return
+    poller = createSubscriptions()
+    poller.poll(poll, 2_000, { immediate: false })
+  }
   async function poll(): Promise<void> {
     const contexts = new Set([...feeds.keys()].map((k) => k.split('\u0000')[0] ?? ''))
     if (contexts.size === 0 && poller) {
-      clearInterval(poller)
+      poller.dispose()
       poller = undefined
     }
     for (const context of contexts) {
@@ -140,12 +152,17 @@ export const useResourcesStore = defineStore('resources', () => {
       connections.set(context, c)
       return c
     } catch (err) {
-      const error = err instanceof ApiCallError ? err.error : { code: 'unreachable', message: String(err) }
+      const error = err instanceof ApiCallError ? err.error : { code: 'unreachable' as const, message: String(err) }
       const c: Connection = { context, state: 'failed', server: null, serverVersion: null, namespace: 'default', error }
       connections.set(context, c)
       return c
     }
   }
 
-  return { feeds, connections, feed, connect, subscribe, unsubscribe }
+  /** One object as YAML, for a detail drawer (fetched on demand, never kept). */
+  async function yaml(context: string, kind: ResourceKind, namespace: string | null, name: string): Promise<string> {
+    return (await call('resources.yaml', { context, kind, namespace, name })).yaml
+  }
+
+  return { feeds, connections, feed, connect, subscribe, unsubscribe, yaml }
 })

@@ -1,0 +1,234 @@
+import { join } from 'node:path'
+import type { Weights } from '@shared/canary/weights'
+import { MeshdeckError } from '@shared/contract'
+import type { CanaryTarget, CanaryTargetRef, RolloutStateDto } from '@shared/contract/canary'
+import type { KubeClient } from '../../cluster/io'
+import type { Disposable } from '../../lib/disposable'
+import type { EdgeLatency } from '../../traces'
+import type { ControlPlane } from '../../xds/io'
+import type { CanaryMetrics } from '../analysis'
+import { canaryMetrics } from '../canary-metrics'
+import { LocalCanaryEditor } from './canary-service'
+import { ClusterCanaryEditor } from './cluster/cluster-editor'
+import { clusterCanaryEnvironment } from './cluster/cluster-environment'
+import { IstioApi } from './cluster/istio-api'
+import { noClusterAckSource, propagationText, type ClusterAckSource, type SettleOptions } from './cluster/propagation'
+import { AnnotatedRolloutStore, rolloutsOn } from './cluster/rollout-annotation'
+import { routedEnvironment } from './environment-router'
+import { localCanaryEnvironment } from './local-environment'
+import { isFinished, planProblems, type RolloutPlan, type RolloutSpec, type RolloutState } from '../rollout-machine'
+import { RolloutRunner } from './rollout-runner'
+import { RolloutStore } from './rollout-store'
+import { requireServedWeights } from '../served-weights'
+
+export interface CanaryRuntimeOptions {
+  /** The running control plane, or an error saying why there is none. */
+  controlPlane: () => ControlPlane
+  edges: EdgeLatency
+  dataDir: string
+  onRollout: (state: RolloutStateDto) => void
+  /** The API client of a kubeconfig context (connecting if needed); without it cluster targets are refused. */
+  clusterClient?: (context: string) => Promise<KubeClient>
+  /** Which clusters Meshdeck's own control plane serves, and their ACKs; by default none. */
+  clusterAcks?: ClusterAckSource
+  /** How long a cluster step waits where nobody reports ACKs. */
+  clusterSettle?: SettleOptions
+}
+
+type Preview = Awaited<ReturnType<LocalCanaryEditor['preview']>>
+type ApplyResult = Awaited<ReturnType<LocalCanaryEditor['apply']>>
+
+const runningPhases = ['applying', 'analysing', 'paused']
+
+/**
+ * Canary on the embedded control plane's mesh folder and on connected clusters: weight edits, and
+ * rollouts that write weights, wait for ACKs (or the best a cluster offers) and judge the canary on
+ * span latency and errors (falling back to load reports, which carry counts but no latency).
+ */
+export class CanaryRuntime implements Disposable {
+  private readonly local: RolloutStore
+  private readonly store: AnnotatedRolloutStore
+  private readonly apis = new Map<string, { client: KubeClient; api: IstioApi; editor: ClusterCanaryEditor }>()
+  private runner: RolloutRunner | undefined
+
+  constructor(private readonly options: CanaryRuntimeOptions) {
+    this.local = new RolloutStore(join(options.dataDir, 'rollouts'))
+    this.store = new AnnotatedRolloutStore(this.local, (context) => this.api(context))
+  }
+
+  /** Picks up local rollouts a previous run left unfinished (their current step is written again); needs the control plane. */
+  async resume(): Promise<RolloutState[]> {
+    try {
+      this.options.controlPlane()
+    } catch {
+      return []
+    }
+    return this.ensureRunner().resumeAll((s) => !s.spec.target.context)
+  }
+
+  /**
+   * Picks up cluster rollouts a previous run left unfinished, for every context the local history
+   * names, from their VirtualService's annotation (the authority for a cluster rollout). A context
+   * that cannot be reached now is skipped; `resumeCluster` retries it.
+   */
+  async resumeClusters(): Promise<RolloutState[]> {
+    const contexts = new Set((await this.local.active()).map((s) => s.spec.target.context).filter((c): c is string => !!c))
+    const resumed: RolloutState[] = []
+    for (const context of contexts) resumed.push(...(await this.resumeCluster(context).catch(() => [])))
+    return resumed
+  }
+
+  /** Adopts every unfinished rollout recorded on the context's VirtualServices. */
+  async resumeCluster(context: string): Promise<RolloutState[]> {
+    const recorded = rolloutsOn(await (await this.api(context)).listVirtualServices()).rollouts
+    const resumed: RolloutState[] = []
+    for (const state of recorded.filter((s) => !isFinished(s.phase) && s.spec.target.context === context)) resumed.push(await this.ensureRunner().adopt(state))
+    return resumed
+  }
+
+  targets(): CanaryTarget[] {
+    return this.editor().targets()
+  }
+
+  async clusterTargets(context: string): Promise<CanaryTarget[]> {
+    return (await this.clusterEditor(context)).targets()
+  }
+
+  async preview(ref: CanaryTargetRef, weights: Weights): Promise<Preview> {
+    return ref.context ? (await this.clusterEditor(ref.context)).preview(ref, weights) : this.editor().preview(ref, weights)
+  }
+
+  async apply(ref: CanaryTargetRef, weights: Weights, baseVersion?: string): Promise<ApplyResult> {
+    if (ref.context) return (await this.clusterEditor(ref.context)).apply(ref, weights, baseVersion)
+    const editor = this.editor()
+    const file = editor.fileOf(ref)
+    const result = await editor.apply(ref, weights, baseVersion)
+    if (result.outcome === 'applied') {
+      const cp = this.options.controlPlane()
+      await cp.refresh()
+      // Written is not served: say so when the control plane kept the old weights.
+      requireServedWeights(cp.snapshot(), cp.problems(), ref, weights, file)
+    }
+    return result
+  }
+
+  async start(ref: CanaryTargetRef, stable: string, canary: string, plan: RolloutPlan): Promise<RolloutState> {
+    const targets = ref.context ? await this.clusterTargets(ref.context) : this.targets()
+    const target = targets.find((t) => sameRef(t.ref, ref))
+    if (!target) throw new MeshdeckError('unknown_target', `No splittable route ${ref.namespace}/${ref.name}.`, 'Reload the Canary page.')
+    if (target.ownedBy) throw new MeshdeckError('owned_by_controller', `${target.label} is managed elsewhere: ${target.ownedBy}`, 'Meshdeck leaves it alone.')
+    const keys = [...new Set([...target.destinations.map((d) => d.key), ...target.subsets])]
+    for (const subset of [stable, canary]) {
+      if (!keys.includes(subset)) throw new MeshdeckError('unknown_subset', `Unknown subset "${subset}".`, `Use one of: ${keys.join(', ')}.`)
+    }
+    if (stable === canary) throw new MeshdeckError('invalid_plan', 'Stable and canary are the same subset.', 'Pick two different subsets.')
+    const problems = planProblems(plan)
+    if (problems.length > 0) throw new MeshdeckError('invalid_plan', problems.join(' '), 'Fix the plan; nothing was changed.')
+    const running = (await this.list()).find((r) => sameRef(r.spec.target, target.ref) && runningPhases.includes(r.phase))
+    if (running) throw new MeshdeckError('rollout_running', `A rollout of ${target.label} is already running.`, 'Pause, abort or promote it first.')
+    // Each run gets its own id (route + start time), so finished rollouts stay as history.
+    const route = 'name' in ref.route ? ref.route.name : ref.route.index
+    const id = `${ref.context ? `${ref.context}.` : ''}${ref.namespace}.${ref.name}.${route}.${Date.now().toString(36)}`
+    const spec: RolloutSpec = { id, host: target.host, stable, canary, others: keys.filter((k) => k !== stable && k !== canary), plan, target: target.ref }
+    return this.ensureRunner().start(spec)
+  }
+
+  async control(id: string, action: 'pause' | 'resume' | 'abort' | 'promoteNow'): Promise<RolloutState> {
+    const runner = this.ensureRunner()
+    if (!runner.get(id)) {
+      const stored = await this.local.load(id)
+      if (!stored) throw new MeshdeckError('not_found', `No rollout ${id}.`, 'See rollout.list for the rollouts there are.')
+      throw new MeshdeckError('rollout_finished', `Rollout ${id} has finished (${stored.phase}).`, 'Start a new rollout.')
+    }
+    return runner.control(id, action)
+  }
+
+  /** Running rollouts and the history of finished ones, newest first. */
+  async list(): Promise<RolloutState[]> {
+    return (await this.local.list()).rollouts.map((stored) => this.runner?.get(stored.spec.id) ?? stored)
+  }
+
+  dispose(): void {
+    this.runner?.dispose()
+  }
+
+  private editor(): LocalCanaryEditor {
+    const cp = this.options.controlPlane()
+    return new LocalCanaryEditor(() => cp.snapshot(), cp.status().meshDir ?? '')
+  }
+
+  /** One editor per context, kept so a conflict can still show the version a preview was based on. */
+  private async clusterEditor(context: string): Promise<ClusterCanaryEditor> {
+    return (await this.connection(context)).editor
+  }
+
+  private async api(context: string): Promise<IstioApi> {
+    return (await this.connection(context)).api
+  }
+
+  /** One IstioApi and editor per connection; a reconnect brings a new client and so a fresh discovery. */
+  private async connection(context: string): Promise<{ client: KubeClient; api: IstioApi; editor: ClusterCanaryEditor }> {
+    if (!this.options.clusterClient) throw new MeshdeckError('no_clusters', 'This Meshdeck has no cluster connections.', 'Start it with a kubeconfig.')
+    const client = await this.options.clusterClient(context)
+    const known = this.apis.get(context)
+    if (known?.client === client) return known
+    const api = new IstioApi(client)
+    const entry = { client, api, editor: new ClusterCanaryEditor(context, api, () => propagationText(this.acks(), context, this.options.clusterSettle)) }
+    this.apis.set(context, entry)
+    return entry
+  }
+
+  private acks(): ClusterAckSource {
+    return this.options.clusterAcks ?? noClusterAckSource
+  }
+
+  private ensureRunner(): RolloutRunner {
+    const metrics = (host: string, subset: string, windowSeconds: number): CanaryMetrics => this.metrics(host, subset, windowSeconds)
+    this.runner ??= new RolloutRunner({
+      store: this.store,
+      onChange: (state) => this.options.onRollout(state),
+      environment: routedEnvironment(
+        localCanaryEnvironment({
+          // Resolved on every use: the control plane may restart while a rollout runs.
+          editor: { apply: (...args) => this.editor().apply(...args) },
+          controlPlane: {
+            refresh: () => this.options.controlPlane().refresh(),
+            snapshot: () => this.options.controlPlane().snapshot(),
+            problems: () => this.options.controlPlane().problems(),
+            status: () => this.options.controlPlane().status(),
+            clients: () => this.options.controlPlane().clients(),
+          },
+          metrics,
+        }),
+        clusterCanaryEnvironment({
+          editor: (context) => this.clusterEditor(context),
+          api: (context) => this.api(context),
+          acks: this.acks(),
+          settle: this.options.clusterSettle,
+          metrics,
+        }),
+      ),
+    })
+    return this.runner
+  }
+
+  /** Spans, then load reports from the embedded control plane when one runs. */
+  private metrics(host: string, subset: string, windowSeconds: number): CanaryMetrics {
+    return canaryMetrics(
+      this.options.edges,
+      (withinMs) => {
+        try {
+          return this.options.controlPlane().loadStats(withinMs)
+        } catch {
+          return [] // no control plane: no load reports
+        }
+      },
+      host,
+      subset,
+      windowSeconds,
+    )
+  }
+}
+
+const sameRef = (a: CanaryTargetRef, b: CanaryTargetRef): boolean =>
+  (a.context ?? null) === (b.context ?? null) && a.namespace === b.namespace && a.name === b.name && JSON.stringify(a.route) === JSON.stringify(b.route)
