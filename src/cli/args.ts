@@ -15,6 +15,8 @@ export interface ServeArgs {
   /** Kubeconfig context whose cluster (Services, EndpointSlices, Istio CRDs) the control plane serves. */
   meshContext?: string
   xdsPort: number
+  /** The trace store's byte budget (--trace-store-mb). */
+  traceStoreBytes?: number
   /** Address the xDS server binds (default 127.0.0.1), e.g. the kind network's gateway for the kind sandbox. */
   xdsHost?: string
   /** The trace collector's port (OTLP/HTTP and Zipkin, 127.0.0.1); 0 picks a free one. */
@@ -63,6 +65,7 @@ export const usage = `Usage:
           endpoints, and its Istio CRDs as config (with --mesh-dir, the folder's config instead). Refused when
           the cluster runs istiod.
       --demo  also run the local demo mesh (in <MESHDECK_HOME>/demo-mesh unless --mesh-dir is given).
+      [--trace-store-mb N]  the trace store's memory budget (default 256); the oldest traces go past it.
   meshdeck demo [--xds-port PORT] [--rps N]
       Run the local demo mesh headless on the embedded control plane, printing its status; Ctrl+C stops it.
   meshdeck bootstrap --node-id ID [--xds-port PORT] [--out FILE]
@@ -103,12 +106,17 @@ export function parseCliArgs(argv: string[]): CliArgs {
         'mesh-dir': { type: 'string' },
         'mesh-context': { type: 'string' },
         'xds-port': { type: 'string' },
+        'trace-store-mb': { type: 'string' },
         'xds-host': { type: 'string' },
         'traces-port': { type: 'string' },
       },
     }))
   } catch (err) {
     throw new UsageError(`${(err as Error).message}\n\n${usage}`)
+  }
+  const traceStoreMb = values['trace-store-mb'] === undefined ? undefined : Number(values['trace-store-mb'])
+  if (traceStoreMb !== undefined && !(Number.isInteger(traceStoreMb) && traceStoreMb >= 16 && traceStoreMb <= 65_536)) {
+    throw new UsageError(`--trace-store-mb must be a whole number of MiB from 16 to 65536, got "${values['trace-store-mb']}".`)
   }
   const port = values.port === undefined ? 7420 : Number(values.port)
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
@@ -126,6 +134,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
     meshContext: values['mesh-context'],
     xdsPort: parsePort('--xds-port', values['xds-port'], 15010),
     tracesPort: parsePort('--traces-port', values['traces-port'], 4318),
+    ...(traceStoreMb === undefined ? {} : { traceStoreBytes: traceStoreMb * 1024 * 1024 }),
     ...(values['xds-host'] ? { xdsHost: values['xds-host'] } : {}),
   }
 }
