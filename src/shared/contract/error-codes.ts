@@ -118,8 +118,14 @@ export const demoErrorCodes = {} as const satisfies ErrorCodeTable
 /** The topology answers only with common codes (an id not in the graph is `not_found`). */
 export const topologyErrorCodes = {} as const satisfies ErrorCodeTable
 
-/** The trace store answers only with common codes (a trace it no longer keeps is `not_found`). */
-export const traceErrorCodes = {} as const satisfies ErrorCodeTable
+/**
+ * Traces: a trace or span the store no longer keeps is `not_found` (common); these are the
+ * domain's own. The collector's refusals are HTTP/gRPC statuses of their protocols, not these.
+ */
+export const traceErrorCodes = {
+  invalid_trace_query: 'Contradictory trace search',
+  invalid_trace_file: 'Not an OTLP/JSON trace file',
+} as const satisfies ErrorCodeTable
 
 /**
  * Mesh analysis. A weight edit or a rollout that would introduce an Error finding (a route to a

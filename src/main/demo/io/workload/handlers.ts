@@ -17,6 +17,8 @@ export interface HandlerContext {
   ratings?: Upstream<ProductRequest, RatingsReply>
   /** Null when no collector was given. */
   tracing?: WorkloadTracing | null
+  /** A line in the workload's log; failed RPCs are logged with their trace id, so a span leads to its log. */
+  log?: (line: string) => void
 }
 
 const upstreamDeadlineMs = 3_000
@@ -47,6 +49,10 @@ function unary<Res>(ctx: HandlerContext, method: string, serve: (request: Produc
     const traced = ctx.tracing?.serverSpan(method, call.metadata)
     const reply = (err: Partial<ServiceError> | null, value?: Res): void => {
       if (traced) endSpan(traced.span, err)
+      if (err) {
+        const ids = traced ? ` trace=${traced.span.spanContext().traceId} span=${traced.span.spanContext().spanId}` : ''
+        ctx.log?.(`${method} failed: ${status[err.code ?? status.UNKNOWN] ?? err.code} ${err.details ?? ''}${decision.fail ? ' (injected fault)' : ''}${ids}`)
+      }
       if (err) callback(err)
       else callback(null, value)
     }
