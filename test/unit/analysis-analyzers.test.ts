@@ -163,6 +163,13 @@ spec:
     expect(codes(findings)).toEqual(['MDK0004 VirtualService demo/ghost', 'MDK0006 ServiceEntry demo/reviews'])
   })
 
+  it('reports a value that is malformed or out of range (MDK0003) at its field', () => {
+    const findings = of(analyze([base, reviewsRoute(split.replace('weight: 10', 'weight: 10\n      timeout: soon'))]), 'meshdeck.ProxylessGrpcAnalyzer')
+    expect(findings.map((f) => [f.code, f.level, `${f.kind} ${f.namespace}/${f.name}`, f.field, f.message])).toEqual([
+      ['MDK0003', 'Error', 'VirtualService demo/reviews', 'spec.http[0].timeout', 'spec.http[0].timeout: "soon" is not a duration.'],
+    ])
+  })
+
   it('is quiet on what proxyless gRPC serves as written', () => {
     expect(of(analyze([base, reviewsRoute(split.replace('weight: 10', 'weight: 10\n      timeout: 2s\n      retries: { attempts: 2, retryOn: unavailable }'))]), 'meshdeck.ProxylessGrpcAnalyzer')).toEqual([])
   })
