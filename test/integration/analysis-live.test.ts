@@ -139,7 +139,7 @@ describe('weight edits are analysed before they are written', () => {
     const slowRetries = toYaml([
       virtualServiceYaml({ name: 'reviews', hosts: ['reviews'], http: [{ timeout: '1s', retries: { attempts: 3, perTryTimeout: '2s' }, route: [{ destination: { host: 'reviews', subset: 'v1' } }] }] }),
     ])
-    const check = analysis.checkFileEdit('reviews-vs.yaml', slowRetries)
+    const check = analysis.checkFileEdit('reviews-vs.yaml', readFileSync(join(dir.dir, 'reviews-vs.yaml'), 'utf8'), slowRetries)
     expect(check?.introduced.map((f) => `${f.level} ${f.code}`).sort()).toEqual(['Warning MDK0002', 'Warning MDK0012'])
     expect(check?.blocking).toEqual([])
   })

@@ -11,7 +11,9 @@ import { CanaryRuntime, IstioApi } from '../../src/main/canary/io'
 import { KubeClient } from '../../src/main/cluster/io/kube-client'
 import { EdgeLatency } from '../../src/main/traces'
 import { adminKubeConfig, installIstioCrds, TestCluster } from '../cluster'
+import { seedReviewsService } from '../support/kube-mesh-fixtures'
 import { waitFor } from '../support/wait'
+import { destinationRuleYaml, virtualServiceYaml } from '../support/xds-mesh-fixtures'
 
 // A real kube-apiserver with Istio's CRDs; Meshdeck talks to it through its own kubeconfig
 // connection (context "admin"), the way the app does. Other writers are plain API calls with
@@ -365,4 +367,29 @@ describe('progressive rollouts on a cluster VirtualService', () => {
     ])
     rmSync(dir, { recursive: true, force: true })
   }, 60_000)
+})
+
+describe('a cluster weight edit is analysed before it is applied', () => {
+  const store = 'store'
+  const target = { context, namespace: store, name: 'reviews', route: { name: 'default' } }
+
+  beforeAll(async () => {
+    // reviews with Pods for v1 and v2 only; its DestinationRule defines v3 too.
+    await seedReviewsService(kube, store, { v1: { port: 41001 }, v2: { port: 41002 } })
+    await kube.json('POST', `/apis/networking.istio.io/v1/namespaces/${store}/destinationrules`, destinationRuleYaml({ name: 'reviews', host: 'reviews', subsets: ['v1', 'v2', 'v3'], namespace: store }))
+    const http = [{ name: 'default', route: [{ destination: { host: 'reviews', subset: 'v1' }, weight: 90 }, { destination: { host: 'reviews', subset: 'v2' }, weight: 10 }] }]
+    await kube.json('POST', `/apis/networking.istio.io/v1/namespaces/${store}/virtualservices`, virtualServiceYaml({ name: 'reviews', hosts: ['reviews'], http, namespace: store }))
+  })
+
+  it('refuses weights on a subset no Pod serves, naming the finding, and applies ones that only keep what was there', async () => {
+    const before = await kube.json<Vs>('GET', `/apis/networking.istio.io/v1/namespaces/${store}/virtualservices/reviews`)
+    const preview = await call<{ findings?: { level: string; code: string }[] }>('canary.preview', { target, weights: { v1: 80, v2: 10, v3: 10 } })
+    expect(preview.findings?.map((f) => `${f.level} ${f.code}`)).toEqual(['Error MDK0019'])
+    const error = await apiError('canary.apply', { target, weights: { v1: 80, v2: 10, v3: 10 } })
+    expect(error).toMatchObject({ code: 'analysis_blocked', message: expect.stringContaining('Error [MDK0019] on VirtualService store/reviews') })
+    expect(error.hint).toContain('Nothing was written.')
+    expect(userFields(await kube.json<Vs>('GET', `/apis/networking.istio.io/v1/namespaces/${store}/virtualservices/reviews`))).toEqual(userFields(before))
+    // v3 without Pods is already an Error on the DestinationRule (IST0173): not this edit's, so it does not block.
+    expect((await call<{ outcome: string }>('canary.apply', { target, weights: { v1: 50, v2: 50 } })).outcome).toBe('applied')
+  })
 })

@@ -1,5 +1,5 @@
 import { createSnapshot, objectKey, type MeshObject, type MeshSnapshot } from '../mesh'
-import { findingKey, type Finding } from './finding'
+import { resourceName, type Finding } from './finding'
 
 /** What an edit would change in the findings: those it would add, and among them the Errors that stop it. */
 export interface EditAnalysis {
@@ -8,10 +8,19 @@ export interface EditAnalysis {
   blocking: Finding[]
 }
 
+/**
+ * One finding across an edit: its code, its object and its words without the shares it quotes
+ * ("sends 20% of its requests to…"). Not the field: a weight edit may add a destination to a route
+ * whose host was already missing, which is the same finding on a new index, not a new one.
+ */
+function editKey(f: Finding): string {
+  return `${f.code}|${resourceName(f) ?? f.file ?? ''}|${f.message.replace(/\d+(\.\d+)?%/g, '%')}`
+}
+
 /** The findings `after` has that `before` did not. */
 export function compareAnalyses(before: readonly Finding[], after: readonly Finding[]): EditAnalysis {
-  const known = new Set(before.map(findingKey))
-  const introduced = after.filter((f) => !known.has(findingKey(f)))
+  const known = new Set(before.map(editKey))
+  const introduced = after.filter((f) => !known.has(editKey(f)))
   return { introduced, blocking: introduced.filter((f) => f.level === 'Error') }
 }
 

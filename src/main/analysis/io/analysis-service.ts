@@ -1,7 +1,7 @@
 import type { AnalysisStateDto, EventPayload } from '@shared/contract'
 import type { KubeClient } from '../../cluster/io'
 import { trackDisposable, type Disposable } from '../../lib/disposable'
-import { createSnapshot, parseMeshYaml, toMeshObject, type MeshSnapshot } from '../../mesh'
+import { createSnapshot, parseMeshYaml, toMeshObject, type MeshObject, type MeshSnapshot } from '../../mesh'
 import { readClusterMesh, type ClusterMesh } from '../../mesh/io'
 import type { ControlPlane } from '../../xds/io'
 import { analyzeMesh, type AnalysisResult } from '../analyze'
@@ -104,32 +104,33 @@ export class AnalysisService implements Disposable {
   }
 
   /**
-   * What rewriting one file of the mesh folder (`file` as the folder names it) to `text` would add
-   * to the findings. Null without a control plane: nothing to compare with.
+   * What rewriting one file of the mesh folder (`file` as the folder names it) from `current` to
+   * `proposed` would add to the findings, in the mesh the control plane reads. Both sides put the
+   * file's text in, so a change the control plane has not read yet is no difference. Null without a
+   * control plane: nothing to compare with.
    */
-  checkFileEdit(file: string, text: string): EditAnalysis | null {
+  checkFileEdit(file: string, current: string, proposed: string): EditAnalysis | null {
     const plane = this.options.controlPlane()
     if (!plane) return null
-    const written = plane.written()
-    const parsed = parseMeshYaml(text, file)
-    const before = analyzeMesh(this.input(written.snapshot)).findings
-    const after = analyzeMesh(this.input(withFileObjects(written.snapshot, file, parsed.objects))).findings
-    return compareAnalyses(before, after)
+    const snapshot = plane.written().snapshot
+    const analyse = (text: string) => analyzeMesh(this.input(withFileObjects(snapshot, file, parseMeshYaml(text, file).objects))).findings
+    return compareAnalyses(analyse(current), analyse(proposed))
   }
 
   /**
-   * What replacing one object in a cluster with `object` (an Istio object as the API has it) would add
-   * to the findings, against the cluster as read just now (one read reused for a few seconds).
+   * What replacing one object in a cluster, `current` as just read, with `proposed` (Istio objects
+   * as the API has them) would add to the findings, against the rest of the cluster as read
+   * recently (one read reused for a few seconds: a slider drag checks many edits). Both sides put
+   * the object in, so a read older than the object is no difference.
    */
-  async checkClusterEdit(context: string, client: KubeClient, object: unknown): Promise<EditAnalysis> {
+  async checkClusterEdit(context: string, client: KubeClient, current: unknown, proposed: unknown): Promise<EditAnalysis> {
     const mesh = await this.clusterMesh(context, client)
-    const converted = toMeshObject(object)
-    if (!('object' in converted)) return { introduced: [], blocking: [] }
+    const before = toMeshObject(current)
+    const after = toMeshObject(proposed)
+    if (!('object' in before) || !('object' in after)) return { introduced: [], blocking: [] }
     const snapshot = createSnapshot(1, mesh.objects, mesh.services)
-    const input = (s: MeshSnapshot): AnalysisInput => ({ ...this.input(s), pods: mesh.pods, namespaces: mesh.namespaces ?? undefined })
-    const before = analyzeMesh(input(snapshot)).findings
-    const after = analyzeMesh(input(withObject(snapshot, converted.object))).findings
-    return compareAnalyses(before, after)
+    const analyse = (object: MeshObject) => analyzeMesh({ ...this.input(withObject(snapshot, object)), pods: mesh.pods, namespaces: mesh.namespaces ?? undefined }).findings
+    return compareAnalyses(analyse(before.object), analyse(after.object))
   }
 
   private clusterMesh(context: string, client: KubeClient): Promise<ClusterMesh> {

@@ -1,5 +1,5 @@
 import { join } from 'node:path'
-import type { Weights } from '@shared/canary/weights'
+import { weightProblems, type Weights } from '@shared/canary/weights'
 import { MeshdeckError } from '@shared/contract'
 import type { CanaryTarget, CanaryTargetRef, RolloutStateDto } from '@shared/contract/canary'
 import type { EditAnalysis, Finding } from '../../analysis'
@@ -113,11 +113,11 @@ export class CanaryRuntime implements Disposable {
     const analysis = this.options.analysis
     if (!analysis) return null
     if (ref.context) {
-      const proposed = await (await this.clusterEditor(ref.context)).proposal(ref, weights)
-      return analysis.checkClusterEdit(ref.context, (await this.connection(ref.context)).client, proposed)
+      const { current, proposed } = await (await this.clusterEditor(ref.context)).proposal(ref, weights)
+      return analysis.checkClusterEdit(ref.context, (await this.connection(ref.context)).client, current, proposed)
     }
-    const { file, text } = await this.editor().proposal(ref, weights)
-    return analysis.checkFileEdit(file, text)
+    const { file, current, proposed } = await this.editor().proposal(ref, weights)
+    return analysis.checkFileEdit(file, current, proposed)
   }
 
   /** Refuses weights the analysis finds an Error in (a Warning never blocks), naming the finding and its fix. */
@@ -134,7 +134,12 @@ export class CanaryRuntime implements Disposable {
   }
 
   async apply(ref: CanaryTargetRef, weights: Weights, baseVersion?: string): Promise<ApplyResult> {
-    await this.requireNoNewErrors(ref, weights, `Weights ${Object.entries(weights).map(([k, w]) => `${k} ${w}`).join(', ')}`)
+    // Weights the editor refuses anyway (a target managed elsewhere, weights that do not add up)
+    // get its own error, which names the problem; only writable weights are analysed.
+    const target = (ref.context ? await this.clusterTargets(ref.context) : this.targets()).find((t) => sameRef(t.ref, ref))
+    if (target && !target.ownedBy && weightProblems(weights, subsetKeys(target)).length === 0) {
+      await this.requireNoNewErrors(ref, weights, `Weights ${Object.entries(weights).map(([k, w]) => `${k} ${w}`).join(', ')}`)
+    }
     if (ref.context) return (await this.clusterEditor(ref.context)).apply(ref, weights, baseVersion)
     const editor = this.editor()
     const file = editor.fileOf(ref)
@@ -153,7 +158,7 @@ export class CanaryRuntime implements Disposable {
     const target = targets.find((t) => sameRef(t.ref, ref))
     if (!target) throw new MeshdeckError('unknown_target', `No splittable route ${ref.namespace}/${ref.name}.`, 'Reload the Canary page.')
     if (target.ownedBy) throw new MeshdeckError('owned_by_controller', `${target.label} is managed elsewhere: ${target.ownedBy}`, 'Meshdeck leaves it alone.')
-    const keys = [...new Set([...target.destinations.map((d) => d.key), ...target.subsets])]
+    const keys = subsetKeys(target)
     for (const subset of [stable, canary]) {
       if (!keys.includes(subset)) throw new MeshdeckError('unknown_subset', `Unknown subset "${subset}".`, `Use one of: ${keys.join(', ')}.`)
     }
@@ -268,6 +273,9 @@ export class CanaryRuntime implements Disposable {
     )
   }
 }
+
+/** What weights may name on a target: the route's destinations and its DestinationRule's subsets. */
+const subsetKeys = (target: CanaryTarget): string[] => [...new Set([...target.destinations.map((d) => d.key), ...target.subsets])]
 
 const sameRef = (a: CanaryTargetRef, b: CanaryTargetRef): boolean =>
   (a.context ?? null) === (b.context ?? null) && a.namespace === b.namespace && a.name === b.name && JSON.stringify(a.route) === JSON.stringify(b.route)

@@ -72,10 +72,10 @@ export class LocalCanaryEditor {
    * What the target's file would hold with these weights (nothing is written): the mesh analysis
    * checks it before an Apply or a rollout. `file` is as the mesh folder names it (relative).
    */
-  async proposal(ref: CanaryTargetRef, weights: Weights): Promise<{ file: string; text: string }> {
+  async proposal(ref: CanaryTargetRef, weights: Weights): Promise<{ file: string; current: string; proposed: string }> {
     const target = this.require(ref)
-    const text = this.rewrite(await this.read(target), target, weights)
-    return { file: relative(this.meshDir, target.file!), text }
+    const current = await this.read(target)
+    return { file: relative(this.meshDir, target.file!), current, proposed: this.rewrite(current, target, weights) }
   }
 
   /** The file the target's VirtualService comes from, for messages. */

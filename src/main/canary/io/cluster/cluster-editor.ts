@@ -45,9 +45,9 @@ export class ClusterCanaryEditor {
   }
 
   /** The VirtualService as it would be with these weights (nothing is written): the mesh analysis checks it first. */
-  async proposal(ref: CanaryTargetRef, weights: Weights): Promise<ClusterVirtualService> {
+  async proposal(ref: CanaryTargetRef, weights: Weights): Promise<{ current: ClusterVirtualService; proposed: ClusterVirtualService }> {
     const { live, target } = await this.load(ref)
-    return withHttp(live, withRouteWeights(live.spec?.http ?? [], ref.route, weights, target.host))
+    return { current: live, proposed: withHttp(live, withRouteWeights(live.spec?.http ?? [], ref.route, weights, target.host)) }
   }
 
   async apply(ref: CanaryTargetRef, weights: Weights, baseVersion?: string): Promise<ApplyResult> {
