@@ -7,7 +7,7 @@ import { writeTempKubeconfig } from '../support/kubeconfig-fixture'
 import { callApi, startServe, type ServeProcess } from '../support/serve-process'
 import { startBackend, type Backend, type XdsTestClient, xdsClient } from '../support/xds-grpc'
 import { createMeshDir, type MeshDir } from '../support/xds-mesh-dir'
-import { reviewsSplitYaml, reviewsTwoVersionsYaml, toYaml, virtualServiceYaml } from '../support/xds-mesh-fixtures'
+import { destinationRuleYaml, reviewsSplitYaml, reviewsTwoVersionsYaml, toYaml, virtualServiceYaml } from '../support/xds-mesh-fixtures'
 import { screenshotDir } from './fixtures'
 
 // A real `meshdeck serve` on a mesh folder, a real grpc-js-xds client using it and real backends:
@@ -112,4 +112,23 @@ test('the Security page shows a policy that denies everything by accident next t
   await expect(findings.getByTestId('object-findings')).toContainText('This ALLOW policy has no rules, so it allows nothing')
   await meshDir.writeText('lockdown.yaml', '')
   await expect(findings).toContainText('The mesh analysis finds nothing wrong with the security policies.')
+})
+
+test('the weight editor shows the Error new weights would add and will not apply them', async ({ page }) => {
+  // v3 is defined but no workload serves it: sending it traffic would fail (MDK0019).
+  const docs = reviewsTwoVersionsYaml({ v1: backends[0]!.port, v2: backends[1]!.port }).filter((d) => d.kind !== 'DestinationRule')
+  await meshDir.write('reviews.yaml', [...docs, destinationRuleYaml({ name: 'reviews', host: 'reviews', subsets: ['v1', 'v2', 'v3'] })])
+  await page.goto(`${serve.url}#/canary`)
+  const v3 = page.getByRole('spinbutton', { name: 'Weight of v3 in percent' })
+  await expect(v3).toBeVisible({ timeout: 15_000 })
+  await v3.fill('10')
+  await v3.press('Enter')
+  await expect(page.getByTestId('weight-sum')).toHaveText('Sum 100%')
+  const findings = page.getByTestId('edit-findings')
+  await expect(findings).toContainText('Apply is blocked: the mesh analysis finds an Error in these weights.')
+  await expect(findings).toContainText('Error [MDK0019] VirtualService demo/reviews')
+  await expect(findings).toHaveAttribute('role', 'alert')
+  await expect(page.getByRole('button', { name: 'Apply' })).toBeDisabled()
+  await page.screenshot({ path: `${screenshotDir}/analysis-weight-blocked.png` })
+  await meshDir.write('reviews.yaml', reviewsTwoVersionsYaml({ v1: backends[0]!.port, v2: backends[1]!.port }))
 })
