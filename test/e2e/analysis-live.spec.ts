@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { expect, test } from '@playwright/test'
+import { expect, test, type Page } from '@playwright/test'
 import { renderBootstrap } from '../../src/main/xds'
 import { writeTempKubeconfig } from '../support/kubeconfig-fixture'
 import { callApi, startServe, type ServeProcess } from '../support/serve-process'
@@ -131,4 +131,33 @@ test('the weight editor shows the Error new weights would add and will not apply
   await expect(page.getByRole('button', { name: 'Apply' })).toBeDisabled()
   await page.screenshot({ path: `${screenshotDir}/analysis-weight-blocked.png` })
   await meshDir.write('reviews.yaml', reviewsTwoVersionsYaml({ v1: backends[0]!.port, v2: backends[1]!.port }))
+})
+
+/** Where cytoscape drew the route edge to reviews v2 (read from its own registry: no hook in Meshdeck). */
+function routeToV2(page: Page): Promise<{ x: number; y: number } | undefined> {
+  return page.getByTestId('topology-graph').evaluate((el) => {
+    type Edge = { id(): string; renderedMidpoint(): { x: number; y: number } }
+    const cy = (el as unknown as { _cyreg: { cy: { edges(): { map<T>(f: (e: Edge) => T): T[] } } } })._cyreg.cy
+    return cy.edges().map((e) => ({ id: e.id(), ...e.renderedMidpoint() })).find((e) => e.id.startsWith('route:') && e.id.endsWith('/reviews/v2'))
+  })
+}
+
+test('the Topology side panel shows the findings of the objects behind a route', async ({ page }) => {
+  const broken = [{ route: [{ destination: { host: 'reviews', subset: 'v1' }, weight: 80 }, { destination: { host: 'reviews', subset: 'v9' }, weight: 20 }] }]
+  await meshDir.writeText('reviews-vs.yaml', toYaml([virtualServiceYaml({ name: 'reviews', hosts: ['reviews'], http: broken })]))
+  await page.goto(`${serve.url}#/topology`)
+  // The route to v2 comes from the last good VirtualService, which keeps serving.
+  await expect.poll(() => routeToV2(page), { timeout: 15_000 }).toBeDefined()
+  const edge = (await routeToV2(page))!
+  const box = (await page.getByTestId('topology-graph').boundingBox())!
+  await page.mouse.click(box.x + edge.x, box.y + edge.y)
+  const panel = page.getByTestId('topology-panel')
+  const link = panel.getByRole('link', { name: 'VirtualService demo/reviews' })
+  await expect(link).toBeVisible()
+  await expect(panel.getByTestId('panel-findings-badge')).toHaveText('1 analysis finding(s), worst Error — see Configuration')
+  const findings = panel.getByRole('listitem').filter({ has: page.getByRole('link', { name: 'VirtualService demo/reviews' }) }).getByTestId('object-findings')
+  await expect(findings).toContainText('Error [IST0101]')
+  await expect(findings).toContainText('"reviews+v9"')
+  await page.screenshot({ path: `${screenshotDir}/analysis-topology-panel.png` })
+  await meshDir.write('reviews-vs.yaml', reviewsSplitYaml(70))
 })
