@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { ApiError } from '@shared/contract'
 import type { CanaryTarget, RolloutStateDto } from '@shared/contract/canary'
 import { createMeshdeck, type Meshdeck } from '../../src/main/app/meshdeck'
+import { AnalysisService } from '../../src/main/analysis/io'
 import { rolloutAnnotation } from '../../src/main/canary'
 import { CanaryRuntime, IstioApi } from '../../src/main/canary/io'
 import { KubeClient } from '../../src/main/cluster/io/kube-client'
@@ -391,5 +392,41 @@ describe('a cluster weight edit is analysed before it is applied', () => {
     expect(userFields(await kube.json<Vs>('GET', `/apis/networking.istio.io/v1/namespaces/${store}/virtualservices/reviews`))).toEqual(userFields(before))
     // v3 without Pods is already an Error on the DestinationRule (IST0173): not this edit's, so it does not block.
     expect((await call<{ outcome: string }>('canary.apply', { target, weights: { v1: 50, v2: 50 } })).outcome).toBe('applied')
+  })
+})
+
+describe('the edit check of a user who may not see endpoints', () => {
+  it('shows what it finds but blocks nothing: a subset it cannot see served is not known to be unserved', async () => {
+    // "limited" may read Istio's objects, Services and namespaces, but no Pods or EndpointSlices.
+    await kube.json('POST', '/apis/rbac.authorization.k8s.io/v1/clusterroles', {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRole',
+      metadata: { name: 'mesh-reader-no-endpoints' },
+      rules: [
+        { apiGroups: ['networking.istio.io', 'security.istio.io'], resources: ['*'], verbs: ['get', 'list'] },
+        { apiGroups: [''], resources: ['services', 'namespaces'], verbs: ['get', 'list'] },
+      ],
+    })
+    await kube.json('POST', '/apis/rbac.authorization.k8s.io/v1/clusterrolebindings', {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRoleBinding',
+      metadata: { name: 'limited-mesh-reader' },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'mesh-reader-no-endpoints' },
+      subjects: [{ kind: 'User', name: 'limited', apiGroup: 'rbac.authorization.k8s.io' }],
+    })
+    const current = await kube.json<Vs>('GET', '/apis/networking.istio.io/v1/namespaces/store/virtualservices/reviews')
+    const proposed = structuredClone(current)
+    proposed.spec.http[0]!.route = [...proposed.spec.http[0]!.route.map((d) => ({ ...d, weight: 45 })), { destination: { host: 'reviews', subset: 'v3' }, weight: 10 }]
+    const analysis = new AnalysisService({ controlPlane: () => null, onChanged: () => undefined })
+    try {
+      // The admin sees that no Pod serves v3: an Error that blocks.
+      expect((await analysis.checkClusterEdit('admin', kube, current, proposed)).blocking.map((f) => f.code)).toEqual(['MDK0019'])
+      // "limited" sees v3 without endpoints too (it cannot see any): reported, not blocking.
+      const limited = await analysis.checkClusterEdit('limited', new KubeClient(adminKubeConfig(cluster, 'limited')), current, proposed)
+      expect(limited.introduced.map((f) => f.code)).toEqual(['MDK0019'])
+      expect(limited.blocking).toEqual([])
+    } finally {
+      analysis.dispose()
+    }
   })
 })

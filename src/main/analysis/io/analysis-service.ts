@@ -24,6 +24,9 @@ export interface AnalysisServiceOptions {
   clusterReadTtlMs?: number
 }
 
+/** The lists (as readClusterMesh names them) without which endpoints are unknown. */
+const endpointLists = ['Services', 'EndpointSlices', 'Endpoints', 'Pods']
+
 /** What one cluster read for edit checks holds, and until when it is reused. */
 interface ClusterRead {
   at: number
@@ -130,7 +133,11 @@ export class AnalysisService implements Disposable {
     if (!('object' in before) || !('object' in after)) return { introduced: [], blocking: [] }
     const snapshot = createSnapshot(1, mesh.objects, mesh.services)
     const analyse = (object: MeshObject) => analyzeMesh({ ...this.input(withObject(snapshot, object)), pods: mesh.pods, namespaces: mesh.namespaces ?? undefined }).findings
-    return compareAnalyses(analyse(before.object), analyse(after.object))
+    const result = compareAnalyses(analyse(before.object), analyse(after.object))
+    // A user who may not list Services, endpoints or Pods cannot tell a subset nobody serves from
+    // one they cannot see: the findings are shown, but they stop nothing.
+    const blind = mesh.unlisted.some((label) => endpointLists.includes(label))
+    return blind ? { introduced: result.introduced, blocking: [] } : result
   }
 
   private clusterMesh(context: string, client: KubeClient): Promise<ClusterMesh> {

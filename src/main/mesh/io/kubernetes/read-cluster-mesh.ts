@@ -18,6 +18,8 @@ export interface ClusterMesh {
   namespaces: string[] | null
   /** Kinds that could not be read (forbidden, not served), objects that could not be read: warnings. */
   problems: MeshProblem[]
+  /** The lists that may not be read or are not served (e.g. "Pods"): what the analysis cannot see. */
+  unlisted: string[]
 }
 
 /** Every item of a collection, page by page (the API server's limit/continue). */
@@ -41,6 +43,7 @@ async function listAll(client: KubeClient, path: string): Promise<JsonObject[]> 
  */
 export async function readClusterMesh(client: KubeClient, context: string, clusterDomain = defaultClusterDomain): Promise<ClusterMesh> {
   const problems: MeshProblem[] = []
+  const unlisted: string[] = []
   const discovery = new ApiDiscovery(client)
   /** A list that may be forbidden (or vanish): a warning, and nothing of it. */
   const tryList = async (label: string, path: string): Promise<JsonObject[] | null> => {
@@ -48,6 +51,7 @@ export async function readClusterMesh(client: KubeClient, context: string, clust
       return await listAll(client, path)
     } catch (err) {
       if (err instanceof KubeRequestError && (err.status === 403 || err.status === 404)) {
+        unlisted.push(label)
         problems.push({
           severity: 'warning',
           message: `${label} of context "${context}" ${err.status === 403 ? 'may not be listed by this user' : 'are not served'}, so they are not analysed.`,
@@ -97,5 +101,6 @@ export async function readClusterMesh(client: KubeClient, context: string, clust
     pods,
     namespaces: namespaces ? namespaces.map((n) => Namespace.read(n).metadata.name) : null,
     problems,
+    unlisted,
   }
 }
