@@ -170,8 +170,8 @@ export const canaryMethods = {
   'canary.apply': method(
     z.object({ target: canaryTargetRefSchema, weights: weightsSchema, baseVersion: z.string().optional() }).strict(),
     canaryApplyResultSchema,
-    'Writes the weights (validated first; atomically, or by server-side apply with field manager `meshdeck` on a cluster). A change made meanwhile by someone else is returned as a conflict with both versions, never overwritten.',
-    writeErrors,
+    'Writes the weights (validated first; atomically, or by server-side apply with field manager `meshdeck` on a cluster). A change made meanwhile by someone else is returned as a conflict with both versions, never overwritten. Refused with rollout_running while a rollout that is not paused owns the route.',
+    [...writeErrors, 'rollout_running'],
   ),
   'rollout.start': method(
     z.object({ target: canaryTargetRefSchema, stable: z.string().min(1), canary: z.string().min(1), plan: rolloutPlanSchema }).strict(),
