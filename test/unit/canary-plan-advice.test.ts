@@ -25,12 +25,23 @@ describe('a rollout plan that can succeed', () => {
     expect(advice.warning).toBe(
       'At the live rate (5.0 rps to this route), the 5 % step gets about 7.5 requests in 30 s — below the minimum of 20, so the rollout would roll back for too few requests.',
     )
+    // 7.5 requests surely reach no minimum worth judging on: only a longer interval is offered.
+    expect(advice.suggestions).toEqual([{ label: 'Step every 155 s', patch: { intervalSeconds: 155 } }])
+    expect(planAdvice(5, { steps: [5, 10, 25, 50, 100], intervalSeconds: 155, minRequests: 20 }).warning).toBeNull()
+  })
+
+  it('warns when a step’s mean only just reaches the minimum (a quiet window would fall short), with both remedies', () => {
+    const plan = { steps: [5, 10, 25, 50, 100], intervalSeconds: 30, minRequests: 20 }
+    const advice = planAdvice(20, plan)
+    expect(advice.warning).toBe(
+      'At the live rate (20 rps to this route), the 5 % step gets about 30 requests in 30 s — too close to the minimum of 20: a quiet window would roll the rollout back for too few requests.',
+    )
     expect(advice.suggestions).toEqual([
-      { label: 'Step every 100 s', patch: { intervalSeconds: 100 } },
-      { label: 'Lower the minimum to 6 requests', patch: { minRequests: 6 } },
+      { label: 'Step every 39 s', patch: { intervalSeconds: 39 } },
+      { label: 'Lower the minimum to 13 requests', patch: { minRequests: 13 } },
     ])
     // Each suggestion, applied, is a plan the estimate accepts.
-    for (const s of advice.suggestions) expect(planAdvice(5, { steps: [5, 10, 25, 50, 100], intervalSeconds: 30, minRequests: 20, ...s.patch }).warning).toBeNull()
+    for (const s of advice.suggestions) expect(planAdvice(20, { ...plan, ...s.patch }).warning).toBeNull()
   })
 
   it('says nothing when every step reaches the minimum, and cannot estimate without a live rate', () => {

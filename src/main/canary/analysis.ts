@@ -55,10 +55,24 @@ export function sourceConflict(metrics: CanaryMetrics, thresholds: AnalysisThres
     return `The sources disagree: spans count ${spans.requests} requests to the canary, load reports ${loads.requests}. Check what sends spans to the collector, then resume.`
   }
   const judged = Math.min(spans.requests, loads.requests) >= thresholds.minRequests
-  if (judged && Math.abs(spans.errorRate - loads.errorRate) > sourceAgreement.errorRatePoints) {
+  if (judged && Math.abs(spans.errorRate - loads.errorRate) > errorRateTolerance(spans, loads)) {
     return `The sources disagree: spans show ${pct(spans.errorRate)} errors, load reports ${pct(loads.errorRate)}. Check what sends spans to the collector, then resume.`
   }
   return null
+}
+
+/**
+ * How far two error rates may differ and still be the same calls, counted twice: 10 points, or
+ * more where few requests were counted — the two sources' windows never hold exactly the same
+ * calls, and one error among six is 17 points. Three standard errors of the difference of two
+ * proportions (pooled), so chance alone almost never exceeds it while a forged source still does.
+ */
+function errorRateTolerance(a: SourceReading, b: SourceReading): number {
+  const n = a.requests + b.requests
+  if (a.requests === 0 || b.requests === 0) return sourceAgreement.errorRatePoints
+  const pooled = (a.errorRate * a.requests + b.errorRate * b.requests) / n
+  const noise = 3 * Math.sqrt(pooled * (1 - pooled) * (1 / a.requests + 1 / b.requests))
+  return Math.max(sourceAgreement.errorRatePoints, noise)
 }
 
 const pct = (fraction: number): string => `${(fraction * 100).toFixed(1)}%`

@@ -32,31 +32,44 @@ export function stepEstimates(rps: number, plan: Pick<PlanShape, 'steps' | 'inte
   return plan.steps.map((percent) => ({ percent, requests: (rps * percent * plan.intervalSeconds) / 100 }))
 }
 
-/** Headroom over the bare estimate: traffic is bursty and a window may start mid-burst. */
-const margin = 1.25
+/**
+ * How sure a step must be to reach the minimum. Which requests go to the canary is a coin toss per
+ * request, so a step's count scatters around its mean by about its square root: a plan is sound
+ * when the mean minus three of those is still at the minimum (a step then falls short about once
+ * in a thousand).
+ */
+const sureness = 3
 /** Longer than this, a step interval is a plan nobody waits for; lower the minimum instead. */
 const longestSuggestedInterval = 600
 
+const surelyReaches = (mean: number, minimum: number): boolean => mean - sureness * Math.sqrt(mean) >= minimum
+/** The smallest mean count that surely reaches `minimum`: solves m − z·√m = minimum for m. */
+const meanNeeded = (minimum: number): number => ((sureness + Math.sqrt(sureness * sureness + 4 * minimum)) / 2) ** 2
+
 /**
  * Whether each step can reach the minimum request count at the live rate, and if not, a plan that
- * can: a longer interval (so the smallest step sees enough requests), or a lower minimum (what the
- * smallest step sees now, less the margin). With no live rate there is nothing to estimate from.
+ * can: a longer interval (so the smallest step surely sees enough requests), or a lower minimum
+ * (what the smallest step surely sees now). With no live rate there is nothing to estimate from.
  */
 export function planAdvice(rps: number | null, plan: PlanShape): PlanAdvice {
   if (rps === null || plan.steps.length === 0 || !(plan.intervalSeconds > 0)) return { estimates: [], warning: null, suggestions: [] }
   const estimates = stepEstimates(rps, plan)
   const first = estimates.reduce((low, e) => (e.requests < low.requests ? e : low), estimates[0]!)
-  if (first.requests >= plan.minRequests) return { estimates, warning: null, suggestions: [] }
+  if (surelyReaches(first.requests, plan.minRequests)) return { estimates, warning: null, suggestions: [] }
   const shown = first.requests < 10 ? first.requests.toFixed(1) : String(Math.round(first.requests))
+  const why =
+    first.requests < plan.minRequests
+      ? `below the minimum of ${plan.minRequests}, so the rollout would roll back for too few requests.`
+      : `too close to the minimum of ${plan.minRequests}: a quiet window would roll the rollout back for too few requests.`
   const warning =
     rps === 0
       ? `The route has no traffic now, so no step can reach ${plan.minRequests} requests and the rollout would roll back at its first step.`
-      : `At the live rate (${formatRate(rps)} to this route), the ${first.percent} % step gets about ${shown} requests in ${plan.intervalSeconds} s — below the minimum of ${plan.minRequests}, so the rollout would roll back for too few requests.`
+      : `At the live rate (${formatRate(rps)} to this route), the ${first.percent} % step gets about ${shown} requests in ${plan.intervalSeconds} s — ${why}`
   const suggestions: PlanSuggestion[] = []
   if (rps > 0) {
-    const interval = Math.ceil((plan.minRequests * margin * 100) / (rps * first.percent))
+    const interval = Math.ceil((meanNeeded(plan.minRequests) * 100) / (rps * first.percent))
     if (interval <= longestSuggestedInterval) suggestions.push({ label: `Step every ${interval} s`, patch: { intervalSeconds: interval } })
-    const minimum = Math.floor(first.requests / margin)
+    const minimum = Math.floor(first.requests - sureness * Math.sqrt(first.requests))
     if (minimum >= 5) suggestions.push({ label: `Lower the minimum to ${minimum} requests`, patch: { minRequests: minimum } })
   }
   return { estimates, warning, suggestions }
