@@ -178,3 +178,27 @@ test('the conflict view fits a 1280×720 window, even with a long line in the fi
   expect(overflow).toBeLessThanOrEqual(0)
   await shot(page, '07-conflict-fits')
 })
+
+test('a demo workload’s side panel shows its logs and restarts it; the command palette has the demo’s actions', async ({ page }) => {
+  test.setTimeout(120_000)
+  await page.goto(`${serve.url}#/topology?node=${encodeURIComponent('ver:demo/reviews/v2')}`)
+  const controls = page.getByTestId('topology-panel').getByTestId('demo-controls')
+  await expect(controls).toContainText(/^Demo workload reviews-v2\s*running · pid (\d+) · 0 restarts/, { timeout: 60_000 })
+  const pid = /pid (\d+)/.exec((await controls.textContent()) ?? '')?.[1]
+  await controls.getByRole('button', { name: 'Show logs' }).click()
+  await expect(controls.getByTestId('demo-logs')).toContainText('serving reviews v2')
+  await controls.getByRole('button', { name: 'Restart reviews-v2' }).click()
+  await expect(controls.getByTestId('demo-message')).toHaveText(/^reviews-v2 restarted \(pid \d+\)\.$/)
+  await expect(controls).toContainText(/running · pid \d+ · 1 restart\b/, { timeout: 60_000 })
+  expect(/pid (\d+)/.exec((await controls.textContent()) ?? '')?.[1]).not.toBe(pid)
+  await controls.getByRole('button', { name: 'Refresh logs' }).click()
+  await expect(controls.getByTestId('demo-logs')).toContainText('restart requested')
+
+  // The same knobs from the keyboard: Ctrl+K, a few words, Enter.
+  await page.keyboard.press('Control+k')
+  await page.keyboard.type('make reviews-v2 fail')
+  await expect(page.getByRole('dialog', { name: 'Command palette' })).toContainText('Demo: make reviews-v2 fail 30 % of its calls')
+  await page.keyboard.press('Enter')
+  await expect(controls.getByLabel('Error rate percent')).toHaveValue('30')
+  await shot(page, '08-demo-controls')
+})
