@@ -171,3 +171,23 @@ describe('sources that disagree', () => {
     expect(state.failure).toMatchObject({ metric: 'errorRate', value: 0.32 })
   })
 })
+
+describe('a route changed outside the rollout', () => {
+  it('pauses a step being applied or analysed, naming the weights found, and judges nothing', () => {
+    const analysing = run(startRollout(spec, 0).state, { type: 'acked', at: 1 })
+    const { state, actions } = reduceRollout(analysing, { type: 'changedOutside', at: 5, found: { v1: 100, v2: 0 } })
+    expect(state.phase).toBe('paused')
+    expect(state.pausedFrom).toBe('analysing')
+    expect(state.timeline.at(-1)?.detail).toBe("Paused: the route was changed outside the rollout (it now has v1 100, v2 0). Resume writes the rollout's step again; abort sends all traffic to v1.")
+    expect(actions).toEqual([{ type: 'cancelPending' }])
+    // Resume writes the step again over the outside change.
+    expect(reduceRollout(state, { type: 'resume', at: 6 }).actions).toContainEqual({ type: 'applyWeights', weights: { v1: 90, v2: 0, v3: 10 } })
+  })
+
+  it('changes nothing once paused or finished: a person may edit a paused rollout’s route', () => {
+    const paused = run(startRollout(spec, 0).state, { type: 'pause', at: 1 })
+    expect(reduceRollout(paused, { type: 'changedOutside', at: 2, found: { v1: 100, v2: 0 } }).state).toBe(paused)
+    const aborted = run(startRollout(spec, 0).state, { type: 'abort', at: 1 })
+    expect(reduceRollout(aborted, { type: 'changedOutside', at: 2, found: { v1: 100, v2: 0 } }).state).toBe(aborted)
+  })
+})
