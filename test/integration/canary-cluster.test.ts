@@ -350,6 +350,25 @@ describe('progressive rollouts on a cluster VirtualService', () => {
     rmSync(dir, { recursive: true, force: true })
   }, 60_000)
 
+  it('pauses, before judging the step, when another writer (kubectl edit) changes the weights under a running rollout', async () => {
+    await kubectlCreate(reviewsVs('reviews-edited'))
+    const dir = mkdtempSync(join(tmpdir(), 'meshdeck-rollout-e-'))
+    const runtime = newRuntime(dir)
+    const started = await runtime.start(ref('reviews-edited'), 'v1', 'v2', { ...plan, intervalSeconds: 3 })
+    await waitFor('the first step analysing', () => latest(started.spec.id)?.phase === 'analysing', 20_000)
+    // kubectl edit: all traffic back on v1, while the step is being analysed.
+    const http = (await getVs('reviews-edited')).spec.http.map((r, i) => (i === 1 ? { ...r, route: r.route.map((d) => ({ ...d, weight: d.destination.subset === 'v1' ? 100 : 0 })) } : r))
+    await kube.json('PATCH', `${vsPath('reviews-edited')}?fieldManager=kubectl-edit`, JSON.stringify({ spec: { http } }), 'application/merge-patch+json')
+    await waitFor('the rollout to pause', () => latest(started.spec.id)?.phase === 'paused', 20_000)
+    const timeline = latest(started.spec.id)!.timeline
+    expect(timeline.at(-1)?.detail).toMatch(/^Paused: the route was changed outside the rollout \(it now has v1 100, v2 0, v3 0\)\./)
+    // Not judged on a split the rollout did not set (no traffic here would have rolled it back).
+    expect(timeline.some((t) => t.what === 'passed' || t.what === 'failed')).toBe(false)
+    expect(await weightsOf('reviews-edited')).toEqual({ v1: 100, v2: 0, v3: 0 })
+    await runtime.control(started.spec.id, 'abort')
+    rmSync(dir, { recursive: true, force: true })
+  }, 60_000)
+
   it('keeps each run as history: a second rollout of the same route does not replace the first', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'meshdeck-rollout-c-'))
     const runtime = newRuntime(dir)

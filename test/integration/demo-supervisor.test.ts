@@ -152,4 +152,26 @@ describe('a supervised process', () => {
     expect(proc.message).toMatch(/not restarting/)
     await proc.dispose()
   })
+
+  it('restarts at once when asked (demo.restart): a new pid, one more restart, no backoff', async () => {
+    const proc = new SupervisedProcess({
+      name: 'asked',
+      launch: () => ({ command: process.execPath, args: ['-e', "console.log('up'); setInterval(() => {}, 1000)"], env: process.env }),
+      // A crash would wait a minute: a restart someone asked for must not.
+      restartPolicy: { initialDelayMs: 60_000, maxDelayMs: 60_000, stableAfterMs: 60_000 },
+      runningOnSpawn: true,
+    })
+    proc.start()
+    const first = proc.pid as number
+    await until('up', () => proc.logs.tail().some((l) => l.text === 'up'))
+    await proc.restart()
+    const second = await until('a new process', () => proc.pid !== first && proc.pid)
+    expect(isAlive(first)).toBe(false)
+    expect(isAlive(second as number)).toBe(true)
+    expect(proc.restarts).toBe(1)
+    expect(proc.state).toBe('running')
+    expect(proc.logs.tail().map((l) => l.text)).toContain('restart requested')
+    await proc.dispose()
+    expect(isAlive(second as number)).toBe(false)
+  })
 })

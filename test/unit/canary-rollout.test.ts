@@ -141,6 +141,18 @@ describe('sources that disagree', () => {
     expect(errors.state.timeline.at(-1)?.detail).toBe('Paused: The sources disagree: spans show 1.0% errors, load reports 40.0%. Check what sends spans to the collector, then resume.')
   })
 
+  it('do not conflict on the noise of a small window: one error in six spans against none in six load-reported calls is judged', () => {
+    const lowMinimum = { ...spec, plan: { ...spec.plan, analysis: { ...spec.plan.analysis, minRequests: 5 } } }
+    const analysing = run(startRollout(lowMinimum, 0).state, { type: 'acked', at: 1 })
+    const small = both({ requests: 6, errorRate: 1 / 6 }, { requests: 6, errorRate: 0 })
+    // The demo's rollout of a failing v3 at the suggested minimum: it used to pause here, "sources disagree".
+    const { state } = reduceRollout(analysing, { type: 'analysed', at: 31, metrics: { ...small, requests: 6 } })
+    expect(state.phase).not.toBe('paused')
+    // The same 17 points over a thousand calls each is no noise: that pauses.
+    const large = reduceRollout(analysing, { type: 'analysed', at: 31, metrics: both({ requests: 1000, errorRate: 0.17 }, { requests: 1000, errorRate: 0 }) })
+    expect(large.state.phase).toBe('paused')
+  })
+
   it('do not conflict when spans are sampled: fewer spans than load-reported calls is judged as usual', () => {
     const analysing = run(startRollout(spec, 0).state, { type: 'acked', at: 1 })
     // A mesh tracing 10 % of calls: 30 spans against 300 load-reported requests, same error rate.
@@ -172,5 +184,25 @@ describe('sources that disagree', () => {
     const { state } = reduceRollout(analysing, { type: 'analysed', at: 31, metrics: agreeing })
     expect(state.phase).toBe('rolledBack')
     expect(state.failure).toMatchObject({ metric: 'errorRate', value: 0.32 })
+  })
+})
+
+describe('a route changed outside the rollout', () => {
+  it('pauses a step being applied or analysed, naming the weights found, and judges nothing', () => {
+    const analysing = run(startRollout(spec, 0).state, { type: 'acked', at: 1 })
+    const { state, actions } = reduceRollout(analysing, { type: 'changedOutside', at: 5, found: { v1: 100, v2: 0 } })
+    expect(state.phase).toBe('paused')
+    expect(state.pausedFrom).toBe('analysing')
+    expect(state.timeline.at(-1)?.detail).toBe("Paused: the route was changed outside the rollout (it now has v1 100, v2 0). Resume writes the rollout's step again; abort sends all traffic to v1.")
+    expect(actions).toEqual([{ type: 'cancelPending' }])
+    // Resume writes the step again over the outside change.
+    expect(reduceRollout(state, { type: 'resume', at: 6 }).actions).toContainEqual({ type: 'applyWeights', weights: { v1: 90, v2: 0, v3: 10 } })
+  })
+
+  it('changes nothing once paused or finished: a person may edit a paused rollout’s route', () => {
+    const paused = run(startRollout(spec, 0).state, { type: 'pause', at: 1 })
+    expect(reduceRollout(paused, { type: 'changedOutside', at: 2, found: { v1: 100, v2: 0 } }).state).toBe(paused)
+    const aborted = run(startRollout(spec, 0).state, { type: 'abort', at: 1 })
+    expect(reduceRollout(aborted, { type: 'changedOutside', at: 2, found: { v1: 100, v2: 0 } }).state).toBe(aborted)
   })
 })

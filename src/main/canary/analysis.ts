@@ -56,23 +56,29 @@ export function sourceConflict(metrics: CanaryMetrics, thresholds: AnalysisThres
     return `The sources disagree: spans count ${spans.requests} requests to the canary, load reports ${loads.requests}. Check what sends spans to the collector, then resume.`
   }
   const judged = Math.min(spans.requests, loads.requests) >= thresholds.minRequests
-  if (judged && errorRatesContradict(spans, loads, thresholds.maxErrorRate)) {
+  if (judged && verdictsDiffer(spans, loads, thresholds.maxErrorRate) && Math.abs(spans.errorRate - loads.errorRate) > errorRateTolerance(spans, loads)) {
     return `The sources disagree: spans show ${pct(spans.errorRate)} errors, load reports ${pct(loads.errorRate)}. Check what sends spans to the collector, then resume.`
   }
   return null
 }
 
 /**
- * Two error rates contradict each other only when they would decide the check differently and
- * their gap is more than chance: ten calls failing 60 % can show 40 % in one source's window and
- * 75 % in the other's. The gap allowed is the margin or three standard errors of the difference
- * between two samples of these sizes, whichever is wider.
+ * How far two error rates may differ and still be the same calls, counted twice: 10 points, or
+ * more where few requests were counted — the two sources' windows never hold exactly the same
+ * calls, and one error among six is 17 points. Three standard errors of the difference of two
+ * proportions (pooled), so chance alone almost never exceeds it while a forged source still does.
  */
-function errorRatesContradict(a: SourceReading, b: SourceReading, maxErrorRate: number): boolean {
-  if (a.errorRate > maxErrorRate === b.errorRate > maxErrorRate) return false
-  const pooled = (a.errorRate * a.requests + b.errorRate * b.requests) / (a.requests + b.requests)
-  const standardError = Math.sqrt(pooled * (1 - pooled) * (1 / a.requests + 1 / b.requests))
-  return Math.abs(a.errorRate - b.errorRate) > Math.max(sourceAgreement.errorRatePoints, 3 * standardError)
+function errorRateTolerance(a: SourceReading, b: SourceReading): number {
+  const n = a.requests + b.requests
+  if (a.requests === 0 || b.requests === 0) return sourceAgreement.errorRatePoints
+  const pooled = (a.errorRate * a.requests + b.errorRate * b.requests) / n
+  const noise = 3 * Math.sqrt(pooled * (1 - pooled) * (1 / a.requests + 1 / b.requests))
+  return Math.max(sourceAgreement.errorRatePoints, noise)
+}
+
+/** Rates on the same side of the limit lead to the same verdict: their gap changes nothing. */
+function verdictsDiffer(a: SourceReading, b: SourceReading, maxErrorRate: number): boolean {
+  return a.errorRate > maxErrorRate !== b.errorRate > maxErrorRate
 }
 
 const pct = (fraction: number): string => `${(fraction * 100).toFixed(1)}%`

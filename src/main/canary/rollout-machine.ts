@@ -78,6 +78,12 @@ export type RolloutEvent =
   | { type: 'operationFailed'; at: number; message: string }
   /** The step's progress deadline passed with these clients (node ids) still not ACKed. */
   | { type: 'progressDeadline'; at: number; pending: string[] }
+  /**
+   * The route's weights are no longer what the rollout last wrote: someone edited the file, another
+   * Meshdeck or kubectl wrote the object. Judging a step on traffic the rollout did not set would
+   * be a verdict on someone else's split, so it pauses and a person decides.
+   */
+  | { type: 'changedOutside'; at: number; found: Weights }
 
 export type RolloutAction =
   | { type: 'applyWeights'; weights: Weights }
@@ -161,6 +167,9 @@ export function reduceRollout(state: RolloutState, event: RolloutEvent): Transit
       }
       return pause(state, event.at, `Paused: ${message}`)
     }
+    case 'changedOutside':
+      if (state.phase !== 'applying' && state.phase !== 'analysing') return { state, actions: [] }
+      return pause(state, event.at, `Paused: the route was changed outside the rollout (it now has ${describeWeights(event.found)}). Resume writes the rollout's step again; abort sends all traffic to ${state.spec.stable}.`)
     case 'pause':
     case 'operationFailed':
       if (state.phase === 'paused') return { state, actions: [] }
@@ -185,6 +194,16 @@ function pause(state: RolloutState, at: number, detail?: string, metrics?: Canar
     state: log({ ...state, phase: 'paused', pausedFrom: state.phase as 'applying' | 'analysing' }, at, 'paused', detail, metrics),
     actions: [{ type: 'cancelPending' }],
   }
+}
+
+const describeWeights = (weights: Weights): string =>
+  Object.entries(weights)
+    .map(([key, weight]) => `${key} ${weight}`)
+    .join(', ') || 'no weights'
+
+/** Whether the route's weights are the ones the rollout wrote (a subset missing from either counts as 0). */
+export function sameWeights(a: Weights, b: Weights): boolean {
+  return [...new Set([...Object.keys(a), ...Object.keys(b)])].every((key) => (a[key] ?? 0) === (b[key] ?? 0))
 }
 
 /** Node ids for a message, at most ten of them: a thousand stuck clients must not make a megabyte of text. */

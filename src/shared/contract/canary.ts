@@ -178,8 +178,8 @@ export const canaryMethods = {
   'canary.apply': method(
     z.object({ target: canaryTargetRefSchema, weights: weightsSchema, baseVersion: z.string().optional() }).strict(),
     canaryApplyResultSchema,
-    'Writes the weights (validated and analysed first; atomically, or by server-side apply with field manager `meshdeck` on a cluster). A change made meanwhile by someone else is returned as a conflict with both versions, never overwritten; one the mesh analysis finds an Error in is refused (`analysis_blocked`).',
-    checkedWriteErrors,
+    'Writes the weights (validated and analysed first; atomically, or by server-side apply with field manager `meshdeck` on a cluster). A change made meanwhile by someone else is returned as a conflict with both versions, never overwritten; one the mesh analysis finds an Error in is refused (`analysis_blocked`), and so is any while a rollout that is not paused owns the route (`rollout_running`).',
+    [...checkedWriteErrors, 'rollout_running'],
   ),
   'rollout.start': method(
     z.object({ target: canaryTargetRefSchema, stable: z.string().min(1), canary: z.string().min(1), plan: rolloutPlanSchema }).strict(),

@@ -112,6 +112,12 @@ export const demoMethods = {
     "The last lines a demo workload printed, like a pod's logs (bounded per workload).",
     ['unavailable', 'not_found'],
   ),
+  'demo.restart': method(
+    z.object({ workload: workloadName }).strict(),
+    demoWorkloadSchema,
+    'Stops a demo workload (SIGTERM, then SIGKILL) and starts it again at once with its current fault knobs; answers once the new process is launched.',
+    ['unavailable', 'not_found'],
+  ),
 }
 
 export const demoEvents = {

@@ -21,7 +21,7 @@ import { localCanaryEnvironment } from './local-environment'
 import { isFinished, planProblems, weightsFor, type RolloutPlan, type RolloutSpec, type RolloutState } from '../rollout-machine'
 import { RolloutRunner } from './rollout-runner'
 import { RolloutStore } from './rollout-store'
-import { requireServedWeights } from '../served-weights'
+import { requireServedWeights, servedRouteWeights } from '../served-weights'
 
 export interface CanaryRuntimeOptions {
   /** The running control plane, or an error saying why there is none. */
@@ -54,6 +54,8 @@ export class CanaryRuntime implements Disposable {
   private readonly store: AnnotatedRolloutStore
   private readonly apis = new Map<string, { client: KubeClient; api: IstioApi; editor: ClusterCanaryEditor }>()
   private runner: RolloutRunner | undefined
+  /** The control plane whose config reloads are checked against running rollouts, and that subscription. */
+  private watched: { plane: ControlPlane; subscription: Disposable } | undefined
 
   constructor(private readonly options: CanaryRuntimeOptions) {
     this.local = new RolloutStore(join(options.dataDir, 'rollouts'))
@@ -134,6 +136,15 @@ export class CanaryRuntime implements Disposable {
   }
 
   async apply(ref: CanaryTargetRef, weights: Weights, baseVersion?: string): Promise<ApplyResult> {
+    // A running rollout owns its route: a hand edit now would be judged as the rollout's step.
+    const owner = this.runner?.states().find((s) => sameRef(s.spec.target, ref) && (s.phase === 'applying' || s.phase === 'analysing'))
+    if (owner) {
+      throw new MeshdeckError(
+        'rollout_running',
+        `A rollout of ${ref.name} (${owner.spec.stable} → ${owner.spec.canary}) owns this route; nothing was written.`,
+        'Rollout in progress — pause or abort it to edit the weights.',
+      )
+    }
     // Weights the editor refuses anyway (a target managed elsewhere, weights that do not add up)
     // get its own error, which names the problem; only writable weights are analysed.
     const target = (ref.context ? await this.clusterTargets(ref.context) : this.targets()).find((t) => sameRef(t.ref, ref))
@@ -193,6 +204,8 @@ export class CanaryRuntime implements Disposable {
   }
 
   dispose(): void {
+    this.watched?.subscription.dispose()
+    this.watched = undefined
     this.runner?.dispose()
   }
 
@@ -226,7 +239,31 @@ export class CanaryRuntime implements Disposable {
     return this.options.clusterAcks ?? noClusterAckSource
   }
 
+  /**
+   * Every config the control plane applies (a file edit, a reload) is checked against the weights
+   * each local rollout last wrote; the plane is looked up again each time, as it may have restarted.
+   */
+  private watchConfig(runner: RolloutRunner): void {
+    let plane: ControlPlane
+    try {
+      plane = this.options.controlPlane()
+    } catch {
+      return // no control plane yet: the check before each verdict still runs
+    }
+    if (this.watched?.plane === plane) return
+    this.watched?.subscription.dispose()
+    const subscription = plane.onEvent((event) => {
+      if (event.kind !== 'applied') return
+      void runner.observeRoutes((spec) => (spec.target.context ? null : servedRouteWeights(plane.snapshot(), spec.target)))
+    })
+    this.watched = { plane, subscription }
+  }
+
   private ensureRunner(): RolloutRunner {
+    if (this.runner) {
+      this.watchConfig(this.runner)
+      return this.runner
+    }
     const metrics = (host: string, subset: string, windowSeconds: number): CanaryMetrics => this.metrics(host, subset, windowSeconds)
     this.runner ??= new RolloutRunner({
       store: this.store,
@@ -253,6 +290,7 @@ export class CanaryRuntime implements Disposable {
         }),
       ),
     })
+    this.watchConfig(this.runner)
     return this.runner
   }
 

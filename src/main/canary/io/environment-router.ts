@@ -7,5 +7,6 @@ export function routedEnvironment(local: CanaryEnvironment, cluster: CanaryEnvir
     waitForAck: (spec, signal) => (spec.target.context ? cluster : local).waitForAck(spec, signal),
     pendingAcks: (spec) => (spec.target.context ? cluster : local).pendingAcks(spec),
     canaryMetrics: (host, subset, windowSeconds) => local.canaryMetrics(host, subset, windowSeconds),
+    routeWeights: async (spec) => (await (spec.target.context ? cluster : local).routeWeights?.(spec)) ?? null,
   }
 }

@@ -3,7 +3,7 @@ import type { ControlPlane } from '../../xds/io'
 import type { CanaryMetrics } from '../analysis'
 import type { LocalCanaryEditor } from './canary-service'
 import type { CanaryEnvironment } from './rollout-runner'
-import { requireServedWeights } from '../served-weights'
+import { requireServedWeights, servedRouteWeights } from '../served-weights'
 
 export interface LocalEnvironmentDeps {
   editor: Pick<LocalCanaryEditor, 'apply'>
@@ -36,6 +36,12 @@ export function localCanaryEnvironment(deps: LocalEnvironmentDeps): CanaryEnviro
 
     async canaryMetrics(host, subset, windowSeconds) {
       return deps.metrics(host, subset, windowSeconds)
+    },
+
+    // Re-read first: an edit the folder watcher has not picked up yet still counts.
+    async routeWeights(spec) {
+      await deps.controlPlane.refresh()
+      return servedRouteWeights(deps.controlPlane.snapshot(), spec.target)
     },
   }
 }

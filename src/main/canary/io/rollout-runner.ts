@@ -5,6 +5,7 @@ import {
   isFinished,
   progressDeadlineOf,
   reduceRollout,
+  sameWeights,
   startRollout,
   type RolloutAction,
   type RolloutEvent,
@@ -25,6 +26,18 @@ export interface CanaryEnvironment {
   pendingAcks(spec: RolloutSpec): Promise<string[]> | string[]
   /** Telemetry for the canary subset over the last `windowSeconds`. */
   canaryMetrics(host: string, subset: string, windowSeconds: number): Promise<CanaryMetrics>
+  /** The route's weights as the mesh has them now (null: unknown), checked before a step is judged. */
+  routeWeights?(spec: RolloutSpec): Promise<Weights | null>
+}
+
+/** One rollout in flight, with what it last wrote to its route. */
+interface Running {
+  state: RolloutState
+  pending: AbortController
+  /** The weights this run last wrote; anything else found on the route was written by someone else. */
+  written?: Weights
+  /** Writes in progress: meanwhile the route may show the previous step's weights, which is no conflict. */
+  writing: number
 }
 
 export interface RolloutRunnerOptions {
@@ -39,7 +52,7 @@ export interface RolloutRunnerOptions {
  * every transition. One in-flight operation per rollout; pause/abort cancel it.
  */
 export class RolloutRunner implements Disposable {
-  private readonly running = new Map<string, { state: RolloutState; pending: AbortController }>()
+  private readonly running = new Map<string, Running>()
   private readonly now: () => number
 
   constructor(private readonly options: RolloutRunnerOptions) {
@@ -61,7 +74,7 @@ export class RolloutRunner implements Disposable {
   async adopt(state: RolloutState): Promise<RolloutState> {
     const existing = this.running.get(state.spec.id)
     if (existing && !isFinished(existing.state.phase)) return existing.state
-    this.running.set(state.spec.id, { state, pending: new AbortController() })
+    this.running.set(state.spec.id, { state, pending: new AbortController(), writing: 0 })
     try {
       await this.dispatch(state.spec.id, { type: 'restarted', at: this.now() })
     } catch (err) {
@@ -74,7 +87,7 @@ export class RolloutRunner implements Disposable {
     const existing = this.running.get(spec.id)
     if (existing && !isFinished(existing.state.phase)) throw new Error(`rollout ${spec.id} is already running`)
     const transition = startRollout(spec, this.now())
-    this.running.set(spec.id, { state: transition.state, pending: new AbortController() })
+    this.running.set(spec.id, { state: transition.state, pending: new AbortController(), writing: 0 })
     try {
       await this.commit(spec.id, transition)
     } catch (err) {
@@ -86,6 +99,11 @@ export class RolloutRunner implements Disposable {
     return this.running.get(spec.id)!.state
   }
 
+  /** The states of the rollouts this runner drives (finished ones stay until disposed). */
+  states(): RolloutState[] {
+    return [...this.running.values()].map((entry) => entry.state)
+  }
+
   get(id: string): RolloutState | undefined {
     return this.running.get(id)?.state
   }
@@ -94,6 +112,17 @@ export class RolloutRunner implements Disposable {
     if (!this.running.has(id)) throw new Error(`no rollout ${id}`)
     await this.dispatch(id, { type, at: this.now() } as RolloutEvent)
     return this.running.get(id)!.state
+  }
+
+  /**
+   * The mesh reloaded its config (a file edit, a watch event): every running rollout whose route no
+   * longer has the weights it wrote pauses, saying the route was changed outside the rollout.
+   */
+  async observeRoutes(weightsOf: (spec: RolloutSpec) => Weights | null): Promise<void> {
+    for (const [id, entry] of [...this.running]) {
+      const found = this.changedOutside(entry, () => weightsOf(entry.state.spec))
+      if (found) await this.dispatch(id, { type: 'changedOutside', at: this.now(), found }).catch((err: unknown) => this.failed(id, err))
+    }
   }
 
   dispose(): void {
@@ -112,16 +141,31 @@ export class RolloutRunner implements Disposable {
     if (!entry) return
     const previous = entry.state
     entry.state = transition.state
+    // From the moment the new state shows until its weights are written, the route still has the
+    // old ones: that is this run's own write on its way, not someone else's.
+    const writes = transition.actions.some((a) => a.type === 'applyWeights')
+    if (writes) entry.writing++
     try {
-      // Saved before anything is written, so storage is never behind the weights: at worst it
-      // names a step whose weights are not written yet, and a restart writes that step again.
-      await this.options.store.save(transition.state)
-    } catch (err) {
-      entry.state = previous
-      throw err
+      try {
+        // Saved before anything is written, so storage is never behind the weights: at worst it
+        // names a step whose weights are not written yet, and a restart writes that step again.
+        await this.options.store.save(transition.state)
+      } catch (err) {
+        entry.state = previous
+        throw err
+      }
+      this.options.onChange(transition.state)
+      await this.perform(id, transition.actions)
+    } finally {
+      if (writes) entry.writing--
     }
-    this.options.onChange(transition.state)
-    await this.perform(id, transition.actions)
+  }
+
+  /** The weights found on a running rollout's route when they are not the ones it wrote; null otherwise. */
+  private changedOutside(entry: Running, found: () => Weights | null): Weights | null {
+    if (!entry.written || entry.writing > 0 || (entry.state.phase !== 'applying' && entry.state.phase !== 'analysing')) return null
+    const weights = found()
+    return weights && !sameWeights(weights, entry.written) ? weights : null
   }
 
   /** An operation failed: pause with the reason; if even that cannot be saved, hold it paused in memory and say so. */
@@ -151,6 +195,7 @@ export class RolloutRunner implements Disposable {
           break
         case 'applyWeights':
           await this.options.environment.applyWeights(entry.state.spec, action.weights)
+          entry.written = action.weights
           break
         case 'awaitAck':
           if (isFinished(entry.state.phase)) break
@@ -159,6 +204,10 @@ export class RolloutRunner implements Disposable {
         case 'analyse':
           this.background(id, entry.pending.signal, async (signal) => {
             await sleepUnlessAborted(action.windowSeconds * 1000, signal)
+            // A change no reload reported (a cluster without a watch here) is caught before the verdict.
+            const now = await this.options.environment.routeWeights?.(entry.state.spec)
+            const found = now === undefined ? null : this.changedOutside(entry, () => now)
+            if (found) return { type: 'changedOutside', at: this.now(), found }
             const metrics = await this.options.environment.canaryMetrics(entry.state.spec.host, entry.state.spec.canary, action.windowSeconds)
             return { type: 'analysed', at: this.now(), metrics }
           })

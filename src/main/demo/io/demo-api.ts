@@ -17,6 +17,7 @@ export function registerDemoApi(router: Router, bus: EventBus): DisposableStack 
       'demo.setLoad': ({ rps }) => service.setLoad(rps),
       'demo.setFault': (params) => service.setFault(params),
       'demo.logs': (params) => service.logs(params),
+      'demo.restart': (params) => service.restart(params),
     }),
   )
   return Object.assign(stack, { service })

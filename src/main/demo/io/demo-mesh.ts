@@ -57,6 +57,8 @@ export interface DemoMesh extends Disposable {
   setLoad(rps: number): DemoLoad
   setFault(name: string, fault: Partial<DemoFault>): DemoWorkload
   logs(name: string, tail?: number): DemoLogLine[]
+  /** Stops a workload's process and starts it again with its current knobs. */
+  restart(name: string): Promise<DemoWorkload>
 }
 
 interface Member {
@@ -217,6 +219,11 @@ export async function startDemoMesh(options: DemoMeshOptions): Promise<DemoMesh>
       return described
     },
     logs: (name, tail) => find(name).process.logs.tail(tail),
+    restart: async (name) => {
+      const member = find(name)
+      await member.process.restart()
+      return describe(member)
+    },
     dispose: async () => {
       if (disposed) return
       disposed = true

@@ -53,6 +53,10 @@ export class DemoService implements Disposable {
     return { workload: params.workload, lines: this.running().logs(params.workload, params.tail ?? 200) }
   }
 
+  restart(params: { workload: string }): Promise<DemoWorkload> {
+    return this.running().restart(params.workload)
+  }
+
   dispose(): Promise<void> {
     return this.stop()
   }

@@ -43,6 +43,8 @@ export class SupervisedProcess implements Disposable {
   private crashesInRow = 0
   private startedAt = 0
   private restartTimer: NodeJS.Timeout | null = null
+  /** Set while a restart someone asked for waits for the old process to exit: that exit is no crash. */
+  private restartRequested = false
   private disposed = false
   private readonly policy: RestartPolicy
 
@@ -104,26 +106,49 @@ export class SupervisedProcess implements Disposable {
     return true
   }
 
+  /**
+   * Stops the process (SIGTERM, then SIGKILL after the grace period) and starts it again at once: a
+   * restart someone asked for, so no backoff and no crash counted. One in backoff starts now.
+   */
+  async restart(): Promise<void> {
+    if (this.disposed) throw new Error(`${this.options.name} is disposed`)
+    if (this.restartTimer) clearTimeout(this.restartTimer)
+    this.restartTimer = null
+    const child = this.child
+    this.logs.note('restart requested')
+    if (child && child.exitCode === null && child.signalCode === null) {
+      this.restartRequested = true
+      await this.stopChild(child)
+      return // onExit starts the new process
+    }
+    this.restarts_++
+    this.crashesInRow = 0
+    this.start()
+  }
+
   async dispose(): Promise<void> {
     if (this.disposed) return
     this.disposed = true
     if (this.restartTimer) clearTimeout(this.restartTimer)
     this.restartTimer = null
     const child = this.child
-    if (child && child.exitCode === null && child.signalCode === null) {
-      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
-      child.kill('SIGTERM')
-      const grace = new Promise<'timeout'>((resolve) => {
-        const timer = setTimeout(() => resolve('timeout'), this.options.stopGraceMs ?? 5_000)
-        void exited.then(() => clearTimeout(timer))
-      })
-      if ((await Promise.race([exited, grace])) === 'timeout') {
-        this.logs.note(`pid ${child.pid ?? '?'} ignored SIGTERM for ${this.options.stopGraceMs ?? 5_000} ms; sending SIGKILL`)
-        child.kill('SIGKILL')
-        await exited
-      }
-    }
+    if (child && child.exitCode === null && child.signalCode === null) await this.stopChild(child)
     this.setState('stopped', undefined)
+  }
+
+  /** SIGTERM, then SIGKILL when the process is still there after the grace period. */
+  private async stopChild(child: ChildProcess): Promise<void> {
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
+    child.kill('SIGTERM')
+    const grace = new Promise<'timeout'>((resolve) => {
+      const timer = setTimeout(() => resolve('timeout'), this.options.stopGraceMs ?? 5_000)
+      void exited.then(() => clearTimeout(timer))
+    })
+    if ((await Promise.race([exited, grace])) === 'timeout') {
+      this.logs.note(`pid ${child.pid ?? '?'} ignored SIGTERM for ${this.options.stopGraceMs ?? 5_000} ms; sending SIGKILL`)
+      child.kill('SIGKILL')
+      await exited
+    }
   }
 
   private onExit(child: ChildProcess, code: number | null, signal: NodeJS.Signals | null): void {
@@ -131,6 +156,13 @@ export class SupervisedProcess implements Disposable {
     const how = signal ? `signal ${signal}` : code === null ? 'no process (spawn failed)' : `code ${code}`
     this.logs.note(`pid ${child.pid ?? '?'} exited with ${how}`)
     if (this.disposed) return
+    if (this.restartRequested) {
+      this.restartRequested = false
+      this.restarts_++
+      this.crashesInRow = 0
+      this.start()
+      return
+    }
     if (code !== null && (this.options.fatalExitCodes ?? []).includes(code)) {
       this.setState('failed', `exited with ${how}; not restarting (see its log for why)`)
       return

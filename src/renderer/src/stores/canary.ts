@@ -71,17 +71,27 @@ export const useCanaryStore = defineStore('canary', () => {
   function upsert(state: RolloutStateDto): void {
     const index = rollouts.value.findIndex((r) => r.spec.id === state.spec.id)
     if (index === -1) rollouts.value = [state, ...rollouts.value]
-    else rollouts.value.splice(index, 1, state)
+    // A timeline only grows: a shorter one is older news (rollout.start's answer can arrive after
+    // the events of the steps that followed it) and must not put the page back in time.
+    else if (state.timeline.length >= rollouts.value[index]!.timeline.length) rollouts.value.splice(index, 1, state)
   }
 
   /** Follows rollouts while the calling page is mounted (call in its setup), and loads the page's data. */
   function follow(): void {
-    useSubscriptions().on('rollout.changed', (state) => {
-      upsert(state)
-      // Weights moved on disk: refresh the editor's view of them.
+    const subs = useSubscriptions()
+    const refreshTargets = (): void =>
       void call('canary.targets', targetsParams())
         .then((t) => (targets.value = t.targets))
         .catch(() => undefined)
+    subs.on('rollout.changed', (state) => {
+      upsert(state)
+      // Weights moved on disk: refresh the editor's view of them.
+      refreshTargets()
+    })
+    // The served config changed (a rollout's final write, a hand edit of the file): the editor
+    // shows what the route holds now. Local routes only; a cluster's come with rollout events.
+    subs.on('controlPlane.changed', () => {
+      if (source.value === null) refreshTargets()
     })
     void load()
   }

@@ -1,4 +1,5 @@
 import { MeshdeckError } from '@shared/contract'
+import { routeWeights, selectRoute } from '../../../model'
 import type { CanaryMetrics } from '../../analysis'
 import type { CanaryEnvironment } from '../rollout-runner'
 import type { ClusterCanaryEditor } from './cluster-editor'
@@ -47,6 +48,17 @@ export function clusterCanaryEnvironment(deps: ClusterEnvironmentDeps): CanaryEn
 
     async canaryMetrics(host, subset, windowSeconds) {
       return deps.metrics(host, subset, windowSeconds)
+    },
+
+    // The object as the API server has it now: a kubectl edit or another writer shows here. One
+    // that cannot be read (deleted, unreachable) is unknown here: the verdict's own write says why.
+    async routeWeights(spec) {
+      const context = spec.target.context
+      if (!context) return null
+      const object = await (await deps.api(context)).getVirtualService(spec.target.namespace, spec.target.name).catch(() => null)
+      if (!object) return null
+      const selected = selectRoute(object.spec?.http ?? [], spec.target.route)
+      return selected ? routeWeights(selected.route) : null
     },
   }
 }
