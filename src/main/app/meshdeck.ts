@@ -126,7 +126,9 @@ export async function createMeshdeck(options: MeshdeckOptions): Promise<Meshdeck
     if (options.demo && plane && meshDir) {
       // Each workload's bootstrap names its CA-issued certificate files, so mTLS and RBAC can apply.
       const renderBootstrap = await secureDemoBootstrap(security.service)
-      await demo.service.start({ controlPlaneAddress: plane.address, meshDir, tracesEndpoint: traces.collector.otlpUrl, renderBootstrap })
+      // Its workloads' /metrics are listed for Prometheus's file_sd_configs at a path that stays put (docs/metrics.md).
+      const scrapeTargetsFile = join(info.dataDir, 'prometheus', 'demo-targets.json')
+      await demo.service.start({ controlPlaneAddress: plane.address, meshDir, tracesEndpoint: traces.collector.otlpUrl, renderBootstrap, scrapeTargetsFile })
       // Serve the seeded config now rather than after the folder watcher's debounce, so the first
       // topology already holds every service and version (a graph laid out once, not piecemeal).
       await plane.refresh()
