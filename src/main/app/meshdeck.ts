@@ -8,7 +8,7 @@ import { demoTopologySources, registerDemoApi, secureDemoBootstrap, type DemoSer
 import { DisposableStack, type Disposable } from '../lib/disposable'
 import { kubeconfigWithLocalClusters, registerLocalClustersApi } from '../local-clusters/io'
 import { registerSecurityApi, type SecurityService } from '../security/io'
-import { registerTopologyApi, startMeshTopologyFeed, type TopologyService } from '../telemetry/io'
+import { registerTopologyApi, startMeshTopologyFeed, type PrometheusSources, type PrometheusTopology, type TopologyService } from '../telemetry/io'
 import type { SpanTimeWindow } from '../traces'
 import { registerTracesApi, startTracesOnFreePort, type Traces } from '../traces/io'
 import { registerControlPlaneApi, type ControlPlaneService } from '../xds/io'
@@ -35,6 +35,8 @@ export interface MeshdeckOptions {
   xdsPort?: number
   /** Address the xDS server binds (default 127.0.0.1); the kind sandbox needs one its pods reach, e.g. the kind network's gateway. */
   xdsHost?: string
+  /** `--prometheus URL`: the Prometheus the local demo's numbers and analysis may come from (docs/metrics.md). */
+  prometheusUrl?: string
   /** Port of the trace collector (OTLP/HTTP and Zipkin, 127.0.0.1). Default 4318, or a free one when taken. */
   tracesPort?: number
   /** How far from now a span may lie to be accepted (default ±10 min); others are rejected, never analysed. */
@@ -63,6 +65,10 @@ export interface Meshdeck extends Disposable {
   readonly traces: Traces
   /** Weight edits and progressive rollouts on the embedded control plane. */
   readonly canary: CanaryRuntime
+  /** Which Prometheus each scope uses (settings, --prometheus, discovery). */
+  readonly prometheus: PrometheusSources
+  /** The topology's numbers from Prometheus, while it is the chosen source. */
+  readonly prometheusTopology: PrometheusTopology
 }
 
 /**
@@ -105,7 +111,7 @@ export async function createMeshdeck(options: MeshdeckOptions): Promise<Meshdeck
     await cluster.contexts.init()
     await controlPlane.service.start()
 
-    const topology = stack.add(registerTopologyApi(router, bus, { clusterClient }))
+    const topology = stack.add(registerTopologyApi(router, bus, { clusterClient, dataDir: info.dataDir, prometheusUrl: options.prometheusUrl }))
     const demo = stack.add(registerDemoApi(router, bus))
     const security = stack.add(registerSecurityApi(router, bus, { dataDir: info.dataDir, controlPlane: controlPlane.service }))
     await security.start()
@@ -147,6 +153,8 @@ export async function createMeshdeck(options: MeshdeckOptions): Promise<Meshdeck
       traces,
       canary: canary.service,
       topology: topology.service,
+      prometheus: topology.prometheus,
+      prometheusTopology: topology.prometheusTopology,
       demo: demo.service,
       controlPlane: controlPlane.service,
       security: security.service,

@@ -118,6 +118,20 @@ export const demoErrorCodes = {} as const satisfies ErrorCodeTable
 /** The topology answers only with common codes (an id not in the graph is `not_found`). */
 export const topologyErrorCodes = {} as const satisfies ErrorCodeTable
 
+/**
+ * Prometheus as a telemetry source (the topology's numbers, canary checks): reaching it, knowing it
+ * is Prometheus, and what its answers mean. "No data" is its own code because it is never a pass.
+ */
+export const prometheusErrorCodes = {
+  prometheus_unreachable: 'Prometheus unreachable',
+  not_prometheus: 'Not Prometheus',
+  promql_error: 'Query refused by Prometheus',
+  prometheus_error: 'Prometheus failed the query',
+  prometheus_no_data: 'No data',
+  prometheus_not_found: 'No Prometheus found',
+  prometheus_not_configured: 'No Prometheus set',
+} as const satisfies ErrorCodeTable
+
 /** The trace store answers only with common codes (a trace it no longer keeps is `not_found`). */
 export const traceErrorCodes = {} as const satisfies ErrorCodeTable
 
@@ -156,6 +170,7 @@ export const errorCodeTables = {
   canary: canaryErrorCodes,
   demo: demoErrorCodes,
   topology: topologyErrorCodes,
+  prometheus: prometheusErrorCodes,
   traces: traceErrorCodes,
   localClusters: localClusterErrorCodes,
 } satisfies Record<string, ErrorCodeTable>

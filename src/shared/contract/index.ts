@@ -9,6 +9,7 @@ import { traceMethods } from './traces'
 import { canaryEvents, canaryMethods } from './canary'
 import { securityEvents, securityMethods } from './security'
 import { localClusterEvents, localClusterMethods } from './local-clusters'
+import { prometheusEvents, prometheusMethods } from './prometheus'
 import type { EventSpec, MethodSpec } from './define'
 
 export * from './error-codes'
@@ -23,6 +24,7 @@ export * from './traces'
 export * from './canary'
 export * from './security'
 export * from './local-clusters'
+export * from './prometheus'
 export type { EventSpec, MethodSpec } from './define'
 
 /**
@@ -41,6 +43,7 @@ export const methods = {
   ...canaryMethods,
   ...securityMethods,
   ...localClusterMethods,
+  ...prometheusMethods,
 } satisfies Record<string, MethodSpec>
 
 /** Every event main sends to the renderer. */
@@ -55,6 +58,7 @@ export const events = {
   ...canaryEvents,
   ...securityEvents,
   ...localClusterEvents,
+  ...prometheusEvents,
 } satisfies Record<string, EventSpec>
 
 export type Methods = typeof methods
