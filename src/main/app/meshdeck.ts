@@ -117,7 +117,7 @@ export async function createMeshdeck(options: MeshdeckOptions): Promise<Meshdeck
     await security.start()
     const traces = stack.add(await startTracesOnFreePort({ port: options.tracesPort ?? 4318, timeWindow: options.spanTimeWindow }))
     stack.add(registerTracesApi(router, bus, traces))
-    const canary = stack.add(registerCanaryApi(router, bus, { controlPlane: controlPlane.service, edges: traces.edges, dataDir: info.dataDir, clusterClient }))
+    const canary = stack.add(registerCanaryApi(router, bus, { controlPlane: controlPlane.service, edges: traces.edges, dataDir: info.dataDir, clusterClient, prometheus: topology.prometheus }))
     await canary.start()
     // The sandbox runs the demo's processes on the running control plane (the demo's own folder when it has one).
     const startSandboxDemo = async () => {

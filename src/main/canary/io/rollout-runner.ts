@@ -23,8 +23,8 @@ export interface CanaryEnvironment {
   waitForAck(spec: RolloutSpec, signal: AbortSignal): Promise<void>
   /** The clients (node ids) that have not ACKed the current config yet, for a missed deadline. */
   pendingAcks(spec: RolloutSpec): Promise<string[]> | string[]
-  /** Telemetry for the canary subset over the last `windowSeconds`. */
-  canaryMetrics(host: string, subset: string, windowSeconds: number): Promise<CanaryMetrics>
+  /** Telemetry for the canary subset over the last `windowSeconds` (the rollout's spec says whose, and which checks). */
+  canaryMetrics(host: string, subset: string, windowSeconds: number, spec?: RolloutSpec): Promise<CanaryMetrics>
 }
 
 export interface RolloutRunnerOptions {
@@ -159,7 +159,7 @@ export class RolloutRunner implements Disposable {
         case 'analyse':
           this.background(id, entry.pending.signal, async (signal) => {
             await sleepUnlessAborted(action.windowSeconds * 1000, signal)
-            const metrics = await this.options.environment.canaryMetrics(entry.state.spec.host, entry.state.spec.canary, action.windowSeconds)
+            const metrics = await this.options.environment.canaryMetrics(entry.state.spec.host, entry.state.spec.canary, action.windowSeconds, entry.state.spec)
             return { type: 'analysed', at: this.now(), metrics }
           })
           break

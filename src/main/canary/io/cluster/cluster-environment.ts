@@ -1,5 +1,6 @@
 import { MeshdeckError } from '@shared/contract'
 import type { CanaryMetrics } from '../../analysis'
+import type { RolloutSpec } from '../../rollout-machine'
 import type { CanaryEnvironment } from '../rollout-runner'
 import type { ClusterCanaryEditor } from './cluster-editor'
 import type { IstioApi } from './istio-api'
@@ -10,7 +11,7 @@ export interface ClusterEnvironmentDeps {
   api: (context: string) => Promise<IstioApi>
   acks: ClusterAckSource
   settle?: SettleOptions
-  metrics: (host: string, subset: string, windowSeconds: number) => Promise<CanaryMetrics> | CanaryMetrics
+  metrics: (host: string, subset: string, windowSeconds: number, spec?: RolloutSpec) => Promise<CanaryMetrics> | CanaryMetrics
 }
 
 /**
@@ -45,8 +46,8 @@ export function clusterCanaryEnvironment(deps: ClusterEnvironmentDeps): CanaryEn
       return object && deps.acks.serves(object.context) ? deps.acks.pendingAcks() : []
     },
 
-    async canaryMetrics(host, subset, windowSeconds) {
-      return deps.metrics(host, subset, windowSeconds)
+    async canaryMetrics(host, subset, windowSeconds, spec) {
+      return deps.metrics(host, subset, windowSeconds, spec)
     },
   }
 }

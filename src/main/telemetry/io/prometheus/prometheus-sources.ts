@@ -71,6 +71,12 @@ export class PrometheusSources implements Disposable {
     }
   }
 
+  /** Whether a scope has a Prometheus to try: the local demo when a URL is given; a context always (discovery looks). */
+  async isConfigured(scope: PrometheusScope): Promise<boolean> {
+    if (scope !== null) return true
+    return this.options.flagUrl !== undefined || (await this.settings()).local !== null
+  }
+
   /** A query through this scope's Prometheus failed: remember why, and look again next time. */
   noteProblem(scope: PrometheusScope, err: unknown): void {
     const key = scopeKey(scope)
