@@ -91,7 +91,8 @@ export const wellKnownPrometheusServices: readonly { namespace: string; name: st
 /** The API server's service proxy path to one path of a candidate: /api/v1/namespaces/NS/services/[https:]NAME:PORT/proxy/PATH. */
 export function serviceProxyPath(candidate: Pick<PrometheusCandidate, 'namespace' | 'name' | 'port' | 'https'>, path: string): string {
   const service = `${candidate.https ? 'https:' : ''}${candidate.name}:${candidate.port}`
-  return `/api/v1/namespaces/${encodeURIComponent(candidate.namespace)}/services/${encodeURIComponent(service)}/proxy${path.startsWith('/') ? path : `/${path}`}`
+  // Names are DNS labels (the API server validated them), so they go in as they are.
+  return `/api/v1/namespaces/${candidate.namespace}/services/${service}/proxy${path.startsWith('/') ? path : `/${path}`}`
 }
 
 /** A Service object (as the API server sends it) as a summary; null when it has no name or namespace. */
