@@ -6,7 +6,7 @@ import globals from 'globals'
 import { impureGlobals, layersPlugin, pureFiles, pureIgnores } from './lint/layers.mjs'
 
 export default tseslint.config(
-  { ignores: ['out/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', 'artifacts/**'] },
+  { ignores: ['out/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', 'artifacts/**', 'src/main/traces/protocol/generated/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   ...pluginVue.configs['flat/recommended'],

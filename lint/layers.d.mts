@@ -7,6 +7,7 @@ export const scheme: {
   ioOnly: string[]
   toolboxes: string[]
   ioPackages: string[]
+  pureSubpaths: string[]
 }
 export const impureGlobals: string[]
 export const pureFiles: string[]

@@ -30,6 +30,8 @@ export const scheme = {
   toolboxes: ['lib'],
   /** Packages that do I/O (besides every Node built-in); pure code and src/shared may not import them. */
   ioPackages: ['electron', '@kubernetes/client-node', '@grpc/*', 'ws', 'dockerode', '@opentelemetry/*', 'protobufjs', '@peculiar/x509', 'reflect-metadata'],
+  /** Entry points of I/O packages that do none: protobufjs's minimal runtime only encodes and decodes bytes (no .proto loading). */
+  pureSubpaths: ['protobufjs/minimal', 'protobufjs/minimal.js'],
 }
 
 /** Globals that act on the world or the clock; pure code gets time and randomness from its caller. */
@@ -92,6 +94,7 @@ export function check(fromPath, specifier, resolveFrom = join(root, fromPath)) {
   if (target === null) {
     if (specifier.startsWith('@renderer/')) return []
     const builtin = isBuiltin(specifier)
+    if (scheme.pureSubpaths.includes(specifier)) return []
     if (!from.pure || !(builtin || isIoPackage(packageName(specifier)))) return []
     return [[builtin ? 'pureBuiltin' : 'purePackage', { specifier, where: describe(fromPath, from) }]]
   }

@@ -15,8 +15,12 @@ export interface ServeArgs {
   /** Kubeconfig context whose cluster (Services, EndpointSlices, Istio CRDs) the control plane serves. */
   meshContext?: string
   xdsPort: number
+  /** The trace store's byte budget (--trace-store-mb). */
+  traceStoreBytes?: number
   /** Address the xDS server binds (default 127.0.0.1), e.g. the kind network's gateway for the kind sandbox. */
   xdsHost?: string
+  /** The trace collector's port (OTLP/HTTP and Zipkin, 127.0.0.1); 0 picks a free one. */
+  tracesPort: number
 }
 
 export interface BootstrapArgs {
@@ -55,11 +59,13 @@ export const usage = `Usage:
   meshdeck serve [--port N] [--host H] [--kubeconfig PATH] [--context NAME] [--demo]
       Serve the Meshdeck UI and API on http://127.0.0.1:PORT (default port 7420; 0 picks a free one).
       [--mesh-dir DIR] [--xds-port PORT]  also serve xDS for the Istio YAML in DIR on 127.0.0.1:PORT (default 15010).
+      [--traces-port PORT]  the trace collector's port on 127.0.0.1 (default 4318, or a free one when taken; 0 picks a free one).
       [--xds-host ADDR]  bind xDS there instead of 127.0.0.1 (e.g. the kind network's gateway, for the kind sandbox).
       [--mesh-context NAME]  serve xDS for that kubeconfig context's cluster: its Services with EndpointSlice
           endpoints, and its Istio CRDs as config (with --mesh-dir, the folder's config instead). Refused when
           the cluster runs istiod.
       --demo  also run the local demo mesh (in <MESHDECK_HOME>/demo-mesh unless --mesh-dir is given).
+      [--trace-store-mb N]  the trace store's memory budget (default 256); the oldest traces go past it.
   meshdeck demo [--xds-port PORT] [--rps N]
       Run the local demo mesh headless on the embedded control plane, printing its status; Ctrl+C stops it.
   meshdeck bootstrap --node-id ID [--xds-port PORT] [--out FILE]
@@ -100,11 +106,17 @@ export function parseCliArgs(argv: string[]): CliArgs {
         'mesh-dir': { type: 'string' },
         'mesh-context': { type: 'string' },
         'xds-port': { type: 'string' },
+        'trace-store-mb': { type: 'string' },
         'xds-host': { type: 'string' },
+        'traces-port': { type: 'string' },
       },
     }))
   } catch (err) {
     throw new UsageError(`${(err as Error).message}\n\n${usage}`)
+  }
+  const traceStoreMb = values['trace-store-mb'] === undefined ? undefined : Number(values['trace-store-mb'])
+  if (traceStoreMb !== undefined && !(Number.isInteger(traceStoreMb) && traceStoreMb >= 16 && traceStoreMb <= 65_536)) {
+    throw new UsageError(`--trace-store-mb must be a whole number of MiB from 16 to 65536, got "${values['trace-store-mb']}".`)
   }
   const port = values.port === undefined ? 7420 : Number(values.port)
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
@@ -121,6 +133,8 @@ export function parseCliArgs(argv: string[]): CliArgs {
     meshDir: values['mesh-dir'],
     meshContext: values['mesh-context'],
     xdsPort: parsePort('--xds-port', values['xds-port'], 15010),
+    tracesPort: parsePort('--traces-port', values['traces-port'], 4318),
+    ...(traceStoreMb === undefined ? {} : { traceStoreBytes: traceStoreMb * 1024 * 1024 }),
     ...(values['xds-host'] ? { xdsHost: values['xds-host'] } : {}),
   }
 }

@@ -12,7 +12,9 @@ export async function serve(args: ServeArgs): Promise<void> {
     meshDir: args.meshDir,
     meshContext: args.meshContext,
     xdsPort: args.xdsPort,
+    traceStoreBytes: args.traceStoreBytes,
     xdsHost: args.xdsHost,
+    tracesPort: args.tracesPort,
     demo: args.demo,
   })
   const transport = await startHttpTransport({

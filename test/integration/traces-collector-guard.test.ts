@@ -1,6 +1,6 @@
 import { request } from 'node:http'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { EventBus, Router } from '../../src/main/api'
+import { Router } from '../../src/main/api'
 import { registerTracesApi, startTraces, type Traces } from '../../src/main/traces/io'
 import { forgedOtlpCalls, year2100 } from '../support/forged-spans'
 
@@ -11,7 +11,7 @@ let router: Router
 beforeAll(async () => {
   traces = await startTraces({ port: 0, onRejected: () => undefined })
   router = new Router()
-  registerTracesApi(router, new EventBus(), traces)
+  registerTracesApi(router, null, { traces })
 })
 afterAll(async () => {
   await traces?.dispose()

@@ -4,6 +4,7 @@ import { resourceFromAttributes } from '@opentelemetry/resources'
 import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startTraces, type Traces } from '../../src/main/traces/io'
+import { rpcStatus } from '../../src/main/traces/protocol/proto-runtime'
 
 let traces: Traces
 const providers: BasicTracerProvider[] = []
@@ -19,7 +20,7 @@ function tracerFor(service: string, version?: string): Tracer {
 }
 
 beforeAll(async () => {
-  traces = await startTraces({ port: 0 })
+  traces = await startTraces({ port: 0, onRejected: () => undefined })
 })
 afterAll(async () => {
   for (const p of providers) await p.shutdown()
@@ -69,10 +70,13 @@ describe('trace collector', () => {
     expect(traces.store.trace('00000000000abc12')?.[0]).toMatchObject({ service: 'ratings', durationMs: 12, kind: 'server' })
   })
 
-  it('says how to fix an exporter that sends protobuf, and rejects junk with 400', async () => {
+  it('answers undecodable protobuf with 400 and a google.rpc.Status in protobuf, junk JSON with 400 in JSON', async () => {
+    // Protobuf is now read (issue 14); bytes that are not an ExportTraceServiceRequest are the client's error.
     const proto = await fetch(traces.collector.otlpUrl, { method: 'POST', headers: { 'Content-Type': 'application/x-protobuf' }, body: 'x' })
-    expect(proto.status).toBe(415)
-    expect(((await proto.json()) as { error: string }).error).toContain('OTEL_EXPORTER_OTLP_PROTOCOL=http/json')
+    expect(proto.status).toBe(400)
+    expect(proto.headers.get('content-type')).toBe('application/x-protobuf')
+    const status = rpcStatus.decode(new Uint8Array(await proto.arrayBuffer()))
+    expect(status.message).toContain('not an OTLP ExportTraceServiceRequest')
     const junk = await fetch(traces.collector.otlpUrl, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"nope":1}' })
     expect(junk.status).toBe(400)
   })

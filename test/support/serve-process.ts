@@ -15,7 +15,9 @@ const root = join(__dirname, '..', '..')
 
 /** Starts the real built `meshdeck serve` and waits for its one-line URL. */
 export async function startServe(args: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<ServeProcess> {
-  const child = spawn(process.execPath, [join(root, 'bin', 'meshdeck.cjs'), 'serve', '--port', '0', ...args], {
+  // Its own collector on a free port, so spans another process sends to 4318 never reach this test's Meshdeck.
+  const tracesPort = args.includes('--traces-port') ? [] : ['--traces-port', '0']
+  const child = spawn(process.execPath, [join(root, 'bin', 'meshdeck.cjs'), 'serve', '--port', '0', ...tracesPort, ...args], {
     cwd: root,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -15,8 +15,16 @@ describe('meshdeck CLI arguments', () => {
     })
   })
 
+  it('sets the trace store budget with --trace-store-mb, refusing nonsense with the range', () => {
+    expect(parseCliArgs(['serve', '--trace-store-mb', '512'])).toMatchObject({ traceStoreBytes: 512 * 1024 * 1024 })
+    expect(() => parseCliArgs(['serve', '--trace-store-mb', '1'])).toThrow('--trace-store-mb must be a whole number of MiB from 16 to 65536, got "1".')
+  })
+
   it('serves a kubeconfig context\'s cluster mesh with --mesh-context', () => {
     expect(parseCliArgs(['serve', '--mesh-context', 'dev', '--xds-port', '0'])).toMatchObject({ meshContext: 'dev', meshDir: undefined, xdsPort: 0 })
+    expect(parseCliArgs(['serve'])).toMatchObject({ tracesPort: 4318 })
+    expect(parseCliArgs(['serve', '--traces-port', '0'])).toMatchObject({ tracesPort: 0 })
+    expect(() => parseCliArgs(['serve', '--traces-port', 'x'])).toThrow(/--traces-port must be a whole number/)
     expect(parseCliArgs(['serve', '--mesh-context', 'dev', '--mesh-dir', '/m'])).toMatchObject({ meshContext: 'dev', meshDir: '/m' })
   })
 

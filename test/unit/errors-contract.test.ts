@@ -78,7 +78,7 @@ describe('the router and error codes', () => {
     router.register('topology.series', () => {
       throw 'a bare string' as unknown as Error
     })
-    const first = await router.call('traces.get', { traceId: 'abc' })
+    const first = await router.call('traces.get', { traceId: 'abc'.padEnd(32, '0') })
     expect(first).toEqual({ ok: false, error: { code: 'internal', message: 'boom at the bottom', hint: 'Unexpected failure; the Meshdeck log has details.' } })
     const second = await router.call('topology.series', { id: 'x' })
     expect(second).toMatchObject({ ok: false, error: { code: 'internal', message: 'a bare string' } })

@@ -18,7 +18,7 @@ const span = (traceId: string, spanId: string): Span => ({
 
 describe('span store', () => {
   it('stays within its bound by dropping the oldest traces first', () => {
-    const store = new SpanStore(100)
+    const store = new SpanStore({ maxSpans: 100 })
     for (let t = 0; t < 60; t++) store.add([span(`t${t}`, 'a'), span(`t${t}`, 'b')])
     expect(store.spanCount).toBeLessThanOrEqual(100)
     expect(store.trace('t0')).toBeUndefined()
@@ -71,7 +71,7 @@ describe('edge latency memory', () => {
 
 describe('span store memory', () => {
   it('stays within its byte bound when spans carry huge attributes', () => {
-    const store = new SpanStore(50_000, 10 * 1024 * 1024)
+    const store = new SpanStore({ maxSpans: 50_000, maxBytes: 10 * 1024 * 1024 })
     const big = 'x'.repeat(1024 * 1024)
     for (let t = 0; t < 40; t++) store.add([{ ...span(`t${t}`, 'a'), attributes: { big } }])
     expect(store.spanCount).toBeLessThanOrEqual(5)

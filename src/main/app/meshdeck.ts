@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
-import type { AppInfo, AppStatus } from '@shared/contract'
+import type { AppInfo, AppStatus, DemoLogLine } from '@shared/contract'
 import { EventBus, Router } from '../api'
 import { registerCanaryApi, type CanaryRuntime } from '../canary/io'
 import { registerClusterApi } from '../cluster/io'
@@ -9,8 +9,8 @@ import { DisposableStack, type Disposable } from '../lib/disposable'
 import { kubeconfigWithLocalClusters, registerLocalClustersApi } from '../local-clusters/io'
 import { registerSecurityApi, type SecurityService } from '../security/io'
 import { registerTopologyApi, startMeshTopologyFeed, type PrometheusSources, type PrometheusTopology, type TopologyService } from '../telemetry/io'
-import type { SpanTimeWindow } from '../traces'
-import { registerTracesApi, startTracesOnFreePort, type Traces } from '../traces/io'
+import { ConfigHistory, type SpanTimeWindow } from '../traces'
+import { recordControlPlane, registerTracesApi, startTracesOnFreePort, type Traces } from '../traces/io'
 import { registerControlPlaneApi, type ControlPlaneService } from '../xds/io'
 import { registerAppApi } from './app-api'
 import { defaultDataDir, removeInterruptedWrites, securePrivateDir } from './data-dir'
@@ -39,6 +39,10 @@ export interface MeshdeckOptions {
   prometheusUrl?: string
   /** Port of the trace collector (OTLP/HTTP and Zipkin, 127.0.0.1). Default 4318, or a free one when taken. */
   tracesPort?: number
+  /** Port of the OTLP/gRPC receiver (127.0.0.1). Default 4317 (a free one with tracesPort 0, or when taken). */
+  tracesGrpcPort?: number
+  /** The trace store's byte budget (default 256 MiB). */
+  traceStoreBytes?: number
   /** How far from now a span may lie to be accepted (default ±10 min); others are rejected, never analysed. */
   spanTimeWindow?: SpanTimeWindow
   /**
@@ -115,8 +119,20 @@ export async function createMeshdeck(options: MeshdeckOptions): Promise<Meshdeck
     const demo = stack.add(registerDemoApi(router, bus))
     const security = stack.add(registerSecurityApi(router, bus, { dataDir: info.dataDir, controlPlane: controlPlane.service }))
     await security.start()
-    const traces = stack.add(await startTracesOnFreePort({ port: options.tracesPort ?? 4318, timeWindow: options.spanTimeWindow }))
-    stack.add(registerTracesApi(router, bus, traces))
+    const traces = stack.add(
+      await startTracesOnFreePort({ port: options.tracesPort ?? 4318, grpcPort: options.tracesGrpcPort, maxBytes: options.traceStoreBytes, timeWindow: options.spanTimeWindow }),
+    )
+    // What the control plane pushed and each client ACKed, over time: the mesh context of a span.
+    const configHistory = controlPlane.service.controlPlane ? new ConfigHistory() : null
+    if (configHistory && controlPlane.service.controlPlane) stack.add(recordControlPlane(configHistory, controlPlane.service.controlPlane))
+    stack.add(
+      registerTracesApi(router, bus, {
+        traces,
+        // Rollouts are read when a span is looked at (canary starts below, on the traces' edges).
+        mesh: { history: () => configHistory, rollouts: () => canary.service.list() },
+        logs: { demo: (workload) => demoLogLines(demo.service, workload), clusterContext: () => cluster.contexts.current() },
+      }),
+    )
     const canary = stack.add(registerCanaryApi(router, bus, { controlPlane: controlPlane.service, edges: traces.edges, dataDir: info.dataDir, clusterClient, prometheus: topology.prometheus }))
     await canary.start()
     // The sandbox runs the demo's processes on the running control plane (the demo's own folder when it has one).
@@ -163,5 +179,15 @@ export async function createMeshdeck(options: MeshdeckOptions): Promise<Meshdeck
   } catch (err) {
     await stack.dispose().catch(() => undefined)
     throw err
+  }
+}
+
+/** A running demo workload's recent log lines; null when the demo or that workload is not running. */
+function demoLogLines(demo: DemoService, workload: string): DemoLogLine[] | null {
+  if (!demo.status().running) return null
+  try {
+    return demo.logs({ workload, tail: 1_000 }).lines
+  } catch {
+    return null
   }
 }

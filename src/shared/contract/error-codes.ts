@@ -132,8 +132,14 @@ export const prometheusErrorCodes = {
   prometheus_not_configured: 'No Prometheus set',
 } as const satisfies ErrorCodeTable
 
-/** The trace store answers only with common codes (a trace it no longer keeps is `not_found`). */
-export const traceErrorCodes = {} as const satisfies ErrorCodeTable
+/**
+ * Traces: a trace or span the store no longer keeps is `not_found` (common); these are the
+ * domain's own. The collector's refusals are HTTP/gRPC statuses of their protocols, not these.
+ */
+export const traceErrorCodes = {
+  invalid_trace_query: 'Contradictory trace search',
+  invalid_trace_file: 'Not an OTLP/JSON trace file',
+} as const satisfies ErrorCodeTable
 
 /** kind clusters (through kind's CLI and the container engine) and Docker-free clusters. */
 export const localClusterErrorCodes = {

@@ -5,7 +5,7 @@ import { demoEvents, demoMethods } from './demo'
 import { logEvents, logMethods, resourceEvents, resourceMethods } from './resources'
 import { topologyEvents, topologyMethods } from './topology'
 import { meshEvents, meshMethods } from './mesh'
-import { traceMethods } from './traces'
+import { traceEvents, traceMethods } from './traces'
 import { canaryEvents, canaryMethods } from './canary'
 import { securityEvents, securityMethods } from './security'
 import { localClusterEvents, localClusterMethods } from './local-clusters'
@@ -55,6 +55,7 @@ export const events = {
   ...resourceEvents,
   ...logEvents,
   ...topologyEvents,
+  ...traceEvents,
   ...canaryEvents,
   ...securityEvents,
   ...localClusterEvents,

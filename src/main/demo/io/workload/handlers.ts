@@ -20,6 +20,8 @@ export interface HandlerContext {
   tracing?: WorkloadTracing | null
   /** Istio's `reporter="destination"` samples: who this workload is, its service host, and where samples go. */
   reporting?: { self: PeerIdentity; service: string; record(outcome: RequestOutcome, durationMs: number): void } | null
+  /** A line in the workload's log; failed RPCs are logged with their trace id, so a span leads to its log. */
+  log?: (line: string) => void
 }
 
 const upstreamDeadlineMs = 3_000
@@ -77,6 +79,10 @@ function unary<Res>(ctx: HandlerContext, method: string, serve: (request: Produc
           },
           performance.now() - started,
         )
+      }
+      if (err) {
+        const ids = traced ? ` trace=${traced.span.spanContext().traceId} span=${traced.span.spanContext().spanId}` : ''
+        ctx.log?.(`${method} failed: ${status[err.code ?? status.UNKNOWN] ?? err.code} ${err.details ?? ''}${decision.fail ? ' (injected fault)' : ''}${ids}`)
       }
       if (err) callback(err)
       else callback(null, value)

@@ -30,6 +30,24 @@ function log(line: string): void {
   process.stdout.write(`${line}\n`)
 }
 
+/** Failed RPCs, at most 20 lines a second (a 100% fault at high load must not flood the supervisor's buffer). */
+function failureLog(): (line: string) => void {
+  let second = 0
+  let lines = 0
+  let dropped = 0
+  return (line) => {
+    const now = Math.floor(Date.now() / 1000)
+    if (now !== second) {
+      if (dropped > 0) log(`(${dropped} more failed RPCs not logged in the last second)`)
+      second = now
+      lines = 0
+      dropped = 0
+    }
+    if (++lines > 20) dropped++
+    else log(line)
+  }
+}
+
 function startServer(config: WorkloadConfig, api: DemoApi, ctx: HandlerContext, onServing: () => void): Server {
   const role = config.role as ServingRole
   const address = `${config.host}:${config.port}`
@@ -113,6 +131,7 @@ async function main(): Promise<void> {
     ratings: upstream('ratings'),
     tracing,
     reporting: record && config.role !== 'loadgen' ? { self, service: demoHost(config.role), record } : null,
+    log: failureLog(),
   }
   const frontend = config.role === 'loadgen' ? upstream<ProductRequest, ProductPage>('frontend') : undefined
   const loadgen = frontend ? new LoadGenerator(frontend, config.rps) : null

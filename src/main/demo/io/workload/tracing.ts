@@ -8,6 +8,8 @@ import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trac
  * Spans for one demo workload: a SERVER span per RPC it serves, a CLIENT span per upstream call,
  * with W3C `traceparent` carried in gRPC metadata so Meshdeck's collector can join a caller's
  * client span to the callee's server span (that join gives per-edge latency and the callee version).
+ * `grpc-trace-bin` (the binary context proxyless gRPC in Go and Java sends, OpenCensus' format) is
+ * read too when there is no traceparent, and sent beside it, so those callers and callees join.
  * Context is passed by hand (no async-hooks context manager): each handler hands its server span's
  * context to the upstream calls it makes.
  */
@@ -29,6 +31,33 @@ export function parseTraceparent(value: string): SpanContext | null {
   const [, traceId, spanId, flags] = match as unknown as [string, string, string, string]
   if (/^0+$/.test(traceId) || /^0+$/.test(spanId)) return null
   return { traceId, spanId, traceFlags: parseInt(flags, 16), isRemote: true }
+}
+
+/**
+ * Reads a `grpc-trace-bin` value: version 0, then fields by id — 0: trace id (16 bytes), 1: span
+ * id (8 bytes), 2: trace options (1 byte). Unknown trailing fields are ignored, as the format allows.
+ */
+export function parseGrpcTraceBin(value: Uint8Array): SpanContext | null {
+  if (value.length < 1 || value[0] !== 0) return null
+  let traceId: string | null = null
+  let spanId: string | null = null
+  let flags = 0
+  let at = 1
+  const hexOf = (bytes: Uint8Array): string => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')
+  while (at < value.length) {
+    const field = value[at]!
+    if (field === 0 && at + 17 <= value.length) traceId = hexOf(value.subarray(at + 1, at + 17))
+    else if (field === 1 && at + 9 <= value.length) spanId = hexOf(value.subarray(at + 1, at + 9))
+    else if (field === 2 && at + 2 <= value.length) flags = value[at + 1]!
+    else break
+    at += field === 0 ? 17 : field === 1 ? 9 : 2
+  }
+  if (!traceId || !spanId || /^0+$/.test(traceId) || /^0+$/.test(spanId)) return null
+  return { traceId, spanId, traceFlags: flags & 1, isRemote: true }
+}
+
+export function formatGrpcTraceBin(spanContext: SpanContext): Buffer {
+  return Buffer.concat([Buffer.from([0, 0]), Buffer.from(spanContext.traceId, 'hex'), Buffer.from([1]), Buffer.from(spanContext.spanId, 'hex'), Buffer.from([2, spanContext.traceFlags & 1])])
 }
 
 export function formatTraceparent(spanContext: SpanContext): string {
@@ -60,18 +89,33 @@ export function startWorkloadTracing(options: { endpoint: string | undefined; se
   const tracer: Tracer = provider.getTracer('meshdeck-demo')
   return {
     serverSpan: (name, metadata) => {
-      const header = metadata.get('traceparent')[0]
-      const remote = typeof header === 'string' ? parseTraceparent(header) : null
+      const remote = remoteContext(metadata)
       const parent = remote ? trace.setSpanContext(apiContext.active(), remote) : apiContext.active()
-      const span = tracer.startSpan(name, { kind: SpanKind.SERVER, attributes: { 'rpc.system': 'grpc' } }, parent)
+      const span = tracer.startSpan(name, { kind: SpanKind.SERVER, attributes: rpcAttributes(name) }, parent)
       return { span, context: trace.setSpan(parent, span) }
     },
     clientSpan: (name, peer, parent) => {
-      const span = tracer.startSpan(name, { kind: SpanKind.CLIENT, attributes: { 'rpc.system': 'grpc', 'server.address': peer } }, parent ?? apiContext.active())
+      const span = tracer.startSpan(name, { kind: SpanKind.CLIENT, attributes: { ...rpcAttributes(name), 'server.address': peer } }, parent ?? apiContext.active())
       const metadata = new Metadata()
       metadata.set('traceparent', formatTraceparent(span.spanContext()))
+      metadata.set('grpc-trace-bin', formatGrpcTraceBin(span.spanContext()))
       return { span, metadata }
     },
     shutdown: () => provider.shutdown(),
   }
+}
+
+/** The caller's context: W3C traceparent, else proxyless gRPC's grpc-trace-bin. */
+export function remoteContext(metadata: Metadata): SpanContext | null {
+  const header = metadata.get('traceparent')[0]
+  const fromHeader = typeof header === 'string' ? parseTraceparent(header) : null
+  if (fromHeader) return fromHeader
+  const binary = metadata.get('grpc-trace-bin')[0]
+  return binary instanceof Uint8Array ? parseGrpcTraceBin(binary) : null
+}
+
+/** OpenTelemetry's RPC attributes from a full method name `package.Service/Method`. */
+function rpcAttributes(name: string): Record<string, string> {
+  const slash = name.lastIndexOf('/')
+  return slash === -1 ? { 'rpc.system': 'grpc' } : { 'rpc.system': 'grpc', 'rpc.service': name.slice(0, slash).replace(/^\//, ''), 'rpc.method': name.slice(slash + 1) }
 }
