@@ -12,6 +12,7 @@ import { registerTopologyApi, startMeshTopologyFeed, type PrometheusSources, typ
 import { ConfigHistory, type SpanTimeWindow } from '../traces'
 import { recordControlPlane, registerTracesApi, startTracesOnFreePort, type Traces } from '../traces/io'
 import { registerControlPlaneApi, type ControlPlaneService } from '../xds/io'
+import { registerMonitoringApi, type Monitoring } from '../monitoring/io'
 import { registerAppApi } from './app-api'
 import { defaultDataDir, removeInterruptedWrites, securePrivateDir } from './data-dir'
 import { version } from './version'
@@ -35,6 +36,8 @@ export interface MeshdeckOptions {
   xdsPort?: number
   /** Address the xDS server binds (default 127.0.0.1); the kind sandbox needs one its pods reach, e.g. the kind network's gateway. */
   xdsHost?: string
+  /** Port of Meshdeck's own /metrics (127.0.0.1); default 15014, istiod's, or a free one when taken; null serves none. */
+  monitoringPort?: number | null
   /** `--prometheus URL`: the Prometheus the local demo's numbers and analysis may come from (docs/metrics.md). */
   prometheusUrl?: string
   /** Port of the trace collector (OTLP/HTTP and Zipkin, 127.0.0.1). Default 4318, or a free one when taken. */
@@ -69,6 +72,8 @@ export interface Meshdeck extends Disposable {
   readonly traces: Traces
   /** Weight edits and progressive rollouts on the embedded control plane. */
   readonly canary: CanaryRuntime
+  /** Meshdeck's own metrics on the monitoring port, or null when off. */
+  readonly monitoring: Monitoring | null
   /** Which Prometheus each scope uses (settings, --prometheus, discovery). */
   readonly prometheus: PrometheusSources
   /** The topology's numbers from Prometheus, while it is the chosen source. */
@@ -133,6 +138,8 @@ export async function createMeshdeck(options: MeshdeckOptions): Promise<Meshdeck
         logs: { demo: (workload) => demoLogLines(demo.service, workload), clusterContext: () => cluster.contexts.current() },
       }),
     )
+    // Meshdeck's own metrics, with istiod's names, on istiod's monitoring port (docs/metrics.md).
+    const monitoring = stack.add(await registerMonitoringApi(router, { controlPlane: controlPlane.service, security: security.service, traces, port: options.monitoringPort === undefined ? 15014 : options.monitoringPort }))
     const canary = stack.add(registerCanaryApi(router, bus, { controlPlane: controlPlane.service, edges: traces.edges, dataDir: info.dataDir, clusterClient, prometheus: topology.prometheus }))
     await canary.start()
     // The sandbox runs the demo's processes on the running control plane (the demo's own folder when it has one).
@@ -170,6 +177,7 @@ export async function createMeshdeck(options: MeshdeckOptions): Promise<Meshdeck
       canary: canary.service,
       topology: topology.service,
       prometheus: topology.prometheus,
+      monitoring: monitoring.monitoring,
       prometheusTopology: topology.prometheusTopology,
       demo: demo.service,
       controlPlane: controlPlane.service,

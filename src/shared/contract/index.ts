@@ -10,6 +10,7 @@ import { canaryEvents, canaryMethods } from './canary'
 import { securityEvents, securityMethods } from './security'
 import { localClusterEvents, localClusterMethods } from './local-clusters'
 import { prometheusEvents, prometheusMethods } from './prometheus'
+import { monitoringMethods } from './monitoring'
 import type { EventSpec, MethodSpec } from './define'
 
 export * from './error-codes'
@@ -25,6 +26,7 @@ export * from './canary'
 export * from './security'
 export * from './local-clusters'
 export * from './prometheus'
+export * from './monitoring'
 export type { EventSpec, MethodSpec } from './define'
 
 /**
@@ -44,6 +46,7 @@ export const methods = {
   ...securityMethods,
   ...localClusterMethods,
   ...prometheusMethods,
+  ...monitoringMethods,
 } satisfies Record<string, MethodSpec>
 
 /** Every event main sends to the renderer. */
