@@ -81,7 +81,7 @@ describe("a cluster's Prometheus through the API server", () => {
     expect(message).toContain("Istio's Prometheus add-on")
     // The API server's own words for why the proxy got nowhere: these Services have no endpoints.
     expect(message).toMatch(/could not reach istio-system\/prometheus:9090: services "prometheus" not found/)
-    expect(failure!.hint).toContain('give its URL in Settings')
+    expect(failure!.hint).toContain('give its URL in the Prometheus URL field of the Topology page')
 
     // The topology cannot switch to it, and says why.
     await expect(meshdeck.router.invoke('topology.useSource', { traffic: 'prometheus', context })).rejects.toMatchObject({ code: 'prometheus_not_found' })
@@ -94,7 +94,7 @@ describe("a cluster's Prometheus through the API server", () => {
     expect(set).toMatchObject({ context, configuredUrl: prometheus.url, error: null })
     const state = await meshdeck.router.invoke('topology.useSource', { traffic: 'prometheus', context, windowSeconds: 60 })
     expect(state).toMatchObject({ traffic: 'prometheus', context, error: null, endpoint: { context, url: prometheus.url, how: 'settings', service: null } })
-    expect(state.endpoint?.why).toBe(`the Prometheus URL set for ${context} in Settings`)
+    expect(state.endpoint?.why).toBe(`the Prometheus URL set for ${context} on the Topology page`)
     // Forgetting it goes back to discovery.
     await meshdeck.router.invoke('topology.useSource', { traffic: 'mesh' })
     await meshdeck.router.invoke('prometheus.setUrl', { context, url: null })

@@ -55,7 +55,7 @@ describe('Prometheus as the source of the topology', () => {
     await expect(meshdeck.router.invoke('prometheus.setUrl', { url: closed })).rejects.toMatchObject({ code: 'prometheus_unreachable', message: expect.stringContaining('connection refused') })
     await expect(meshdeck.router.invoke('prometheus.setUrl', { url: 'file:///etc/passwd' })).rejects.toMatchObject({ code: 'invalid_params' })
     // Nothing set: the graph cannot switch, and says what to do.
-    await expect(meshdeck.router.invoke('topology.useSource', { traffic: 'prometheus' })).rejects.toMatchObject({ code: 'prometheus_not_configured', hint: expect.stringContaining('Settings') })
+    await expect(meshdeck.router.invoke('topology.useSource', { traffic: 'prometheus' })).rejects.toMatchObject({ code: 'prometheus_not_configured', hint: expect.stringContaining('Prometheus URL field of the Topology page') })
     expect((await meshdeck.router.invoke('topology.source', {})).traffic).toBe('mesh')
   })
 

@@ -77,7 +77,7 @@ export function endpointOf(context: string, candidate: PrometheusCandidate, vers
 function notFound(context: string, attempts: DiscoveryAttempt[]): MeshdeckError {
   const tried = attempts.length === 0 ? 'no Service looks like Prometheus (istio-system/prometheus, kube-prometheus-stack, prometheus-operated, …)' : attempts.map((a) => `${a.service} (${a.why}): ${a.outcome}`).join('; ')
   return Object.assign(
-    new MeshdeckError('prometheus_not_found', `No Prometheus answers in ${context}: ${tried}.`, 'Install one (Istio ships samples/addons/prometheus.yaml), or give its URL in Settings.'),
+    new MeshdeckError('prometheus_not_found', `No Prometheus answers in ${context}: ${tried}.`, 'Install one (Istio ships samples/addons/prometheus.yaml), or give its URL in the Prometheus URL field of the Topology page.'),
     { attempts },
   )
 }

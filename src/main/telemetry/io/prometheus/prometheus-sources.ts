@@ -149,21 +149,21 @@ export class PrometheusSources implements Disposable {
       const how = scope === null && this.options.flagUrl ? 'flag' : 'settings'
       const client = new PrometheusClient(directTransport(parsePrometheusUrl(given)))
       const version = await client.buildInfo(signal)
-      const why = how === 'flag' ? 'given with --prometheus' : scope === null ? "the demo's Prometheus URL in Settings" : `the Prometheus URL set for ${scope} in Settings`
+      const why = how === 'flag' ? 'given with --prometheus' : scope === null ? "the demo's Prometheus URL set on the Topology page" : `the Prometheus URL set for ${scope} on the Topology page`
       return { client, endpoint: { context: scope, url: given, service: null, how, why, version } }
     }
     if (scope === null) {
       throw new MeshdeckError(
         'prometheus_not_configured',
         'No Prometheus is set for the local demo.',
-        "Give its URL in Settings (or start Meshdeck with --prometheus URL); point its file_sd_configs at the demo's targets file (docs/metrics.md).",
+        "Give its URL in the Prometheus URL field of the Topology page (or start Meshdeck with --prometheus URL); point its file_sd_configs at the demo's targets file (docs/metrics.md).",
       )
     }
     return discoverPrometheus(await this.kube(scope), scope, signal)
   }
 
   private async kube(context: string): Promise<KubeClient> {
-    if (!this.options.clusterClient) throw new MeshdeckError('prometheus_not_configured', `Meshdeck has no cluster connections to find ${context}'s Prometheus.`, 'Start it with a kubeconfig, or give the URL in Settings.')
+    if (!this.options.clusterClient) throw new MeshdeckError('prometheus_not_configured', `Meshdeck has no cluster connections to find ${context}'s Prometheus.`, 'Start it with a kubeconfig, or give the URL in the Prometheus URL field of the Topology page.')
     return this.options.clusterClient(context)
   }
 
