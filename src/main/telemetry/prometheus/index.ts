@@ -5,6 +5,7 @@
  */
 export * from './answers'
 export * from './queries'
+export { bucketQuantile, quantilesFromBuckets } from './histogram'
 export { edgeStatsFromAnswers, type TopologyAnswers } from './edges'
 export { elementMatchers, elementSeriesQueries } from './element-queries'
 export { prometheusCandidates, serviceProxyPath, serviceSummary, wellKnownPrometheusServices, type PrometheusCandidate, type ServiceSummary } from './discovery'

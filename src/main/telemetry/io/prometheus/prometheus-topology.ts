@@ -1,6 +1,6 @@
 import { MeshdeckError, type TopologySeries, type TopologySourceState } from '@shared/contract'
 import { trackDisposable, type Disposable } from '../../../lib/disposable'
-import { edgeStatsFromAnswers, elementMatchers, elementSeriesQueries, topologyQueries, type QueryResult, type Sample, type Series } from '../../prometheus'
+import { edgeStatsFromAnswers, elementMatchers, elementSeriesQueries, latencyQuantiles, quantilesFromBuckets, topologyQueries, type QueryResult, type Sample, type Series } from '../../prometheus'
 import { prometheusFeeder, type TopologyService } from '../topology-service'
 import { asMeshdeckError } from './prometheus-client'
 import type { PrometheusScope, PrometheusSources } from './prometheus-sources'
@@ -149,16 +149,10 @@ export class PrometheusTopology implements Disposable {
     const { client } = await this.options.sources.resolve(context)
     const q = topologyQueries(windowSeconds)
     const started = performance.now()
-    const [traffic, unknownSources, security, p50, p95, p99] = await Promise.all([
-      client.query(q.traffic),
-      client.query(q.unknownSources),
-      client.query(q.security),
-      client.query(q.latency.p50),
-      client.query(q.latency.p95),
-      client.query(q.latency.p99),
-    ])
+    const [traffic, unknownSources, security, buckets] = await Promise.all([client.query(q.traffic), client.query(q.unknownSources), client.query(q.security), client.query(q.latencyBuckets)])
     const queryMs = performance.now() - started
-    const stats = edgeStatsFromAnswers({ traffic: samples(traffic), unknownSources: samples(unknownSources), security: samples(security), latency: { p50: samples(p50), p95: samples(p95), p99: samples(p99) } })
+    const [p50 = [], p95 = [], p99 = []] = quantilesFromBuckets(samples(buckets), latencyQuantiles)
+    const stats = edgeStatsFromAnswers({ traffic: samples(traffic), unknownSources: samples(unknownSources), security: samples(security), latency: { p50, p95, p99 } })
     return { stats, queryMs }
   }
 
