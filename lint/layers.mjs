@@ -23,7 +23,7 @@ export const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 
 export const scheme = {
   /** src/main's folders, lowest first: each may import only the folders before it. */
-  layers: ['lib', 'model', 'api', 'traces', 'cluster', 'mesh', 'xds', 'security', 'telemetry', 'canary', 'demo', 'local-clusters', 'monitoring', 'window', 'app'],
+  layers: ['lib', 'model', 'api', 'traces', 'cluster', 'mesh', 'xds', 'security', 'analysis', 'telemetry', 'canary', 'demo', 'local-clusters', 'monitoring', 'window', 'app'],
   /** Folders that are all I/O: the composition root and the Electron window. Their entry is index.ts. */
   ioOnly: ['app', 'window'],
   /** Folders of small independent helpers, imported module by module rather than through an index. */

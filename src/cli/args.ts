@@ -1,5 +1,6 @@
 import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
+import { analyzeUsage, parseAnalyzeArgs, type AnalyzeArgs } from './analyze-args'
 import { ClusterUsageError, clusterUsage, parseClusterArgs, type ClusterArgs } from './cluster-args'
 
 export interface ServeArgs {
@@ -55,7 +56,7 @@ export interface HelpArgs {
   command: 'help'
 }
 
-export type CliArgs = ServeArgs | BootstrapArgs | DemoArgs | ClusterArgs | HelpArgs
+export type CliArgs = ServeArgs | BootstrapArgs | DemoArgs | ClusterArgs | AnalyzeArgs | HelpArgs
 
 export class UsageError extends Error {}
 
@@ -81,7 +82,7 @@ export const usage = `Usage:
           MESHDECK_HOME into DIR (default <MESHDECK_HOME>/workload-certs/NS/NAME; NAME defaults to the node id)
           and name it in the bootstrap, so STRICT PeerAuthentication and ISTIO_MUTUAL work. A running
           Meshdeck (meshdeck serve, same MESHDECK_HOME) keeps it renewed.
-${clusterUsage}  meshdeck help
+${clusterUsage}${analyzeUsage}  meshdeck help
 `
 
 export function parseCliArgs(argv: string[]): CliArgs {
@@ -89,6 +90,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
   if (command === undefined || command === 'help' || command === '--help' || command === '-h') return { command: 'help' }
   if (command === 'bootstrap') return parseBootstrapArgs(rest)
   if (command === 'demo') return parseDemoArgs(rest)
+  if (command === 'analyze') return parseAnalyzeArgs(rest)
   if (command === 'cluster') {
     try {
       return parseClusterArgs(rest)

@@ -1,4 +1,6 @@
 import { pages } from '../../src/renderer/src/pages'
+import { startServe } from '../support/serve-process'
+import { writeTempKubeconfig } from '../support/kubeconfig-fixture'
 import { expect, screenshotDir, test } from './fixtures'
 
 test('opens with the token and visits every page through the navigation', async ({ page, serve }) => {
@@ -22,11 +24,19 @@ test('opens with the token and visits every page through the navigation', async 
   expect(consoleErrors).toEqual([])
 })
 
-test('an empty page says what will appear there and how to get it', async ({ page, serve }) => {
-  await page.goto(`${serve.url}#/traces`)
-  const empty = page.getByRole('status').filter({ hasText: 'No traces to show yet' })
-  await expect(empty).toBeVisible()
-  await expect(empty).toContainText('OpenTelemetry')
+test('an empty page says what will appear there and how to get it', async ({ page }) => {
+  // Its own Meshdeck: the worker's shared one holds spans other specs sent it.
+  const kubeconfig = writeTempKubeconfig()
+  const fresh = await startServe(['--kubeconfig', kubeconfig.path])
+  try {
+    await page.goto(`${fresh.url}#/traces`)
+    const empty = page.getByRole('status').filter({ hasText: 'No traces to show yet' })
+    await expect(empty).toBeVisible()
+    await expect(empty).toContainText('OpenTelemetry')
+  } finally {
+    await fresh.stop()
+    kubeconfig.cleanup()
+  }
 })
 
 test('the command palette jumps to a page and switches context from the keyboard', async ({ page, serve }) => {

@@ -6,12 +6,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { ApiError } from '@shared/contract'
 import type { CanaryTarget, RolloutStateDto } from '@shared/contract/canary'
 import { createMeshdeck, type Meshdeck } from '../../src/main/app/meshdeck'
+import { AnalysisService } from '../../src/main/analysis/io'
 import { rolloutAnnotation } from '../../src/main/canary'
 import { CanaryRuntime, IstioApi } from '../../src/main/canary/io'
 import { KubeClient } from '../../src/main/cluster/io/kube-client'
 import { EdgeLatency } from '../../src/main/traces'
 import { adminKubeConfig, installIstioCrds, TestCluster } from '../cluster'
+import { seedReviewsService } from '../support/kube-mesh-fixtures'
 import { waitFor } from '../support/wait'
+import { destinationRuleYaml, virtualServiceYaml } from '../support/xds-mesh-fixtures'
 
 // A real kube-apiserver with Istio's CRDs; Meshdeck talks to it through its own kubeconfig
 // connection (context "admin"), the way the app does. Other writers are plain API calls with
@@ -365,4 +368,65 @@ describe('progressive rollouts on a cluster VirtualService', () => {
     ])
     rmSync(dir, { recursive: true, force: true })
   }, 60_000)
+})
+
+describe('a cluster weight edit is analysed before it is applied', () => {
+  const store = 'store'
+  const target = { context, namespace: store, name: 'reviews', route: { name: 'default' } }
+
+  beforeAll(async () => {
+    // reviews with Pods for v1 and v2 only; its DestinationRule defines v3 too.
+    await seedReviewsService(kube, store, { v1: { port: 41001 }, v2: { port: 41002 } })
+    await kube.json('POST', `/apis/networking.istio.io/v1/namespaces/${store}/destinationrules`, destinationRuleYaml({ name: 'reviews', host: 'reviews', subsets: ['v1', 'v2', 'v3'], namespace: store }))
+    const http = [{ name: 'default', route: [{ destination: { host: 'reviews', subset: 'v1' }, weight: 90 }, { destination: { host: 'reviews', subset: 'v2' }, weight: 10 }] }]
+    await kube.json('POST', `/apis/networking.istio.io/v1/namespaces/${store}/virtualservices`, virtualServiceYaml({ name: 'reviews', hosts: ['reviews'], http, namespace: store }))
+  })
+
+  it('refuses weights on a subset no Pod serves, naming the finding, and applies ones that only keep what was there', async () => {
+    const before = await kube.json<Vs>('GET', `/apis/networking.istio.io/v1/namespaces/${store}/virtualservices/reviews`)
+    const preview = await call<{ findings?: { level: string; code: string }[] }>('canary.preview', { target, weights: { v1: 80, v2: 10, v3: 10 } })
+    expect(preview.findings?.map((f) => `${f.level} ${f.code}`)).toEqual(['Error MDK0019'])
+    const error = await apiError('canary.apply', { target, weights: { v1: 80, v2: 10, v3: 10 } })
+    expect(error).toMatchObject({ code: 'analysis_blocked', message: expect.stringContaining('Error [MDK0019] on VirtualService store/reviews') })
+    expect(error.hint).toContain('Nothing was written.')
+    expect(userFields(await kube.json<Vs>('GET', `/apis/networking.istio.io/v1/namespaces/${store}/virtualservices/reviews`))).toEqual(userFields(before))
+    // v3 without Pods is already an Error on the DestinationRule (IST0173): not this edit's, so it does not block.
+    expect((await call<{ outcome: string }>('canary.apply', { target, weights: { v1: 50, v2: 50 } })).outcome).toBe('applied')
+  })
+})
+
+describe('the edit check of a user who may not see endpoints', () => {
+  it('shows what it finds but blocks nothing: a subset it cannot see served is not known to be unserved', async () => {
+    // "limited" may read Istio's objects, Services and namespaces, but no Pods or EndpointSlices.
+    await kube.json('POST', '/apis/rbac.authorization.k8s.io/v1/clusterroles', {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRole',
+      metadata: { name: 'mesh-reader-no-endpoints' },
+      rules: [
+        { apiGroups: ['networking.istio.io', 'security.istio.io'], resources: ['*'], verbs: ['get', 'list'] },
+        { apiGroups: [''], resources: ['services', 'namespaces'], verbs: ['get', 'list'] },
+      ],
+    })
+    await kube.json('POST', '/apis/rbac.authorization.k8s.io/v1/clusterrolebindings', {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRoleBinding',
+      metadata: { name: 'limited-mesh-reader' },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'mesh-reader-no-endpoints' },
+      subjects: [{ kind: 'User', name: 'limited', apiGroup: 'rbac.authorization.k8s.io' }],
+    })
+    const current = await kube.json<Vs>('GET', '/apis/networking.istio.io/v1/namespaces/store/virtualservices/reviews')
+    const proposed = structuredClone(current)
+    proposed.spec.http[0]!.route = [...proposed.spec.http[0]!.route.map((d) => ({ ...d, weight: 45 })), { destination: { host: 'reviews', subset: 'v3' }, weight: 10 }]
+    const analysis = new AnalysisService({ controlPlane: () => null, onChanged: () => undefined })
+    try {
+      // The admin sees that no Pod serves v3: an Error that blocks.
+      expect((await analysis.checkClusterEdit('admin', kube, current, proposed)).blocking.map((f) => f.code)).toEqual(['MDK0019'])
+      // "limited" sees v3 without endpoints too (it cannot see any): reported, not blocking.
+      const limited = await analysis.checkClusterEdit('limited', new KubeClient(adminKubeConfig(cluster, 'limited')), current, proposed)
+      expect(limited.introduced.map((f) => f.code)).toEqual(['MDK0019'])
+      expect(limited.blocking).toEqual([])
+    } finally {
+      analysis.dispose()
+    }
+  })
 })

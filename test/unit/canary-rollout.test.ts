@@ -150,6 +150,21 @@ describe('sources that disagree', () => {
     expect(state.failure).toMatchObject({ metric: 'errorRate', value: 0.31 })
   })
 
+  it('with error rates that differ by chance in small windows are judged as usual', () => {
+    const analysing = run(startRollout(spec, 0).state, { type: 'acked', at: 1 })
+    // Both see a failing canary over a few calls: 42 % of 24 and 65 % of 26 are the same 60 % fault.
+    const small = both({ requests: 24, errorRate: 0.42 }, { requests: 26, errorRate: 0.65 })
+    const judgedSmall = reduceRollout(analysing, { type: 'analysed', at: 31, metrics: small }).state
+    expect(judgedSmall.phase).toBe('rolledBack')
+    expect(judgedSmall.failure).toMatchObject({ metric: 'errorRate', value: 0.65 })
+    // A healthy canary seen at 0 % and 4 % passes the 5 % limit on both: nothing to contradict.
+    const passing = both({ requests: 20, errorRate: 0 }, { requests: 200, errorRate: 0.04 })
+    expect(reduceRollout(analysing, { type: 'analysed', at: 31, metrics: passing }).state.phase).not.toBe('paused')
+    // But 0 % of 24 spans against 60 % of 25 load-reported calls is no accident.
+    const contradicting = both({ requests: 24, errorRate: 0 }, { requests: 25, errorRate: 0.6 })
+    expect(reduceRollout(analysing, { type: 'analysed', at: 31, metrics: contradicting }).state.phase).toBe('paused')
+  })
+
   it('that agree within the margin are judged as usual', () => {
     const analysing = run(startRollout(spec, 0).state, { type: 'acked', at: 1 })
     // Spans lag their exporters' batching a little: 70 against 100 is agreement.

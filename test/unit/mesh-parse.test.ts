@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { maxYamlAliasExpansions, parseMeshYaml } from '../../src/main/mesh'
+import { createSnapshot, maxYamlAliasExpansions, parseMeshYaml, validateMesh } from '../../src/main/mesh'
 
 describe('parseMeshYaml', () => {
   it('reads every document of a multi-document file with its line', () => {
@@ -81,5 +81,37 @@ spec: {}
       'a.yaml',
     )
     expect(parsed.problems.filter((p) => p.message.includes('alias'))).toEqual([])
+  })
+
+  it('points a problem with a field at the line of that field, with its code', () => {
+    const text = `apiVersion: networking.istio.io/v1
+kind: ServiceEntry
+metadata: { name: reviews, namespace: demo }
+spec: { hosts: [reviews.demo.svc.cluster.local], ports: [{ number: 9080, name: grpc }] }
+---
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata:
+  name: reviews
+  namespace: demo
+spec:
+  hosts: [reviews.demo.svc.cluster.local]
+  http:
+    - route:
+        - destination:
+            host: reviews.demo.svc.cluster.local
+            subset: v9
+`
+    const parsed = parseMeshYaml(text, 'reviews.yaml')
+    expect(parsed.objects[1]?.source?.fields?.['spec.http[0].route[0].destination.subset']).toBe(17)
+    const problems = validateMesh(createSnapshot(1, parsed.objects))
+    expect(problems).toEqual([
+      expect.objectContaining({ code: 'IST0101', field: 'spec.http[0].route[0].destination.subset', source: { file: 'reviews.yaml', line: 17 } }),
+    ])
+  })
+
+  it('gives objects without a namespace the one it is told (kubectl uses the context\'s)', () => {
+    const parsed = parseMeshYaml('apiVersion: networking.istio.io/v1\nkind: WorkloadEntry\nmetadata: { name: a }\nspec: { address: 127.0.0.1 }\n', 'a.yaml', 'shop')
+    expect(parsed.objects.map((o) => o.namespace)).toEqual(['shop'])
   })
 })

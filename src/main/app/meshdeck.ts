@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { AppInfo, AppStatus, DemoLogLine } from '@shared/contract'
+import { registerAnalysisApi, type AnalysisService } from '../analysis/io'
 import { EventBus, Router } from '../api'
 import { registerCanaryApi, type CanaryRuntime } from '../canary/io'
 import { registerClusterApi } from '../cluster/io'
@@ -78,6 +79,8 @@ export interface Meshdeck extends Disposable {
   readonly prometheus: PrometheusSources
   /** The topology's numbers from Prometheus, while it is the chosen source. */
   readonly prometheusTopology: PrometheusTopology
+  /** Findings of the mesh config as written, kept current. */
+  readonly analysis: AnalysisService
 }
 
 /**
@@ -124,6 +127,11 @@ export async function createMeshdeck(options: MeshdeckOptions): Promise<Meshdeck
     const demo = stack.add(registerDemoApi(router, bus))
     const security = stack.add(registerSecurityApi(router, bus, { dataDir: info.dataDir, controlPlane: controlPlane.service }))
     await security.start()
+    // Findings of every config the control plane reads, and the check a weight edit passes first.
+    const analysis = stack.add(
+      registerAnalysisApi(router, bus, { controlPlane: controlPlane.service, identities: () => security.service.certificateDtos().map((c) => c.spiffeId), trustDomain: () => security.service.trustDomain() }),
+    )
+    await analysis.start()
     const traces = stack.add(
       await startTracesOnFreePort({ port: options.tracesPort ?? 4318, grpcPort: options.tracesGrpcPort, maxBytes: options.traceStoreBytes, timeWindow: options.spanTimeWindow }),
     )
@@ -140,7 +148,7 @@ export async function createMeshdeck(options: MeshdeckOptions): Promise<Meshdeck
     )
     // Meshdeck's own metrics, with istiod's names, on istiod's monitoring port (docs/metrics.md).
     const monitoring = stack.add(await registerMonitoringApi(router, { controlPlane: controlPlane.service, security: security.service, traces, port: options.monitoringPort === undefined ? 15014 : options.monitoringPort }))
-    const canary = stack.add(registerCanaryApi(router, bus, { controlPlane: controlPlane.service, edges: traces.edges, dataDir: info.dataDir, clusterClient, prometheus: topology.prometheus }))
+    const canary = stack.add(registerCanaryApi(router, bus, { controlPlane: controlPlane.service, edges: traces.edges, dataDir: info.dataDir, clusterClient, analysis: analysis.service, prometheus: topology.prometheus }))
     await canary.start()
     // The sandbox runs the demo's processes on the running control plane (the demo's own folder when it has one).
     const startSandboxDemo = async () => {
@@ -175,6 +183,7 @@ export async function createMeshdeck(options: MeshdeckOptions): Promise<Meshdeck
       info,
       traces,
       canary: canary.service,
+      analysis: analysis.service,
       topology: topology.service,
       prometheus: topology.prometheus,
       monitoring: monitoring.monitoring,

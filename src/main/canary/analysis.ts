@@ -56,8 +56,9 @@ export interface CanaryMetrics {
 /**
  * How far two sources may differ before neither is trusted. Spans lag a little (exporters batch
  * them) and load reports come every few seconds, so counts differ by some; spans counting more
- * than twice the load-reported calls plus 20, or error rates 10 points apart, is not noise but a
- * source that is wrong (forged spans, a client that stopped reporting load). Fewer spans than
+ * than twice the load-reported calls plus 20, or error rates that pass and fail the check and lie
+ * further apart than 10 points and than chance explains, is not noise but a source that is wrong
+ * (forged spans, a client that stopped reporting load). Fewer spans than
  * calls is normal: tracing is often sampled, so that direction is never a conflict.
  */
 export const sourceAgreement = { requestsFactor: 2, requestsSlack: 20, errorRatePoints: 0.1 }
@@ -88,10 +89,23 @@ export function sourceConflict(metrics: CanaryMetrics, thresholds: AnalysisThres
     return `The sources disagree: spans count ${spans.requests} requests to the canary, load reports ${loads.requests}. Check what sends spans to the collector, then resume.`
   }
   const judged = Math.min(spans.requests, loads.requests) >= thresholds.minRequests
-  if (judged && Math.abs(spans.errorRate - loads.errorRate) > sourceAgreement.errorRatePoints) {
+  if (judged && errorRatesContradict(spans, loads, thresholds.maxErrorRate)) {
     return `The sources disagree: spans show ${pct(spans.errorRate)} errors, load reports ${pct(loads.errorRate)}. Check what sends spans to the collector, then resume.`
   }
   return null
+}
+
+/**
+ * Two error rates contradict each other only when they would decide the check differently and
+ * their gap is more than chance: ten calls failing 60 % can show 40 % in one source's window and
+ * 75 % in the other's. The gap allowed is the margin or three standard errors of the difference
+ * between two samples of these sizes, whichever is wider.
+ */
+function errorRatesContradict(a: SourceReading, b: SourceReading, maxErrorRate: number): boolean {
+  if (a.errorRate > maxErrorRate === b.errorRate > maxErrorRate) return false
+  const pooled = (a.errorRate * a.requests + b.errorRate * b.requests) / (a.requests + b.requests)
+  const standardError = Math.sqrt(pooled * (1 - pooled) * (1 / a.requests + 1 / b.requests))
+  return Math.abs(a.errorRate - b.errorRate) > Math.max(sourceAgreement.errorRatePoints, 3 * standardError)
 }
 
 const pct = (fraction: number): string => `${(fraction * 100).toFixed(1)}%`

@@ -20,6 +20,7 @@ export type {
   ServiceEntrySpec,
   WorkloadEntrySpec,
   HttpRoute,
+  HttpRouteDestination,
   HttpMatchRequest,
   StringMatch,
   TrafficPolicy,
@@ -28,7 +29,8 @@ export type {
   Subset,
   ServicePort,
 } from './model'
-export { meshKinds, objectKey } from './model'
+export { meshKinds, objectKey, lineOfField } from './model'
+export { problemCodes, type ProblemCode } from './problem-codes'
 export { createSnapshot, emptySnapshot, withKubernetesServices, type MeshSnapshot } from './snapshot'
 export { parseMeshYaml, type ParsedFile } from './parse-yaml'
 export { validateMesh, grpcStatusCodes, grpcRetryOn } from './validate'
@@ -41,6 +43,7 @@ export {
   endpointServes,
   endpointInSubset,
   destinationRuleFor,
+  destinationRulesByHost,
   type MeshService,
   type ServiceEndpoint,
 } from './services'

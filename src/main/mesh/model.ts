@@ -33,4 +33,4 @@ export type {
   PeerAuthentication,
   AuthorizationPolicy,
 } from '../model'
-export { meshKinds, securityKinds, objectKey } from '../model'
+export { meshKinds, securityKinds, objectKey, lineOfField } from '../model'

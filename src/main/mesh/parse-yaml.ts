@@ -1,4 +1,4 @@
-import { LineCounter, parseAllDocuments } from 'yaml'
+import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Node } from 'yaml'
 import { maxYamlAliasExpansions } from './limits'
 import type { MeshObject } from './model'
 import type { MeshProblem } from './problems'
@@ -34,11 +34,44 @@ function documentProblem(err: unknown, file: string, line: number): MeshProblem 
 }
 
 /**
+ * The line of every field under the document's metadata and spec, by Istio field path
+ * (`spec.http[0].route[1].weight`), so problems and findings can point at the field itself.
+ */
+function fieldLines(contents: unknown, lineCounter: LineCounter): Record<string, number> {
+  const lines: Record<string, number> = {}
+  const lineAt = (node: { range?: [number, number, number] | null } | null | undefined): number | undefined =>
+    node?.range ? lineCounter.linePos(node.range[0]).line : undefined
+  const walk = (node: unknown, path: string): void => {
+    if (isMap(node)) {
+      for (const pair of node.items) {
+        const key = isScalar(pair.key) ? String(pair.key.value) : undefined
+        if (key === undefined) continue
+        const at = path === '' ? key : `${path}.${key}`
+        if (path === '' && key !== 'spec' && key !== 'metadata') continue
+        const line = lineAt(pair.key as Node)
+        if (line !== undefined) lines[at] = line
+        walk(pair.value, at)
+      }
+    } else if (isSeq(node)) {
+      node.items.forEach((item, index) => {
+        const at = `${path}[${index}]`
+        const line = lineAt(item as Node)
+        if (line !== undefined) lines[at] = line
+        walk(item, at)
+      })
+    }
+  }
+  walk(contents, '')
+  return lines
+}
+
+/**
  * Parses one multi-document YAML file of Istio objects. Pure: the caller reads the file. Every
  * problem carries the file and the line of the document (or of the YAML error) to fix; a document
- * that fails is reported and skipped, never stopping the others.
+ * that fails is reported and skipped, never stopping the others. Objects without a namespace get
+ * `defaultNamespace` (kubectl's: the context's namespace, else `default`).
  */
-export function parseMeshYaml(text: string, file: string): ParsedFile {
+export function parseMeshYaml(text: string, file: string, defaultNamespace?: string): ParsedFile {
   const lineCounter = new LineCounter()
   const documents = parseAllDocuments(text, { lineCounter, prettyErrors: false })
   const objects: MeshObject[] = []
@@ -61,7 +94,7 @@ export function parseMeshYaml(text: string, file: string): ParsedFile {
     try {
       const value: unknown = doc.toJS({ maxAliasCount: maxYamlAliasExpansions })
       if (value === null || value === undefined) continue
-      const converted = toMeshObject(value, { file, line: startLine })
+      const converted = toMeshObject(value, { file, line: startLine, fields: fieldLines(doc.contents, lineCounter) }, defaultNamespace)
       if ('object' in converted) objects.push(converted.object)
       else if ('problem' in converted) problems.push(converted.problem)
     } catch (err) {

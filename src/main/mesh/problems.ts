@@ -6,6 +6,11 @@ import type { MeshKind, SourceLocation } from './model'
  * serving); warnings are pushed and shown.
  */
 export interface MeshProblem {
+  /**
+   * The analysis code (IST… where Istio has the same finding, else MDK…; see problem-codes.ts and
+   * docs/analysis.md). Absent on problems reading the config; the analysis calls those MDK0007.
+   */
+  code?: string
   severity: 'error' | 'warning'
   /** Absent when the problem is with a file as a whole (e.g. YAML that does not parse). */
   kind?: MeshKind

@@ -1,9 +1,10 @@
 import { isIP } from '../lib/ip-address'
 import { parseDuration } from './duration'
-import type { DestinationRule, MeshObject, StringMatch, TrafficPolicy, VirtualService, WorkloadEntrySpec } from './model'
+import { lineOfField, type DestinationRule, type MeshObject, type StringMatch, type TrafficPolicy, type VirtualService, type WorkloadEntrySpec } from './model'
+import { problemCodes } from './problem-codes'
 import type { MeshProblem } from './problems'
 import { checkClientRegex } from './regex'
-import { endpointPort, endpointServes, findService, resolveServices, type MeshService } from './services'
+import { destinationRuleFor, endpointPort, endpointServes, findService, resolveServices, type MeshService } from './services'
 import type { MeshSnapshot } from './snapshot'
 
 /** gRPC status names Istio's `grpcStatus` may use, with their codes. */
@@ -22,17 +23,27 @@ const maxRingSize = 8_388_608
 /** retryOn values gRPC clients act on (grpc-js-xds ignores the rest, e.g. Envoy's 5xx). */
 export const grpcRetryOn = new Set(['cancelled', 'deadline-exceeded', 'internal', 'resource-exhausted', 'unavailable'])
 
-type Report = (problem: Omit<MeshProblem, 'kind' | 'namespace' | 'name' | 'source'>) => void
+/** Every validation problem carries its code (problem-codes.ts), so the analysis and the UI can name it. */
+type Report = (problem: Omit<MeshProblem, 'kind' | 'namespace' | 'name' | 'source' | 'code'> & { code: string }) => void
 
+/** Reports on one object, at the line of the field when the object came from a file. */
 function reporter(problems: MeshProblem[], object: MeshObject): Report {
+  const source = object.source
   return (problem) =>
-    problems.push({ ...problem, kind: object.kind, namespace: object.namespace, name: object.name, source: object.source })
+    problems.push({
+      ...problem,
+      kind: object.kind,
+      namespace: object.namespace,
+      name: object.name,
+      ...(source ? { source: { file: source.file, line: lineOfField(source, problem.field) } } : {}),
+    })
 }
 
 function unsupportedKeys(value: object, allowed: readonly string[], field: string, report: Report, why: string): void {
   for (const key of Object.keys(value)) {
     if (!allowed.includes(key)) {
       report({
+        code: problemCodes.unsupportedByProxylessGrpc,
         severity: 'error',
         field: `${field}.${key}`,
         message: `${key} cannot be expressed for proxyless gRPC clients.`,
@@ -47,6 +58,7 @@ function checkStringMatch(match: StringMatch, field: string, report: Report, all
   if (keys.length === 0 && allowEmpty) return
   if (keys.length !== 1 || !['exact', 'prefix', 'regex'].includes(keys[0] as string)) {
     report({
+      code: problemCodes.invalidValue,
       severity: 'error',
       field,
       message: `a string match needs exactly one of exact, prefix, regex; got ${keys.join(', ') || 'none'}.`,
@@ -57,20 +69,20 @@ function checkStringMatch(match: StringMatch, field: string, report: Report, all
   if (match.regex !== undefined) {
     // Checked as the clients compile it (RE2, and grpc-js-xds's limits), not as JavaScript would.
     const problem = typeof match.regex === 'string' ? checkClientRegex(match.regex) : { severity: 'error' as const, message: 'regex is not a string.', hint: 'Quote it in YAML.' }
-    if (problem) report({ ...problem, field: `${field}.regex` })
+    if (problem) report({ code: problem.severity === 'error' ? problemCodes.unsupportedByProxylessGrpc : problemCodes.proxylessGrpcCaveat, ...problem, field: `${field}.regex` })
   }
 }
 
 function checkDuration(value: unknown, field: string, report: Report): void {
   if (value !== undefined && parseDuration(value) === null) {
-    report({ severity: 'error', field, message: `"${String(value)}" is not a duration.`, hint: 'Write e.g. 500ms, 2s or 1m.' })
+    report({ code: problemCodes.invalidValue, severity: 'error', field, message: `"${String(value)}" is not a duration.`, hint: 'Write e.g. 500ms, 2s or 1m.' })
   }
 }
 
 function checkPercent(value: unknown, field: string, report: Report): void {
   if (value === undefined) return
   if (typeof value !== 'number' || value < 0 || value > 100) {
-    report({ severity: 'error', field, message: `percentage ${String(value)} is outside 0–100.`, hint: 'Use a number from 0 to 100.' })
+    report({ code: problemCodes.invalidValue, severity: 'error', field, message: `percentage ${String(value)} is outside 0–100.`, hint: 'Use a number from 0 to 100.' })
   }
 }
 
@@ -78,7 +90,7 @@ function checkPercent(value: unknown, field: string, report: Report): void {
 function checkCount(value: unknown, field: string, report: Report, hint: string): void {
   if (value === undefined) return
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > uint32Max) {
-    report({ severity: 'error', field, message: `${String(value)} is not a whole number from 0 to ${uint32Max}.`, hint })
+    report({ code: problemCodes.invalidValue, severity: 'error', field, message: `${String(value)} is not a whole number from 0 to ${uint32Max}.`, hint })
   }
 }
 
@@ -86,20 +98,20 @@ function checkVirtualService(vs: VirtualService, services: MeshService[], rules:
   const report = reporter(problems, vs)
   unsupportedKeys(vs.spec, ['hosts', 'gateways', 'http', 'exportTo'], 'spec', report, 'Proxyless gRPC routes HTTP/2 requests only (no tcp/tls routes).')
   if (vs.spec.gateways && vs.spec.gateways.some((g) => g !== 'mesh')) {
-    report({ severity: 'warning', field: 'spec.gateways', message: 'gateways other than "mesh" are ignored.', hint: 'The embedded control plane programs mesh clients only.' })
+    report({ code: problemCodes.proxylessGrpcCaveat, severity: 'warning', field: 'spec.gateways', message: 'gateways other than "mesh" are ignored.', hint: 'The embedded control plane programs mesh clients only.' })
   }
   const hosts = vs.spec.hosts ?? []
-  if (hosts.length === 0) report({ severity: 'error', field: 'spec.hosts', message: 'hosts is empty.', hint: 'List the service host(s) this routes, e.g. reviews.' })
+  if (hosts.length === 0) report({ code: problemCodes.invalidValue, severity: 'error', field: 'spec.hosts', message: 'hosts is empty.', hint: 'List the service host(s) this routes, e.g. reviews.' })
   for (const [index, host] of hosts.entries()) {
     const service = findService(services, host, vs.namespace)
     if (!service) {
-      report({ severity: 'error', field: `spec.hosts[${index}]`, message: `host "${host}" matches no ServiceEntry.`, hint: 'Add a ServiceEntry for it or fix the name.' })
+      report({ code: problemCodes.hostNotInMesh, severity: 'error', field: `spec.hosts[${index}]`, message: `host "${host}" matches no ServiceEntry.`, hint: 'Add a ServiceEntry for it or fix the name.' })
       continue
     }
     const owner = owners.get(service.host)
     const me = `${vs.namespace}/${vs.name}`
     if (owner && owner !== me) {
-      report({ severity: 'error', field: `spec.hosts[${index}]`, message: `host "${service.host}" is already routed by VirtualService ${owner}.`, hint: 'Merge the two VirtualServices; one host has one route table.' })
+      report({ code: problemCodes.conflictingVirtualServiceHosts, severity: 'error', field: `spec.hosts[${index}]`, message: `host "${service.host}" is already routed by VirtualService ${owner}.`, hint: 'Merge the two VirtualServices; one host has one route table.' })
     } else owners.set(service.host, me)
   }
   for (const [i, http] of (vs.spec.http ?? []).entries()) {
@@ -113,57 +125,57 @@ function checkVirtualService(vs: VirtualService, services: MeshService[], rules:
       }
     }
     const routes = http.route ?? []
-    if (routes.length === 0) report({ severity: 'error', field: `${at}.route`, message: 'route is empty.', hint: 'Add at least one destination.' })
+    if (routes.length === 0) report({ code: problemCodes.invalidValue, severity: 'error', field: `${at}.route`, message: 'route is empty.', hint: 'Add at least one destination.' })
     let weightSum = 0
     for (const [r, route] of routes.entries()) {
       const field = `${at}.route[${r}]`
       unsupportedKeys(route, ['destination', 'weight'], field, report, 'gRPC clients cannot change headers per destination.')
       weightSum += route.weight ?? (routes.length === 1 ? 100 : 0)
       if (route.weight !== undefined && (!Number.isInteger(route.weight) || route.weight < 0)) {
-        report({ severity: 'error', field: `${field}.weight`, message: `weight ${route.weight} is not a whole number ≥ 0.`, hint: 'Use whole percentages that add up to 100.' })
+        report({ code: problemCodes.invalidValue, severity: 'error', field: `${field}.weight`, message: `weight ${route.weight} is not a whole number ≥ 0.`, hint: 'Use whole percentages that add up to 100.' })
       } else if (route.weight !== undefined && route.weight > uint32Max) {
-        report({ severity: 'error', field: `${field}.weight`, message: `weight ${route.weight} is more than ${uint32Max}, the largest weight gRPC clients accept.`, hint: 'Use whole percentages that add up to 100.' })
+        report({ code: problemCodes.invalidValue, severity: 'error', field: `${field}.weight`, message: `weight ${route.weight} is more than ${uint32Max}, the largest weight gRPC clients accept.`, hint: 'Use whole percentages that add up to 100.' })
       }
       const host = route.destination?.host
       const service = host ? findService(services, host, vs.namespace) : undefined
       if (!service) {
-        report({ severity: 'error', field: `${field}.destination.host`, message: `destination host "${host ?? ''}" matches no ServiceEntry.`, hint: 'Add a ServiceEntry for it or fix the name.' })
+        report({ code: problemCodes.referencedResourceNotFound, severity: 'error', field: `${field}.destination.host`, message: `destination host "${host ?? ''}" matches no ServiceEntry.`, hint: 'Add a ServiceEntry for it or fix the name.' })
         continue
       }
       const port = route.destination.port?.number
       if (port !== undefined && !service.ports.some((p) => p.number === port)) {
-        report({ severity: 'error', field: `${field}.destination.port.number`, message: `${service.host} has no port ${port}.`, hint: `Use one of ${service.ports.map((p) => p.number).join(', ')}.` })
+        report({ code: problemCodes.referencedResourceNotFound, severity: 'error', field: `${field}.destination.port.number`, message: `${service.host} has no port ${port}.`, hint: `Use one of ${service.ports.map((p) => p.number).join(', ')}.` })
       }
       const subset = route.destination.subset
       if (subset !== undefined) {
-        const rule = rules.find((r2) => findService(services, r2.spec.host ?? '', r2.namespace)?.host === service.host)
+        const rule = destinationRuleFor(rules, services, service)
         if (!rule?.spec.subsets?.some((s) => s.name === subset)) {
-          report({ severity: 'error', field: `${field}.destination.subset`, message: `subset "${subset}" is not defined for ${service.host}.`, hint: 'Define it in the DestinationRule for that host (subsets: - name: … labels: …).' })
+          report({ code: problemCodes.referencedResourceNotFound, severity: 'error', field: `${field}.destination.subset`, message: `subset "${subset}" is not defined for ${service.host}.`, hint: 'Define it in the DestinationRule for that host (subsets: - name: … labels: …).' })
         }
       }
     }
     if (weightSum > uint32Max) {
-      report({ severity: 'error', field: `${at}.route`, message: `weights add up to ${weightSum}, more than ${uint32Max}: gRPC clients refuse the whole route table.`, hint: 'Make the weights of one route add up to 100.' })
+      report({ code: problemCodes.invalidValue, severity: 'error', field: `${at}.route`, message: `weights add up to ${weightSum}, more than ${uint32Max}: gRPC clients refuse the whole route table.`, hint: 'Make the weights of one route add up to 100.' })
     } else if (routes.length > 1 && weightSum !== 100) {
-      report({ severity: weightSum === 0 ? 'error' : 'warning', field: `${at}.route`, message: `weights add up to ${weightSum}, not 100.`, hint: 'Make the weights of one route add up to 100.' })
+      report({ code: weightSum === 0 ? problemCodes.schemaValidationError : problemCodes.weightsNotHundred, severity: weightSum === 0 ? 'error' : 'warning', field: `${at}.route`, message: `weights add up to ${weightSum}, not 100.`, hint: 'Make the weights of one route add up to 100.' })
     }
     checkDuration(http.timeout, `${at}.timeout`, report)
     if (http.retries) {
       unsupportedKeys(http.retries, ['attempts', 'perTryTimeout', 'retryOn', 'retryRemoteLocalities'], `${at}.retries`, report, '')
       const attempts = http.retries.attempts
       if (attempts !== undefined && (!Number.isInteger(attempts) || attempts < 0)) {
-        report({ severity: 'error', field: `${at}.retries.attempts`, message: `attempts ${attempts} is not a whole number ≥ 0.`, hint: 'Use e.g. 3.' })
+        report({ code: problemCodes.invalidValue, severity: 'error', field: `${at}.retries.attempts`, message: `attempts ${attempts} is not a whole number ≥ 0.`, hint: 'Use e.g. 3.' })
       } else if (attempts !== undefined && attempts > 4) {
-        report({ severity: 'warning', field: `${at}.retries.attempts`, message: `gRPC caps attempts at 5 in total, so ${attempts} retries act as 4.`, hint: 'Use at most 4 retries.' })
+        report({ code: problemCodes.proxylessGrpcCaveat, severity: 'warning', field: `${at}.retries.attempts`, message: `gRPC caps attempts at 5 in total, so ${attempts} retries act as 4.`, hint: 'Use at most 4 retries.' })
       }
       checkDuration(http.retries.perTryTimeout, `${at}.retries.perTryTimeout`, report)
       if (http.retries.perTryTimeout !== undefined) {
-        report({ severity: 'warning', field: `${at}.retries.perTryTimeout`, message: 'gRPC clients ignore perTryTimeout; the route timeout bounds all attempts.', hint: 'Set timeout on the route instead.' })
+        report({ code: problemCodes.proxylessGrpcCaveat, severity: 'warning', field: `${at}.retries.perTryTimeout`, message: 'gRPC clients ignore perTryTimeout; the route timeout bounds all attempts.', hint: 'Set timeout on the route instead.' })
       }
       const codes = (http.retries.retryOn ?? '').split(',').map((c) => c.trim()).filter(Boolean)
       const unknown = codes.filter((c) => !grpcRetryOn.has(c))
       if (unknown.length > 0) {
-        report({ severity: codes.length === unknown.length ? 'error' : 'warning', field: `${at}.retries.retryOn`, message: `gRPC clients do not retry on ${unknown.join(', ')}.`, hint: `Use gRPC conditions: ${[...grpcRetryOn].join(', ')}.` })
+        report({ code: codes.length === unknown.length ? problemCodes.unsupportedByProxylessGrpc : problemCodes.proxylessGrpcCaveat, severity: codes.length === unknown.length ? 'error' : 'warning', field: `${at}.retries.retryOn`, message: `gRPC clients do not retry on ${unknown.join(', ')}.`, hint: `Use gRPC conditions: ${[...grpcRetryOn].join(', ')}.` })
       }
     }
     if (http.fault) {
@@ -171,17 +183,17 @@ function checkVirtualService(vs: VirtualService, services: MeshService[], rules:
       const { delay, abort } = http.fault
       if (delay) {
         unsupportedKeys(delay, ['fixedDelay', 'percentage', 'percent'], `${at}.fault.delay`, report, 'gRPC clients inject fixed delays only.')
-        if (delay.fixedDelay === undefined) report({ severity: 'error', field: `${at}.fault.delay.fixedDelay`, message: 'fixedDelay is missing.', hint: 'Write e.g. `fixedDelay: 2s`.' })
+        if (delay.fixedDelay === undefined) report({ code: problemCodes.invalidValue, severity: 'error', field: `${at}.fault.delay.fixedDelay`, message: 'fixedDelay is missing.', hint: 'Write e.g. `fixedDelay: 2s`.' })
         checkDuration(delay.fixedDelay, `${at}.fault.delay.fixedDelay`, report)
         checkPercent(delay.percentage?.value ?? delay.percent, `${at}.fault.delay.percentage.value`, report)
       }
       if (abort) {
         unsupportedKeys(abort, ['httpStatus', 'grpcStatus', 'percentage'], `${at}.fault.abort`, report, '')
         if (abort.grpcStatus !== undefined && grpcStatusCodes[abort.grpcStatus] === undefined) {
-          report({ severity: 'error', field: `${at}.fault.abort.grpcStatus`, message: `"${abort.grpcStatus}" is not a gRPC status name.`, hint: 'Use e.g. UNAVAILABLE or INTERNAL.' })
+          report({ code: problemCodes.invalidValue, severity: 'error', field: `${at}.fault.abort.grpcStatus`, message: `"${abort.grpcStatus}" is not a gRPC status name.`, hint: 'Use e.g. UNAVAILABLE or INTERNAL.' })
         }
         if (abort.grpcStatus === undefined && abort.httpStatus === undefined) {
-          report({ severity: 'error', field: `${at}.fault.abort`, message: 'abort needs grpcStatus or httpStatus.', hint: 'Write e.g. `grpcStatus: UNAVAILABLE`.' })
+          report({ code: problemCodes.invalidValue, severity: 'error', field: `${at}.fault.abort`, message: 'abort needs grpcStatus or httpStatus.', hint: 'Write e.g. `grpcStatus: UNAVAILABLE`.' })
         }
         checkPercent(abort.percentage?.value, `${at}.fault.abort.percentage.value`, report)
       }
@@ -196,6 +208,7 @@ function checkTrafficPolicy(policy: TrafficPolicy, field: string, report: Report
     const mode = policy.tls.mode
     if (mode !== undefined && mode !== 'DISABLE' && mode !== 'ISTIO_MUTUAL') {
       report({
+        code: problemCodes.unsupportedByProxylessGrpc,
         severity: 'error',
         field: `${field}.tls.mode`,
         message: `tls mode ${String(mode)} needs certificates of your own, which proxyless gRPC clients cannot be given here.`,
@@ -206,21 +219,21 @@ function checkTrafficPolicy(policy: TrafficPolicy, field: string, report: Report
   const lb = policy.loadBalancer
   if (lb) {
     if (lb.simple !== undefined && lb.simple !== 'ROUND_ROBIN') {
-      report({ severity: 'error', field: `${field}.loadBalancer.simple`, message: `${lb.simple} is not available in gRPC clients.`, hint: 'Use ROUND_ROBIN, or consistentHash for sticky routing.' })
+      report({ code: problemCodes.unsupportedByProxylessGrpc, severity: 'error', field: `${field}.loadBalancer.simple`, message: `${lb.simple} is not available in gRPC clients.`, hint: 'Use ROUND_ROBIN, or consistentHash for sticky routing.' })
     }
     const hash = lb.consistentHash
     if (hash) {
       const at = `${field}.loadBalancer.consistentHash`
       if (hash.maglev !== undefined) {
-        report({ severity: 'error', field: `${at}.maglev`, message: 'gRPC clients have no Maglev load balancer; they refuse a MAGLEV cluster.', hint: 'Use ringHash (or leave it out: a ring is the default).' })
+        report({ code: problemCodes.unsupportedByProxylessGrpc, severity: 'error', field: `${at}.maglev`, message: 'gRPC clients have no Maglev load balancer; they refuse a MAGLEV cluster.', hint: 'Use ringHash (or leave it out: a ring is the default).' })
       }
       unsupportedKeys(hash, ['httpHeaderName', 'ringHash', 'minimumRingSize', 'maglev'], at, report, 'gRPC clients hash on a request header.')
-      if (!hash.httpHeaderName) report({ severity: 'error', field: `${at}.httpHeaderName`, message: 'httpHeaderName is missing.', hint: 'Name the header to hash, e.g. x-user.' })
+      if (!hash.httpHeaderName) report({ code: problemCodes.invalidValue, severity: 'error', field: `${at}.httpHeaderName`, message: 'httpHeaderName is missing.', hint: 'Name the header to hash, e.g. x-user.' })
       if (hash.ringHash) unsupportedKeys(hash.ringHash, ['minimumRingSize'], `${at}.ringHash`, report, '')
       const ringSizes: [string, unknown][] = [[`${at}.ringHash.minimumRingSize`, hash.ringHash?.minimumRingSize], [`${at}.minimumRingSize`, hash.minimumRingSize]]
       for (const [where, size] of ringSizes) {
         if (size !== undefined && (!Number.isInteger(size) || (size as number) < 1 || (size as number) > maxRingSize)) {
-          report({ severity: 'error', field: where, message: `ring size ${String(size)} is not a whole number from 1 to ${maxRingSize}, the largest gRPC clients accept.`, hint: 'Leave it out for 1024, or use e.g. 4096.' })
+          report({ code: problemCodes.invalidValue, severity: 'error', field: where, message: `ring size ${String(size)} is not a whole number from 1 to ${maxRingSize}, the largest gRPC clients accept.`, hint: 'Leave it out for 1024, or use e.g. 4096.' })
         }
       }
     }
@@ -242,7 +255,7 @@ function checkTrafficPolicy(policy: TrafficPolicy, field: string, report: Report
     checkCount(od.consecutive5xxErrors, `${field}.outlierDetection.consecutive5xxErrors`, report, 'Use e.g. 5.')
     checkCount(od.consecutiveGatewayErrors, `${field}.outlierDetection.consecutiveGatewayErrors`, report, 'Use e.g. 5.')
     if (od.consecutive5xxErrors !== undefined || od.consecutiveGatewayErrors !== undefined) {
-      report({ severity: 'warning', field: `${field}.outlierDetection`, message: 'gRPC clients eject by failure percentage, not by consecutive errors: an endpoint failing ≥50% of at least that many requests per interval is ejected.', hint: 'Expect ejection to work on rates; see the Control plane page for what was sent.' })
+      report({ code: problemCodes.proxylessGrpcCaveat, severity: 'warning', field: `${field}.outlierDetection`, message: 'gRPC clients eject by failure percentage, not by consecutive errors: an endpoint failing ≥50% of at least that many requests per interval is ejected.', hint: 'Expect ejection to work on rates; see the Control plane page for what was sent.' })
     }
   }
 }
@@ -251,13 +264,13 @@ function checkDestinationRule(rule: DestinationRule, services: MeshService[], pr
   const report = reporter(problems, rule)
   unsupportedKeys(rule.spec, ['host', 'trafficPolicy', 'subsets', 'exportTo'], 'spec', report, '')
   if (!findService(services, rule.spec.host ?? '', rule.namespace)) {
-    report({ severity: 'error', field: 'spec.host', message: `host "${rule.spec.host ?? ''}" matches no ServiceEntry.`, hint: 'Add a ServiceEntry for it or fix the name.' })
+    report({ code: problemCodes.unknownDestinationRuleHost, severity: 'warning', field: 'spec.host', message: `host "${rule.spec.host ?? ''}" matches no service; the rule applies to nothing.`, hint: 'Add a ServiceEntry (or Kubernetes Service) for it, or fix the name.' })
   }
   if (rule.spec.trafficPolicy) checkTrafficPolicy(rule.spec.trafficPolicy, 'spec.trafficPolicy', report)
   const seen = new Set<string>()
   for (const [i, subset] of (rule.spec.subsets ?? []).entries()) {
-    if (!subset.name) report({ severity: 'error', field: `spec.subsets[${i}].name`, message: 'a subset has no name.', hint: 'Name it, e.g. v1.' })
-    if (seen.has(subset.name)) report({ severity: 'error', field: `spec.subsets[${i}].name`, message: `subset "${subset.name}" is defined twice.`, hint: 'Give each subset its own name.' })
+    if (!subset.name) report({ code: problemCodes.invalidValue, severity: 'error', field: `spec.subsets[${i}].name`, message: 'a subset has no name.', hint: 'Name it, e.g. v1.' })
+    if (seen.has(subset.name)) report({ code: problemCodes.invalidValue, severity: 'error', field: `spec.subsets[${i}].name`, message: `subset "${subset.name}" is defined twice.`, hint: 'Give each subset its own name.' })
     seen.add(subset.name)
     if (subset.trafficPolicy) checkTrafficPolicy(subset.trafficPolicy, `spec.subsets[${i}].trafficPolicy`, report)
   }
@@ -265,15 +278,15 @@ function checkDestinationRule(rule: DestinationRule, services: MeshService[], pr
 
 function checkEndpoint(endpoint: WorkloadEntrySpec, field: string, report: Report): void {
   if (!endpoint.address || isIP(endpoint.address) === 0) {
-    report({ severity: 'error', field: `${field}.address`, message: `address "${endpoint.address ?? ''}" is not an IP address.`, hint: 'gRPC clients accept IPv4/IPv6 endpoint addresses only, e.g. 127.0.0.1.' })
+    report({ code: problemCodes.unsupportedByProxylessGrpc, severity: 'error', field: `${field}.address`, message: `address "${endpoint.address ?? ''}" is not an IP address.`, hint: 'gRPC clients accept IPv4/IPv6 endpoint addresses only, e.g. 127.0.0.1.' })
   }
   if (endpoint.weight !== undefined && (!Number.isInteger(endpoint.weight) || endpoint.weight < 1)) {
-    report({ severity: 'error', field: `${field}.weight`, message: `weight ${endpoint.weight} is not a whole number ≥ 1.`, hint: 'Use 1 or more, or leave it out.' })
+    report({ code: problemCodes.invalidValue, severity: 'error', field: `${field}.weight`, message: `weight ${endpoint.weight} is not a whole number ≥ 1.`, hint: 'Use 1 or more, or leave it out.' })
   } else if (endpoint.weight !== undefined && endpoint.weight > uint32Max) {
-    report({ severity: 'error', field: `${field}.weight`, message: `weight ${endpoint.weight} is more than ${uint32Max}, the largest weight gRPC clients accept.`, hint: 'Scale the weights of this service down; only their ratios matter.' })
+    report({ code: problemCodes.invalidValue, severity: 'error', field: `${field}.weight`, message: `weight ${endpoint.weight} is more than ${uint32Max}, the largest weight gRPC clients accept.`, hint: 'Scale the weights of this service down; only their ratios matter.' })
   }
   if (endpoint.locality !== undefined && endpoint.locality.split('/').length > 3) {
-    report({ severity: 'error', field: `${field}.locality`, message: `locality "${endpoint.locality}" has more than region/zone/subzone.`, hint: 'Write e.g. us-east/zone-a.' })
+    report({ code: problemCodes.invalidValue, severity: 'error', field: `${field}.locality`, message: `locality "${endpoint.locality}" has more than region/zone/subzone.`, hint: 'Write e.g. us-east/zone-a.' })
   }
 }
 
@@ -305,6 +318,7 @@ function checkWeightSums(snapshot: MeshSnapshot, services: readonly MeshService[
         if (!object || reported.has(endpoint.origin)) continue
         reported.add(endpoint.origin)
         reporter(problems, object)({
+          code: problemCodes.invalidValue,
           severity: 'error',
           field: index === undefined ? 'spec.weight' : `spec.endpoints[${index}].weight`,
           message: `with weight ${endpoint.weight} the endpoints of ${service.host} port ${port.number} would weigh ${sum + endpoint.weight} together, more than ${uint32Max}: gRPC clients refuse the whole endpoint list.`,
@@ -326,20 +340,20 @@ export function validateMesh(snapshot: MeshSnapshot): MeshProblem[] {
   for (const entry of snapshot.serviceEntries) {
     const report = reporter(problems, entry)
     const spec = entry.spec
-    if (!spec.hosts || spec.hosts.length === 0) report({ severity: 'error', field: 'spec.hosts', message: 'hosts is empty.', hint: 'Name the service, e.g. reviews.demo.svc.cluster.local.' })
+    if (!spec.hosts || spec.hosts.length === 0) report({ code: problemCodes.invalidValue, severity: 'error', field: 'spec.hosts', message: 'hosts is empty.', hint: 'Name the service, e.g. reviews.demo.svc.cluster.local.' })
     for (const [i, host] of (spec.hosts ?? []).entries()) {
       const other = hostsSeen.get(host)
-      if (other) report({ severity: 'error', field: `spec.hosts[${i}]`, message: `host "${host}" is also declared by ${other}.`, hint: 'Declare each host in one ServiceEntry.' })
+      if (other) report({ code: problemCodes.duplicateServiceEntryHost, severity: 'error', field: `spec.hosts[${i}]`, message: `host "${host}" is also declared by ${other}.`, hint: 'Declare each host in one ServiceEntry.' })
       hostsSeen.set(host, `ServiceEntry ${entry.namespace}/${entry.name}`)
     }
-    if (!spec.ports || spec.ports.length === 0) report({ severity: 'error', field: 'spec.ports', message: 'ports is empty.', hint: 'Add e.g. `- number: 9080\n  name: grpc\n  protocol: GRPC`.' })
+    if (!spec.ports || spec.ports.length === 0) report({ code: problemCodes.invalidValue, severity: 'error', field: 'spec.ports', message: 'ports is empty.', hint: 'Add e.g. `- number: 9080\n  name: grpc\n  protocol: GRPC`.' })
     for (const [i, port] of (spec.ports ?? []).entries()) {
       if (!Number.isInteger(port.number) || port.number < 1 || port.number > 65535) {
-        report({ severity: 'error', field: `spec.ports[${i}].number`, message: `port ${String(port.number)} is not 1–65535.`, hint: 'Use the port clients dial.' })
+        report({ code: problemCodes.invalidValue, severity: 'error', field: `spec.ports[${i}].number`, message: `port ${String(port.number)} is not 1–65535.`, hint: 'Use the port clients dial.' })
       }
     }
     if (spec.resolution !== undefined && spec.resolution !== 'STATIC' && spec.resolution !== 'NONE') {
-      report({ severity: 'error', field: 'spec.resolution', message: `resolution ${spec.resolution} is not supported.`, hint: 'Use STATIC with IP endpoints or WorkloadEntries.' })
+      report({ code: problemCodes.unsupportedByProxylessGrpc, severity: 'error', field: 'spec.resolution', message: `resolution ${spec.resolution} is not supported.`, hint: 'Use STATIC with IP endpoints or WorkloadEntries.' })
     }
     for (const [i, endpoint] of (spec.endpoints ?? []).entries()) checkEndpoint(endpoint, `spec.endpoints[${i}]`, report)
   }

@@ -46,7 +46,7 @@ export { CustomResourceDefinition, isEstablished, servedVersions } from './kuber
 export * from './istio/kinds'
 export type * from './istio/networking'
 export type * from './istio/security'
-export { objectKey, type MeshObject, type MeshSpecOf, type SourceLocation } from './istio/mesh-object'
+export { objectKey, lineOfField, type MeshObject, type MeshSpecOf, type SourceLocation } from './istio/mesh-object'
 export type { VirtualService, DestinationRule, ServiceEntry, WorkloadEntry, PeerAuthentication, AuthorizationPolicy } from './istio/mesh-object'
 export { readMeshObject, type ReadMeshObject, type ReadProblem } from './istio/read-mesh-object'
 export { readIstioResource, type IstioResource, type ResourceMeta } from './istio/resource'

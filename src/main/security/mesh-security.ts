@@ -82,6 +82,8 @@ export class MeshSecurityModel {
   readonly input: MeshPolicyInput
   readonly services: MeshService[]
   private readonly serviceAccounts = new Map<string, string | undefined>()
+  private readonly modes = new WeakMap<Record<string, string>, Map<string, EffectiveMode>>()
+  private readonly byHost = new Map<string, MeshService>()
 
   constructor(
     readonly snapshot: MeshSnapshot,
@@ -89,6 +91,7 @@ export class MeshSecurityModel {
   ) {
     this.input = meshPolicyInput(snapshot, options)
     this.services = resolveServices(snapshot)
+    for (const service of this.services) if (!this.byHost.has(service.host)) this.byHost.set(service.host, service)
     for (const w of snapshot.workloadEntries) this.serviceAccounts.set(`WorkloadEntry/${w.namespace}/${w.name}`, w.spec.serviceAccount)
   }
 
@@ -98,8 +101,23 @@ export class MeshSecurityModel {
 
   /** The PeerAuthentication mode a server enforces on a workload port. */
   serverMode(w: { namespace: string; labels: Record<string, string>; port: number }): EffectiveMode {
+    // Asked for every endpoint of every cluster, mostly with the same endpoint's labels: remembered
+    // per labels object (this model is per snapshot), so a big mesh does not evaluate policies per call.
+    let known = this.modes.get(w.labels)
+    if (!known) this.modes.set(w.labels, (known = new Map()))
+    const key = `${w.namespace}\n${w.port}`
+    let mode = known.get(key)
+    if (mode === undefined) {
+      const effective = effectivePeerAuthentication(this.input.peerAuthentications, this.workloadOf(w), this.options.rootNamespace)
+      known.set(key, (mode = peerAuthenticationForPort(effective, w.port).mode))
+    }
+    return mode
+  }
+
+  /** The PeerAuthentication that decides a workload port's mode, "PeerAuthentication ns/name", or null for Istio's default. */
+  policyOf(w: { namespace: string; labels: Record<string, string>; port: number }): string | null {
     const effective = effectivePeerAuthentication(this.input.peerAuthentications, this.workloadOf(w), this.options.rootNamespace)
-    return peerAuthenticationForPort(effective, w.port).mode
+    return peerAuthenticationForPort(effective, w.port).policy
   }
 
   /** Proxyless servers: only STRICT serves TLS (gRPC cannot detect TLS on a plaintext port). */
@@ -109,7 +127,7 @@ export class MeshSecurityModel {
 
   /** The endpoints behind a destination cluster, each with the workload port it serves on. */
   endpoints(destination: SecurityDestination): { endpoint: ServiceEndpoint; port: number }[] {
-    const service = this.services.find((s) => s.host === destination.host)
+    const service = this.byHost.get(destination.host)
     const port = service?.ports.find((p) => p.number === destination.port)
     if (!service || !port) return []
     const rule = destinationRuleFor(this.input.destinationRules, destination.host, service.namespace, this.options)
@@ -181,6 +199,7 @@ export class MeshSecurityModel {
               resources: [tls.rule, ...this.input.peerAuthentications.filter((p) => (p.metadata?.namespace ?? 'default') === endpoint.namespace).map((p) => refOf('PeerAuthentication', p.metadata))],
               workload,
               port: workloadPort,
+              mtls: { host: service.host, rule: tls.rule, clientMode: tls.mode, policy: this.policyOf({ ...endpoint, port: workloadPort }), serverMode: mode },
             })
           }
         }

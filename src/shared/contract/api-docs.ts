@@ -16,6 +16,7 @@ const domainNotes: Record<ErrorDomain, string> = {
   prometheus: 'Prometheus as a telemetry source: reaching it, and what its answers mean (no data is never a pass).',
   traces: 'The trace collector and store.',
   localClusters: 'kind clusters and Docker-free clusters; an operation’s failure arrives as data in `localClusters.operation`.',
+  analysis: 'Mesh analysis: a weight edit or rollout that would introduce an Error finding (docs/analysis.md) is refused.',
 }
 
 /** A method's codes, with a domain's whole table said once ("any clusters code") rather than spelled out. */

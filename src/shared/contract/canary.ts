@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { findingSchema } from './analysis'
 import { clusterAccessErrors } from './clusters'
 import { event, method } from './define'
 import type { MeshdeckErrorCode } from './error-codes'
@@ -9,6 +10,8 @@ const targetErrors: MeshdeckErrorCode[] = ['unavailable', 'no_clusters', ...clus
 const editErrors: MeshdeckErrorCode[] = [...targetErrors, 'unknown_target', 'not_editable', 'not_a_virtual_service', 'invalid_yaml', 'no_http_routes', 'unknown_route', 'no_destinations']
 /** Writing them, and checking the control plane serves what was written. */
 const writeErrors: MeshdeckErrorCode[] = [...editErrors, 'owned_by_controller', 'invalid_weights', 'not_served']
+/** What a person starts (an Apply, a rollout) is analysed first; an Error it would introduce stops it. */
+const checkedWriteErrors: MeshdeckErrorCode[] = [...writeErrors, 'analysis_blocked']
 /** A rollout step writes weights too; one written over by someone else meanwhile is a conflict. */
 const stepErrors: MeshdeckErrorCode[] = [...writeErrors, 'conflict']
 
@@ -63,6 +66,11 @@ export const weightProblemSchema = z.object({ subset: z.string().nullable(), mes
 export const canaryPreviewSchema = z.object({
   diff: z.array(diffLineSchema),
   problems: z.array(weightProblemSchema),
+  /**
+   * What the mesh analysis would find that it does not now, with these weights (docs/analysis.md).
+   * An Error among them blocks Apply (and a rollout start); a Warning does not.
+   */
+  findings: z.array(findingSchema).optional(),
   /** Fingerprint of the file (or the object's resourceVersion) the preview was made from; apply refuses to overwrite a newer one. */
   baseVersion: z.string(),
 })
@@ -190,14 +198,14 @@ export const canaryMethods = {
   'canary.apply': method(
     z.object({ target: canaryTargetRefSchema, weights: weightsSchema, baseVersion: z.string().optional() }).strict(),
     canaryApplyResultSchema,
-    'Writes the weights (validated first; atomically, or by server-side apply with field manager `meshdeck` on a cluster). A change made meanwhile by someone else is returned as a conflict with both versions, never overwritten.',
-    writeErrors,
+    'Writes the weights (validated and analysed first; atomically, or by server-side apply with field manager `meshdeck` on a cluster). A change made meanwhile by someone else is returned as a conflict with both versions, never overwritten; one the mesh analysis finds an Error in is refused (`analysis_blocked`).',
+    checkedWriteErrors,
   ),
   'rollout.start': method(
     z.object({ target: canaryTargetRefSchema, stable: z.string().min(1), canary: z.string().min(1), plan: rolloutPlanSchema }).strict(),
     rolloutStateSchema,
     'Starts a progressive rollout: each step applies weights, waits for every client to ACK (pausing, or rolling back, past the plan\'s progress deadline), analyses telemetry, then continues, promotes or rolls back; spans and load reports that disagree pause it.',
-    [...stepErrors, 'unknown_subset', 'invalid_plan', 'rollout_running'],
+    [...stepErrors, 'unknown_subset', 'invalid_plan', 'rollout_running', 'analysis_blocked'],
   ),
   'rollout.control': method(
     z.object({ id: z.string().min(1), action: z.enum(['pause', 'resume', 'abort', 'promoteNow']) }).strict(),

@@ -141,6 +141,15 @@ export const traceErrorCodes = {
   invalid_trace_file: 'Not an OTLP/JSON trace file',
 } as const satisfies ErrorCodeTable
 
+/**
+ * Mesh analysis. A weight edit or a rollout that would introduce an Error finding (a route to a
+ * subset no endpoint serves, say) is refused with `analysis_blocked`, naming the finding; a
+ * Warning never blocks anything.
+ */
+export const analysisErrorCodes = {
+  analysis_blocked: 'Blocked by mesh analysis',
+} as const satisfies ErrorCodeTable
+
 /** kind clusters (through kind's CLI and the container engine) and Docker-free clusters. */
 export const localClusterErrorCodes = {
   kind_not_found: 'kind not found',
@@ -179,6 +188,7 @@ export const errorCodeTables = {
   prometheus: prometheusErrorCodes,
   traces: traceErrorCodes,
   localClusters: localClusterErrorCodes,
+  analysis: analysisErrorCodes,
 } satisfies Record<string, ErrorCodeTable>
 
 type ErrorCodeTables = typeof errorCodeTables

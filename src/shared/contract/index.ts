@@ -11,6 +11,7 @@ import { securityEvents, securityMethods } from './security'
 import { localClusterEvents, localClusterMethods } from './local-clusters'
 import { prometheusEvents, prometheusMethods } from './prometheus'
 import { monitoringMethods } from './monitoring'
+import { analysisEvents, analysisMethods } from './analysis'
 import type { EventSpec, MethodSpec } from './define'
 
 export * from './error-codes'
@@ -27,6 +28,7 @@ export * from './security'
 export * from './local-clusters'
 export * from './prometheus'
 export * from './monitoring'
+export * from './analysis'
 export type { EventSpec, MethodSpec } from './define'
 
 /**
@@ -47,6 +49,7 @@ export const methods = {
   ...localClusterMethods,
   ...prometheusMethods,
   ...monitoringMethods,
+  ...analysisMethods,
 } satisfies Record<string, MethodSpec>
 
 /** Every event main sends to the renderer. */
@@ -63,6 +66,7 @@ export const events = {
   ...securityEvents,
   ...localClusterEvents,
   ...prometheusEvents,
+  ...analysisEvents,
 } satisfies Record<string, EventSpec>
 
 export type Methods = typeof methods

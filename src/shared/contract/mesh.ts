@@ -17,6 +17,8 @@ export const proxySyncStatusSchema = z.enum(['SYNCED', 'STALE', 'NACKED', 'NOT S
 export type ProxySyncStatus = z.infer<typeof proxySyncStatusSchema>
 
 export const meshProblemSchema = z.object({
+  /** The analysis code (IST… as Istio's, MDK… Meshdeck's own; docs/analysis.md); absent on problems reading the config. */
+  code: z.string().optional(),
   severity: z.enum(['error', 'warning']),
   kind: z.string().optional(),
   namespace: z.string().optional(),

@@ -1,3 +1,4 @@
+import type { AnalysisService } from '../../analysis/io'
 import type { EventBus, Router } from '../../api'
 import type { KubeClient } from '../../cluster/io'
 import { DisposableStack } from '../../lib/disposable'
@@ -16,6 +17,8 @@ export interface CanaryApiDeps {
   clusterClient: (context: string) => Promise<KubeClient>
   /** Prometheus per scope (settings, --prometheus, discovery): analysis reads it where there is one. */
   prometheus?: CanaryPrometheus
+  /** The mesh analysis: a preview shows what an edit would add to the findings, an Apply or a rollout start refuses an Error. */
+  analysis?: Pick<AnalysisService, 'checkFileEdit' | 'checkClusterEdit'>
 }
 
 /**
@@ -38,6 +41,7 @@ export function registerCanaryApi(router: Router, bus: EventBus, deps: CanaryApi
       onRollout: (state) => bus.emit('rollout.changed', state),
       clusterClient: deps.clusterClient,
       prometheus: deps.prometheus,
+      analysis: deps.analysis,
       // Where the embedded control plane serves a cluster's config (--mesh-context or controlPlane.useSource), rollout steps there wait for its clients' ACKs.
       clusterAcks: controlPlaneClusterAcks(servedClusterContext, () => (controlPlane.status().state === 'running' ? controlPlane.running() : null)),
     }),

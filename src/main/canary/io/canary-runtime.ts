@@ -1,7 +1,9 @@
 import { join } from 'node:path'
-import type { Weights } from '@shared/canary/weights'
+import { weightProblems, type Weights } from '@shared/canary/weights'
 import { MeshdeckError } from '@shared/contract'
 import type { CanaryTarget, CanaryTargetRef, RolloutStateDto } from '@shared/contract/canary'
+import type { EditAnalysis, Finding } from '../../analysis'
+import type { AnalysisService } from '../../analysis/io'
 import type { KubeClient } from '../../cluster/io'
 import type { Disposable } from '../../lib/disposable'
 import type { EdgeLatency } from '../../traces'
@@ -16,7 +18,7 @@ import { noClusterAckSource, propagationText, type ClusterAckSource, type Settle
 import { AnnotatedRolloutStore, rolloutsOn } from './cluster/rollout-annotation'
 import { routedEnvironment } from './environment-router'
 import { localCanaryEnvironment } from './local-environment'
-import { isFinished, planProblems, type RolloutPlan, type RolloutSpec, type RolloutState } from '../rollout-machine'
+import { isFinished, planProblems, weightsFor, type RolloutPlan, type RolloutSpec, type RolloutState } from '../rollout-machine'
 import { RolloutRunner } from './rollout-runner'
 import { RolloutStore } from './rollout-store'
 import { requireServedWeights } from '../served-weights'
@@ -38,6 +40,8 @@ export interface CanaryRuntimeOptions {
   clusterAcks?: ClusterAckSource
   /** How long a cluster step waits where nobody reports ACKs. */
   clusterSettle?: SettleOptions
+  /** The mesh analysis; without it edits are not analysed before they are written. */
+  analysis?: Pick<AnalysisService, 'checkFileEdit' | 'checkClusterEdit'>
   /**
    * Prometheus for analysis: null scope is the local demo's, else a context's (found through its
    * API server). Without it, analysis reads only load reports and spans.
@@ -113,10 +117,47 @@ export class CanaryRuntime implements Disposable {
   }
 
   async preview(ref: CanaryTargetRef, weights: Weights): Promise<Preview> {
-    return ref.context ? (await this.clusterEditor(ref.context)).preview(ref, weights) : this.editor().preview(ref, weights)
+    const preview = ref.context ? await (await this.clusterEditor(ref.context)).preview(ref, weights) : await this.editor().preview(ref, weights)
+    if (preview.problems.length > 0) return preview
+    const check = await this.wouldBe(ref, weights)
+    return check ? { ...preview, findings: check.introduced } : preview
+  }
+
+  /**
+   * What the mesh analysis would find with these weights that it does not find now (null when there
+   * is no analysis). The edit is computed as Apply would make it; nothing is written.
+   */
+  private async wouldBe(ref: CanaryTargetRef, weights: Weights): Promise<EditAnalysis | null> {
+    const analysis = this.options.analysis
+    if (!analysis) return null
+    if (ref.context) {
+      const { current, proposed } = await (await this.clusterEditor(ref.context)).proposal(ref, weights)
+      return analysis.checkClusterEdit(ref.context, (await this.connection(ref.context)).client, current, proposed)
+    }
+    const { file, current, proposed } = await this.editor().proposal(ref, weights)
+    return analysis.checkFileEdit(file, current, proposed)
+  }
+
+  /** Refuses weights the analysis finds an Error in (a Warning never blocks), naming the finding and its fix. */
+  private async requireNoNewErrors(ref: CanaryTargetRef, weights: Weights, what: string): Promise<void> {
+    const blocking = (await this.wouldBe(ref, weights))?.blocking ?? []
+    const first: Finding | undefined = blocking[0]
+    if (!first) return
+    const more = blocking.length > 1 ? ` (and ${blocking.length - 1} more)` : ''
+    throw new MeshdeckError(
+      'analysis_blocked',
+      `${what} would introduce ${first.level} [${first.code}] on ${first.kind} ${first.namespace}/${first.name}: ${first.message}${more}`,
+      `${first.fix} Nothing was written.`,
+    )
   }
 
   async apply(ref: CanaryTargetRef, weights: Weights, baseVersion?: string): Promise<ApplyResult> {
+    // Weights the editor refuses anyway (a target managed elsewhere, weights that do not add up)
+    // get its own error, which names the problem; only writable weights are analysed.
+    const target = (ref.context ? await this.clusterTargets(ref.context) : this.targets()).find((t) => sameRef(t.ref, ref))
+    if (target && !target.ownedBy && weightProblems(weights, subsetKeys(target)).length === 0) {
+      await this.requireNoNewErrors(ref, weights, `Weights ${Object.entries(weights).map(([k, w]) => `${k} ${w}`).join(', ')}`)
+    }
     if (ref.context) return (await this.clusterEditor(ref.context)).apply(ref, weights, baseVersion)
     const editor = this.editor()
     const file = editor.fileOf(ref)
@@ -135,7 +176,7 @@ export class CanaryRuntime implements Disposable {
     const target = targets.find((t) => sameRef(t.ref, ref))
     if (!target) throw new MeshdeckError('unknown_target', `No splittable route ${ref.namespace}/${ref.name}.`, 'Reload the Canary page.')
     if (target.ownedBy) throw new MeshdeckError('owned_by_controller', `${target.label} is managed elsewhere: ${target.ownedBy}`, 'Meshdeck leaves it alone.')
-    const keys = [...new Set([...target.destinations.map((d) => d.key), ...target.subsets])]
+    const keys = subsetKeys(target)
     for (const subset of [stable, canary]) {
       if (!keys.includes(subset)) throw new MeshdeckError('unknown_subset', `Unknown subset "${subset}".`, `Use one of: ${keys.join(', ')}.`)
     }
@@ -155,6 +196,9 @@ export class CanaryRuntime implements Disposable {
     const route = 'name' in ref.route ? ref.route.name : ref.route.index
     const id = `${ref.context ? `${ref.context}.` : ''}${ref.namespace}.${ref.name}.${route}.${Date.now().toString(36)}`
     const spec: RolloutSpec = { id, host: target.host, stable, canary, others: keys.filter((k) => k !== stable && k !== canary), plan, target: target.ref }
+    // A step sends traffic to stable and canary, promotion to canary alone: those are all the
+    // destinations a rollout can give weight to, so the first step and the end are analysed.
+    for (const percent of [...new Set([plan.steps[0]!, 100])]) await this.requireNoNewErrors(ref, weightsFor(spec, percent), `This rollout (${canary} at ${percent}%)`)
     return this.ensureRunner().start(spec)
   }
 
@@ -295,6 +339,9 @@ export class CanaryRuntime implements Disposable {
     )
   }
 }
+
+/** What weights may name on a target: the route's destinations and its DestinationRule's subsets. */
+const subsetKeys = (target: CanaryTarget): string[] => [...new Set([...target.destinations.map((d) => d.key), ...target.subsets])]
 
 const sameRef = (a: CanaryTargetRef, b: CanaryTargetRef): boolean =>
   (a.context ?? null) === (b.context ?? null) && a.namespace === b.namespace && a.name === b.name && JSON.stringify(a.route) === JSON.stringify(b.route)

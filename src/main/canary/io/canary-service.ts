@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import { promises as fs } from 'node:fs'
-import { resolve } from 'node:path'
+import { relative, resolve } from 'node:path'
 import { lineDiff } from '@shared/canary/line-diff'
 import { weightProblems, type Weights } from '@shared/canary/weights'
 import { MeshdeckError } from '@shared/contract'
@@ -66,6 +66,16 @@ export class LocalCanaryEditor {
     }
     await writeFileAtomic(target.file!, proposed)
     return { outcome: 'applied', version: fileVersion(proposed) }
+  }
+
+  /**
+   * What the target's file would hold with these weights (nothing is written): the mesh analysis
+   * checks it before an Apply or a rollout. `file` is as the mesh folder names it (relative).
+   */
+  async proposal(ref: CanaryTargetRef, weights: Weights): Promise<{ file: string; current: string; proposed: string }> {
+    const target = this.require(ref)
+    const current = await this.read(target)
+    return { file: relative(this.meshDir, target.file!), current, proposed: this.rewrite(current, target, weights) }
   }
 
   /** The file the target's VirtualService comes from, for messages. */

@@ -13,3 +13,5 @@ export { IstioCrdSource, istioResources, istioVersions, type IstioCrdSourceOptio
 export { KubeEndpointSource, type KubeEndpointSourceOptions } from './kubernetes/endpoint-source'
 export { refuseIfIstiod } from './kubernetes/istiod'
 export { ApiDiscovery, type ServedResource } from './kubernetes/api-discovery'
+export { readClusterMesh, type ClusterMesh } from './kubernetes/read-cluster-mesh'
+export { readMeshFile, isMeshFileName, type MeshFileRead } from './read-mesh-file'

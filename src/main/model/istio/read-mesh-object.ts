@@ -22,9 +22,9 @@ const otherMeshdeckKinds = new Set(['RequestAuthentication'])
  * The reader of every Istio kind Meshdeck serves: one Kubernetes-shaped value (a YAML document, or
  * an object from a cluster's API) → a MeshObject, or the problem that stops it. The envelope is
  * checked here (kind, apiVersion in the kind's group, metadata.name, spec a mapping; a missing or
- * empty namespace is `default`, as kubectl applies it); the spec's fields are validation's to check.
+ * empty namespace is `defaultNamespace`, `default` unless said otherwise, as kubectl applies it); the spec's fields are validation's to check.
  */
-export function readMeshObject(value: unknown): ReadMeshObject {
+export function readMeshObject(value: unknown, defaultNamespace = 'default'): ReadMeshObject {
   if (!isJsonObject(value)) {
     return { problem: { severity: 'error', message: 'A document is not a Kubernetes object.', hint: 'Each YAML document needs apiVersion, kind, metadata and spec.' } }
   }
@@ -37,7 +37,7 @@ export function readMeshObject(value: unknown): ReadMeshObject {
   }
   const metadata = isJsonObject(value.metadata) ? value.metadata : {}
   const name = asText(metadata.name)
-  const namespace = asText(metadata.namespace) ?? 'default'
+  const namespace = asText(metadata.namespace) ?? defaultNamespace
   const { group, versions } = istioKinds[kind]
   if (!apiVersion.startsWith(`${group}/`)) {
     return {

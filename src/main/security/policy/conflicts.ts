@@ -1,6 +1,6 @@
 import { authorizationFor } from './authorization'
 import { clientTlsMode, destinationRuleFor } from './destination-tls'
-import { effectivePeerAuthentication, peerAuthenticationForPort, type EffectivePeerAuthentication } from './peer-authentication'
+import { effectivePeerAuthentication, peerAuthenticationForPort, type EffectiveMode, type EffectivePeerAuthentication } from './peer-authentication'
 import {
   defaultDomainSuffix,
   defaultRootNamespace,
@@ -32,6 +32,11 @@ export interface PolicyConflict {
   resources: string[]
   workload: string | null
   port: number | null
+  /**
+   * For a DestinationRule at odds with a server's PeerAuthentication: the host, what the rule makes
+   * callers use and what the server enforces (the analysis words these as Istio's IST0113).
+   */
+  mtls?: { host: string; rule: string; clientMode: ClientTlsMode; policy: string | null; serverMode: EffectiveMode }
 }
 
 const describeMode = (pa: EffectivePeerAuthentication): string =>
@@ -113,14 +118,24 @@ export function detectConflicts(input: MeshPolicyInput): PolicyConflict[] {
   }
 
   const clientNamespaces = [...new Set(input.workloads.map((w) => w.namespace))].sort()
+  // A service selects workloads of its own namespace: look only there (a scan of every workload per
+  // service made big meshes slow).
+  const workloadsIn = new Map<string, PolicyWorkload[]>()
+  for (const w of input.workloads) {
+    const list = workloadsIn.get(w.namespace) ?? []
+    list.push(w)
+    workloadsIn.set(w.namespace, list)
+  }
   for (const service of input.services) {
     const host = service.host ?? `${service.name}.${service.namespace}.svc.${domainSuffix}`
-    const servers = input.workloads.filter((w) => w.namespace === service.namespace && Object.keys(service.selector).length > 0 && selectorMatches({ matchLabels: service.selector }, w.labels))
+    const servers = Object.keys(service.selector).length === 0 ? [] : (workloadsIn.get(service.namespace) ?? []).filter((w) => selectorMatches({ matchLabels: service.selector }, w.labels))
     for (const server of servers) {
       const effective = effectivePeerAuthentication(input.peerAuthentications, server, rootNamespace)
       for (const servicePort of service.ports) {
         const serverPort = servicePort.targetPort ?? servicePort.port
         const pa = peerAuthenticationForPort(effective, serverPort)
+        // Every conflict below needs a server that is STRICT or DISABLE; PERMISSIVE accepts all callers.
+        if (pa.mode === 'PERMISSIVE') continue
         const byRule = new Map<string, { mode: ClientTlsMode; rule: string | null; namespaces: string[] }>()
         for (const client of clientNamespaces) {
           const rule = destinationRuleFor(input.destinationRules, host, client, options)
@@ -148,6 +163,7 @@ export function detectConflicts(input: MeshPolicyInput): PolicyConflict[] {
                 resources,
                 workload: workloadName,
                 port: serverPort,
+                mtls: { host, rule, clientMode: mode, policy: pa.policy, serverMode: pa.mode },
               },
               `spc:${rule}:${workloadName}:${serverPort}:${mode}`,
             )
@@ -161,6 +177,7 @@ export function detectConflicts(input: MeshPolicyInput): PolicyConflict[] {
                 resources,
                 workload: workloadName,
                 port: serverPort,
+                mtls: { host, rule, clientMode: mode, policy: pa.policy, serverMode: pa.mode },
               },
               `mcd:${rule}:${workloadName}:${serverPort}`,
             )

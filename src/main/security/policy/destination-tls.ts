@@ -36,10 +36,14 @@ export function ruleHost(rule: DestinationRuleLike, domainSuffix = defaultDomain
   return `${host}.${rule.metadata?.namespace ?? 'default'}.svc.${domainSuffix}`
 }
 
+/** One compiled pattern per domain suffix: building a RegExp per lookup dominated conflict detection on big meshes. */
+const hostPatterns = new Map<string, RegExp>()
+
 /** The namespace of a Kubernetes service host, or null for other hosts (ServiceEntry). */
 export function namespaceOfHost(host: string, domainSuffix = defaultDomainSuffix): string | null {
-  const match = new RegExp(`^[^.]+\\.([^.]+)\\.svc\\.${domainSuffix.replace(/\./g, '\\.')}$`).exec(host)
-  return match?.[1] ?? null
+  let pattern = hostPatterns.get(domainSuffix)
+  if (!pattern) hostPatterns.set(domainSuffix, (pattern = new RegExp(`^[^.]+\\.([^.]+)\\.svc\\.${domainSuffix.replace(/\./g, '\\.')}$`)))
+  return pattern.exec(host)?.[1] ?? null
 }
 
 /** How well a rule's host matches: exact beats the longest wildcard; -1 means no match. */
@@ -57,6 +61,35 @@ function visibleFrom(rule: DestinationRuleLike, clientNamespace: string): boolea
   return exportTo.some((entry) => (entry === '.' ? own === clientNamespace : entry === clientNamespace))
 }
 
+/** A namespace's rules: those with an exact host by that host (full name), and the wildcard ones. */
+interface NamespaceRules {
+  exact: Map<string, DestinationRuleLike[]>
+  wildcard: DestinationRuleLike[]
+}
+
+/**
+ * Rules per namespace and host, per rules list and domain suffix: conflict detection asks for the
+ * rule of every (service, port, client namespace, subset), and scanning every rule for each made
+ * a mesh of 1,000 services take seconds. Lists are not changed once built; the size check guards it.
+ */
+const ruleIndexes = new WeakMap<readonly DestinationRuleLike[], { size: number; suffix: string; byNamespace: Map<string, NamespaceRules> }>()
+
+function rulesByNamespace(rules: readonly DestinationRuleLike[], suffix: string): Map<string, NamespaceRules> {
+  const known = ruleIndexes.get(rules)
+  if (known && known.size === rules.length && known.suffix === suffix) return known.byNamespace
+  const byNamespace = new Map<string, NamespaceRules>()
+  for (const rule of rules) {
+    const namespace = rule.metadata?.namespace ?? 'default'
+    let entry = byNamespace.get(namespace)
+    if (!entry) byNamespace.set(namespace, (entry = { exact: new Map(), wildcard: [] }))
+    const host = ruleHost(rule, suffix)
+    if (host.includes('*')) entry.wildcard.push(rule)
+    else entry.exact.set(host, [...(entry.exact.get(host) ?? []), rule])
+  }
+  ruleIndexes.set(rules, { size: rules.length, suffix, byNamespace })
+  return byNamespace
+}
+
 /**
  * The DestinationRule a client in `clientNamespace` uses for `host`: Istio looks in the client's
  * namespace, then the service's, then the root namespace, taking the most specific host match.
@@ -69,10 +102,16 @@ export function destinationRuleFor(
 ): DestinationRuleLike | undefined {
   const suffix = options.domainSuffix ?? defaultDomainSuffix
   const order = [clientNamespace, namespaceOfHost(host, suffix), options.rootNamespace ?? defaultRootNamespace]
+  const byNamespace = rulesByNamespace(rules, suffix)
   for (const namespace of order) {
     if (namespace === null) continue
-    const candidates = rules
-      .filter((r) => (r.metadata?.namespace ?? 'default') === namespace && visibleFrom(r, clientNamespace))
+    const entry = byNamespace.get(namespace)
+    if (!entry) continue
+    // An exact host beats every wildcard (hostMatchScore); among equals the oldest wins.
+    const exact = (entry.exact.get(host) ?? []).filter((r) => visibleFrom(r, clientNamespace)).sort(oldestFirst)
+    if (exact[0]) return exact[0]
+    const candidates = entry.wildcard
+      .filter((r) => visibleFrom(r, clientNamespace))
       .map((r) => ({ rule: r, score: hostMatchScore(ruleHost(r, suffix), host) }))
       .filter((c) => c.score >= 0)
       .sort((a, b) => b.score - a.score || oldestFirst(a.rule, b.rule))

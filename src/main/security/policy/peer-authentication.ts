@@ -29,22 +29,41 @@ export interface WorkloadPeerAuthentication extends EffectivePeerAuthentication 
 
 const isSet = (mode: PeerAuthenticationMode | undefined): mode is EffectiveMode => mode !== undefined && mode !== 'UNSET'
 
+/**
+ * Policies per namespace, oldest first, per policies list: sorting every policy for every workload
+ * dominated conflict detection on big meshes. Lists are not changed once built (size-checked).
+ */
+const sortedIndexes = new WeakMap<readonly PeerAuthenticationLike[], { size: number; byNamespace: Map<string, PeerAuthenticationLike[]> }>()
+
+function oldestFirstByNamespace(policies: readonly PeerAuthenticationLike[]): Map<string, PeerAuthenticationLike[]> {
+  const known = sortedIndexes.get(policies)
+  if (known && known.size === policies.length) return known.byNamespace
+  const byNamespace = new Map<string, PeerAuthenticationLike[]>()
+  for (const policy of [...policies].sort(oldestFirst)) {
+    const namespace = policy.metadata?.namespace ?? 'default'
+    const list = byNamespace.get(namespace) ?? []
+    list.push(policy)
+    byNamespace.set(namespace, list)
+  }
+  sortedIndexes.set(policies, { size: policies.length, byNamespace })
+  return byNamespace
+}
+
 /** The PeerAuthentications that apply to a workload at each level (Istio's selection rules). */
 export function applicablePeerAuthentications(
   policies: PeerAuthenticationLike[],
   workload: PolicyWorkload,
   rootNamespace = defaultRootNamespace,
 ): { mesh?: PeerAuthenticationLike; namespace?: PeerAuthenticationLike; workload?: PeerAuthenticationLike } {
-  const sorted = [...policies].sort(oldestFirst)
-  const ns = (p: PeerAuthenticationLike): string => p.metadata?.namespace ?? 'default'
+  const byNamespace = oldestFirstByNamespace(policies)
+  const inRoot = byNamespace.get(rootNamespace) ?? []
+  const inOwn = byNamespace.get(workload.namespace) ?? []
   return {
-    mesh: sorted.find((p) => ns(p) === rootNamespace && !hasSelector(p.spec?.selector)),
-    namespace:
-      workload.namespace === rootNamespace ? undefined : sorted.find((p) => ns(p) === workload.namespace && !hasSelector(p.spec?.selector)),
+    mesh: inRoot.find((p) => !hasSelector(p.spec?.selector)),
+    namespace: workload.namespace === rootNamespace ? undefined : inOwn.find((p) => !hasSelector(p.spec?.selector)),
     // A selector in the root namespace does not make a workload policy (Istio ignores it there).
-    workload: sorted.find(
-      (p) => ns(p) === workload.namespace && ns(p) !== rootNamespace && hasSelector(p.spec?.selector) && selectorMatches(p.spec?.selector, workload.labels),
-    ),
+    workload:
+      workload.namespace === rootNamespace ? undefined : inOwn.find((p) => hasSelector(p.spec?.selector) && selectorMatches(p.spec?.selector, workload.labels)),
   }
 }
 

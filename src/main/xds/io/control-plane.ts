@@ -59,6 +59,16 @@ export type ControlPlaneEvent =
   | { kind: 'rejected'; version: number; objects: string[]; problems: MeshProblem[] }
   /** useSources() switched what is served; `version` is the new sources' first served version. */
   | { kind: 'sourcesChanged'; version: number; configSource: MeshSourceInfo; endpointSource: MeshSourceInfo | null }
+  /** The sources delivered an update (config, endpoints or only their problems): written() has it, served or not. */
+  | { kind: 'read'; version: number }
+
+/** The mesh as the sources hold it now, before validation keeps anything back: what the analysis reads. */
+export interface WrittenConfig {
+  /** Config and endpoints as written (an invalid object is here as written, not its last good version). */
+  snapshot: MeshSnapshot
+  /** Problems reading it: files that do not parse, unknown kinds, kinds a cluster does not list. */
+  sourceProblems: MeshProblem[]
+}
 
 export interface ControlPlane extends Disposable {
   readonly host: string
@@ -74,6 +84,8 @@ export interface ControlPlane extends Disposable {
   problems(): MeshProblem[]
   /** The mesh config being served (the last good objects, with the files they came from). */
   snapshot(): MeshSnapshot
+  /** The mesh config as the sources hold it now (served or not), with their problems. */
+  written(): WrittenConfig
   /** A bootstrap for a workload pointing at this control plane. */
   bootstrap(options: Omit<BootstrapOptions, 'xdsAddress' | 'serverListenerTemplate'>): XdsBootstrap
   /** Push, ACK, NACK, connect/disconnect, applied and rejected configs. */
@@ -175,12 +187,21 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
   let pushFailure: MeshProblem | null = null
   const currentProblems = (sourceProblems: MeshProblem[]): MeshProblem[] => sortProblems([...(pushFailure ? [pushFailure] : []), ...sourceProblems, ...validationProblems])
 
+  let written: WrittenConfig = { snapshot: emptySnapshot, sourceProblems: [] }
   const apply = (): void => {
     if (!active) return
     const config = active.configUpdate()
     const endpoints = active.endpointsUpdate()
     const version = versionBase + config.snapshot.version + endpoints.version
     const sourceProblems = [...config.problems, ...endpoints.problems]
+    written = { snapshot: withKubernetesServices(config.snapshot, version, endpoints.version > 0 ? endpoints.services : config.snapshot.kubernetesServices), sourceProblems }
+    try {
+      applyRead(version, sourceProblems)
+    } finally {
+      emit({ kind: 'read', version })
+    }
+  }
+  const applyRead = (version: number, sourceProblems: MeshProblem[]): void => {
     if (version === sourceVersion) {
       // Only source problems changed (e.g. a broken edit whose last good objects keep serving).
       problems = currentProblems(sourceProblems)
@@ -188,7 +209,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
     }
     sourceVersion = version
     try {
-      serve(config.snapshot, endpoints, sourceProblems)
+      serve(written.snapshot, sourceProblems)
       pushFailure = null
     } catch (err) {
       pushFailure = {
@@ -199,10 +220,8 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
       problems = currentProblems(sourceProblems)
     }
   }
-  const serve = (config: MeshSnapshot, endpoints: ReturnType<SourceSet['endpointsUpdate']>, sourceProblems: MeshProblem[]): void => {
-    const version = sourceVersion
+  const serve = (candidate: MeshSnapshot, sourceProblems: MeshProblem[]): void => {
     const startedAt = Date.now()
-    const candidate = withKubernetesServices(config, version, endpoints.version > 0 ? endpoints.services : config.kubernetesServices)
     const guarded = guardSnapshot(candidate, lastGood)
     // Built before anything is recorded: one that throws leaves the last good state whole.
     const encoded = encode(guarded.snapshot, versionString())
@@ -307,6 +326,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
     configDump: (nodeId) => ads.configDump(nodeId),
     problems: () => problems,
     snapshot: () => lastGood ?? emptySnapshot,
+    written: () => written,
     bootstrap: (bootstrapOptions) => renderBootstrap({ ...bootstrapOptions, xdsAddress: address, serverListenerTemplate: template }),
     onEvent: (listener) => {
       listeners.add(listener)

@@ -14,6 +14,7 @@ export {
   type ControlPlaneEvent,
   type ControlPlaneOptions,
   type SecuritySource,
+  type WrittenConfig,
 } from './control-plane'
 export type { ControlPlaneSources } from './source-set'
 export { ControlPlaneService, type ControlPlaneNotifications } from './control-plane-service'

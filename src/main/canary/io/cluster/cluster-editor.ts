@@ -44,6 +44,12 @@ export class ClusterCanaryEditor {
     return { diff: lineDiff(current, proposed), problems, baseVersion: live.metadata.resourceVersion }
   }
 
+  /** The VirtualService as it would be with these weights (nothing is written): the mesh analysis checks it first. */
+  async proposal(ref: CanaryTargetRef, weights: Weights): Promise<{ current: ClusterVirtualService; proposed: ClusterVirtualService }> {
+    const { live, target } = await this.load(ref)
+    return { current: live, proposed: withHttp(live, withRouteWeights(live.spec?.http ?? [], ref.route, weights, target.host)) }
+  }
+
   async apply(ref: CanaryTargetRef, weights: Weights, baseVersion?: string): Promise<ApplyResult> {
     return (await this.write(ref, weights, baseVersion)).result
   }
