@@ -23,13 +23,13 @@ export const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 
 export const scheme = {
   /** src/main's folders, lowest first: each may import only the folders before it. */
-  layers: ['lib', 'model', 'api', 'traces', 'cluster', 'mesh', 'xds', 'security', 'analysis', 'telemetry', 'canary', 'demo', 'local-clusters', 'window', 'app'],
+  layers: ['lib', 'model', 'api', 'traces', 'cluster', 'mesh', 'xds', 'security', 'analysis', 'telemetry', 'canary', 'demo', 'local-clusters', 'monitoring', 'window', 'app'],
   /** Folders that are all I/O: the composition root and the Electron window. Their entry is index.ts. */
   ioOnly: ['app', 'window'],
   /** Folders of small independent helpers, imported module by module rather than through an index. */
   toolboxes: ['lib'],
   /** Packages that do I/O (besides every Node built-in); pure code and src/shared may not import them. */
-  ioPackages: ['electron', '@kubernetes/client-node', '@grpc/*', 'ws', 'dockerode', '@opentelemetry/*', 'protobufjs', '@peculiar/x509', 'reflect-metadata'],
+  ioPackages: ['electron', '@kubernetes/client-node', '@grpc/*', 'ws', 'dockerode', '@opentelemetry/*', 'protobufjs', '@peculiar/x509', 'reflect-metadata', 'prom-client'],
   /** Entry points of I/O packages that do none: protobufjs's minimal runtime only encodes and decodes bytes (no .proto loading). */
   pureSubpaths: ['protobufjs/minimal', 'protobufjs/minimal.js'],
 }

@@ -131,7 +131,7 @@ async function main(): Promise<void> {
     const loaded = await page.evaluate((g) => (globalThis as unknown as BenchWindow).bench.load(g), { version, ...current })
     const loadTasks = await page.evaluate(() => (globalThis as unknown as BenchWindow).bench.longTasks(0))
     console.log(`layout (${loaded.layout}, left→right, ${loaded.nodes} nodes): ${loaded.layoutMs === null ? 'did not run' : ms(loaded.layoutMs)}; graph on screen ${ms(loaded.paintedMs)} after topology.get`)
-    console.log(`  longest task while loading: ${ms(Math.max(0, ...loadTasks.map((x) => x.duration)))} (layout runs once, synchronously)`)
+    console.log(`  longest task while loading: ${ms(Math.max(0, ...loadTasks.map((x) => x.duration)))} (elements added a chunk per task with drawing held back, then one layout and one first draw)`)
     const settings = await page.evaluate(() => (globalThis as unknown as BenchWindow).bench.settings())
     console.log(`settings: Chromium ${chromiumArgs.filter((a) => a.includes('gpu')).join(' ')} (software canvas), viewport 1360×860, ${Object.entries(settings).map(([k, v]) => `${k} ${String(v)}`).join(', ')}; edge labels are hidden below a readable zoom (min-zoomed-font-size) and handed over when in view`)
 

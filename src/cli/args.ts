@@ -22,6 +22,10 @@ export interface ServeArgs {
   xdsHost?: string
   /** The trace collector's port (OTLP/HTTP and Zipkin, 127.0.0.1); 0 picks a free one. */
   tracesPort: number
+  /** Port of Meshdeck's own /metrics on 127.0.0.1 (istiod's 15014 by default); 0 picks a free one. */
+  monitoringPort: number
+  /** The Prometheus the local demo's numbers and canary analysis read (--prometheus URL). */
+  prometheusUrl?: string
 }
 
 export interface BootstrapArgs {
@@ -61,6 +65,8 @@ export const usage = `Usage:
       Serve the Meshdeck UI and API on http://127.0.0.1:PORT (default port 7420; 0 picks a free one).
       [--mesh-dir DIR] [--xds-port PORT]  also serve xDS for the Istio YAML in DIR on 127.0.0.1:PORT (default 15010).
       [--traces-port PORT]  the trace collector's port on 127.0.0.1 (default 4318, or a free one when taken; 0 picks a free one).
+      [--monitoring-port PORT]  Meshdeck's own /metrics (istiod's names) on 127.0.0.1 (default 15014, or a free one when taken).
+      [--prometheus URL]  the Prometheus the local demo's topology numbers and canary analysis may read (docs/metrics.md).
       [--xds-host ADDR]  bind xDS there instead of 127.0.0.1 (e.g. the kind network's gateway, for the kind sandbox).
       [--mesh-context NAME]  serve xDS for that kubeconfig context's cluster: its Services with EndpointSlice
           endpoints, and its Istio CRDs as config (with --mesh-dir, the folder's config instead). Refused when
@@ -111,6 +117,8 @@ export function parseCliArgs(argv: string[]): CliArgs {
         'trace-store-mb': { type: 'string' },
         'xds-host': { type: 'string' },
         'traces-port': { type: 'string' },
+        'monitoring-port': { type: 'string' },
+        prometheus: { type: 'string' },
       },
     }))
   } catch (err) {
@@ -136,9 +144,23 @@ export function parseCliArgs(argv: string[]): CliArgs {
     meshContext: values['mesh-context'],
     xdsPort: parsePort('--xds-port', values['xds-port'], 15010),
     tracesPort: parsePort('--traces-port', values['traces-port'], 4318),
+    monitoringPort: parsePort('--monitoring-port', values['monitoring-port'], 15014),
+    ...(values.prometheus === undefined ? {} : { prometheusUrl: parsePrometheusUrl(values.prometheus) }),
     ...(traceStoreMb === undefined ? {} : { traceStoreBytes: traceStoreMb * 1024 * 1024 }),
     ...(values['xds-host'] ? { xdsHost: values['xds-host'] } : {}),
   }
+}
+
+/** An http(s) URL; whether it is Prometheus is checked when Meshdeck first asks it (docs/metrics.md). */
+function parsePrometheusUrl(value: string): string {
+  let url: URL
+  try {
+    url = new URL(value)
+  } catch {
+    throw new UsageError(`--prometheus must be a URL such as http://127.0.0.1:9090, got "${value}".`)
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`--prometheus must be an http:// or https:// URL, got "${value}".`)
+  return value
 }
 
 function parsePort(flag: string, value: string | undefined, fallback: number): number {

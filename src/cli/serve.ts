@@ -15,6 +15,8 @@ export async function serve(args: ServeArgs): Promise<void> {
     traceStoreBytes: args.traceStoreBytes,
     xdsHost: args.xdsHost,
     tracesPort: args.tracesPort,
+    monitoringPort: args.monitoringPort,
+    prometheusUrl: args.prometheusUrl,
     demo: args.demo,
   })
   const transport = await startHttpTransport({
@@ -28,6 +30,7 @@ export async function serve(args: ServeArgs): Promise<void> {
     console.error(`warning: serving on ${args.host}; anyone who can reach it and has the token controls this Meshdeck.`)
   }
   console.log(`Meshdeck listening on ${transport.url}`)
+  if (meshdeck.monitoring) console.log(`Meshdeck's own metrics on ${meshdeck.monitoring.url}`)
   const controlPlane = meshdeck.controlPlane.appStatus()
   if (args.meshDir || args.meshContext || args.demo) {
     const status = meshdeck.controlPlane.status()

@@ -100,6 +100,8 @@ test('a large graph paints a failing edge red on its overlay, follows a pan, and
   await page.goto(`${serve.url}#/topology`)
   await feed(serve, { services, workloads, routes, stats })
   await expect(page.getByTestId('topology-counts')).toContainText('500 services', { timeout: 30_000 })
+  // A first load this large is drawn in chunks, the graph busy meanwhile.
+  await expect(page.getByTestId('topology-graph')).toHaveAttribute('aria-busy', 'false', { timeout: 30_000 })
   await expect(page.getByTestId('topology-health-overlay')).toBeAttached()
   // Healthy elements are grey here, so the legend must not promise green.
   await expect(page.getByTestId('topology-legend')).toContainText('failing (marked)')

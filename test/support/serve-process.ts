@@ -17,7 +17,9 @@ const root = join(__dirname, '..', '..')
 export async function startServe(args: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<ServeProcess> {
   // Its own collector on a free port, so spans another process sends to 4318 never reach this test's Meshdeck.
   const tracesPort = args.includes('--traces-port') ? [] : ['--traces-port', '0']
-  const child = spawn(process.execPath, [join(root, 'bin', 'meshdeck.cjs'), 'serve', '--port', '0', ...tracesPort, ...args], {
+  // Likewise its own metrics port: a scrape of 15014 reads whichever Meshdeck (or istiod) holds it.
+  const monitoringPort = args.includes('--monitoring-port') ? [] : ['--monitoring-port', '0']
+  const child = spawn(process.execPath, [join(root, 'bin', 'meshdeck.cjs'), 'serve', '--port', '0', ...tracesPort, ...monitoringPort, ...args], {
     cwd: root,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -25,6 +25,11 @@ describe('meshdeck CLI arguments', () => {
     expect(parseCliArgs(['serve'])).toMatchObject({ tracesPort: 4318 })
     expect(parseCliArgs(['serve', '--traces-port', '0'])).toMatchObject({ tracesPort: 0 })
     expect(() => parseCliArgs(['serve', '--traces-port', 'x'])).toThrow(/--traces-port must be a whole number/)
+    expect(parseCliArgs(['serve'])).toMatchObject({ monitoringPort: 15014 })
+    expect(parseCliArgs(['serve', '--monitoring-port', '0'])).toMatchObject({ monitoringPort: 0 })
+    expect(parseCliArgs(['serve', '--prometheus', 'http://127.0.0.1:9090'])).toMatchObject({ prometheusUrl: 'http://127.0.0.1:9090' })
+    expect(() => parseCliArgs(['serve', '--prometheus', 'prometheus:9090'])).toThrow(/--prometheus must be an http/)
+    expect(() => parseCliArgs(['serve', '--prometheus', 'nope'])).toThrow(/--prometheus must be a URL/)
     expect(parseCliArgs(['serve', '--mesh-context', 'dev', '--mesh-dir', '/m'])).toMatchObject({ meshContext: 'dev', meshDir: '/m' })
   })
 

@@ -17,6 +17,7 @@ const reachedOtherwise: Partial<Record<MeshdeckErrorCode, string>> = {
   inotify_limits: "a failed create's localClusters.operation event (kind's ERROR output)",
   component_failed: "a Docker-free cluster's create or start operation (localClusters.operation)",
   sandbox_step_failed: 'the sandbox operation’s failed step (localClusters.operation)',
+  prometheus_no_data: "a rollout paused on it (rollout.changed: the paused entry's detail names the query); prometheus.query answers an empty result as data",
 }
 
 const allCodes = Object.values(errorCodeTables).flatMap((table) => Object.keys(table))

@@ -37,6 +37,10 @@ window.meshdeck = bridge as unknown as MeshdeckBridge
 // Imported after the bridge exists: the API client picks its transport when it loads.
 const { createApp, h } = await import('vue')
 const { createPinia } = await import('pinia')
+const { setEventSource } = await import('../../../src/renderer/src/lib/subscriptions')
+const { on } = await import('../../../src/renderer/src/api/client')
+// As the app's main.ts does: stores subscribe to events through this source.
+setEventSource(on)
 const { useTopologyStore } = await import('../../../src/renderer/src/stores/topology')
 const { default: TopologyGraphView } = await import('../../../src/renderer/src/components/topology/TopologyGraph.vue')
 
@@ -45,6 +49,8 @@ const pinia = createPinia()
 const app = createApp({
   setup() {
     const store = useTopologyStore()
+    // As the Topology page does: follow topology.changed while mounted (the first load finds an empty graph).
+    store.follow()
     return () => h(TopologyGraphView, { graph: store.graph, onLayout: (r: LayoutReport) => layouts.push(r) })
   },
 })
@@ -61,7 +67,11 @@ const bench = {
   async load(graph: TopologyGraph): Promise<{ layoutMs: number | null; layout: string; paintedMs: number; nodes: number }> {
     served = graph
     const t0 = performance.now()
-    await store.start()
+    await store.load()
+    // A large first load is added in chunks, a task each: wait until the graph is no longer busy, then two frames.
+    const deadline = performance.now() + 30_000
+    const busy = (): boolean => document.querySelector('[data-testid=topology-graph]')?.getAttribute('aria-busy') !== 'false'
+    while ((busy() || !layouts.some((l) => l.scope === 'full')) && performance.now() < deadline) await frames(1)
     await frames(2)
     const full = layouts.find((l) => l.scope === 'full')
     return { layoutMs: full?.ms ?? null, layout: full?.name ?? 'none', paintedMs: performance.now() - t0, nodes: store.graph.nodes.length }

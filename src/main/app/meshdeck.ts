@@ -9,10 +9,11 @@ import { demoTopologySources, registerDemoApi, secureDemoBootstrap, type DemoSer
 import { DisposableStack, type Disposable } from '../lib/disposable'
 import { kubeconfigWithLocalClusters, registerLocalClustersApi } from '../local-clusters/io'
 import { registerSecurityApi, type SecurityService } from '../security/io'
-import { registerTopologyApi, startMeshTopologyFeed, type TopologyService } from '../telemetry/io'
+import { registerTopologyApi, startMeshTopologyFeed, type PrometheusSources, type PrometheusTopology, type TopologyService } from '../telemetry/io'
 import { ConfigHistory, type SpanTimeWindow } from '../traces'
 import { recordControlPlane, registerTracesApi, startTracesOnFreePort, type Traces } from '../traces/io'
 import { registerControlPlaneApi, type ControlPlaneService } from '../xds/io'
+import { registerMonitoringApi, type Monitoring } from '../monitoring/io'
 import { registerAppApi } from './app-api'
 import { defaultDataDir, removeInterruptedWrites, securePrivateDir } from './data-dir'
 import { version } from './version'
@@ -36,6 +37,10 @@ export interface MeshdeckOptions {
   xdsPort?: number
   /** Address the xDS server binds (default 127.0.0.1); the kind sandbox needs one its pods reach, e.g. the kind network's gateway. */
   xdsHost?: string
+  /** Port of Meshdeck's own /metrics (127.0.0.1); default 15014, istiod's, or a free one when taken; null serves none. */
+  monitoringPort?: number | null
+  /** `--prometheus URL`: the Prometheus the local demo's numbers and analysis may come from (docs/metrics.md). */
+  prometheusUrl?: string
   /** Port of the trace collector (OTLP/HTTP and Zipkin, 127.0.0.1). Default 4318, or a free one when taken. */
   tracesPort?: number
   /** Port of the OTLP/gRPC receiver (127.0.0.1). Default 4317 (a free one with tracesPort 0, or when taken). */
@@ -68,6 +73,12 @@ export interface Meshdeck extends Disposable {
   readonly traces: Traces
   /** Weight edits and progressive rollouts on the embedded control plane. */
   readonly canary: CanaryRuntime
+  /** Meshdeck's own metrics on the monitoring port, or null when off. */
+  readonly monitoring: Monitoring | null
+  /** Which Prometheus each scope uses (settings, --prometheus, discovery). */
+  readonly prometheus: PrometheusSources
+  /** The topology's numbers from Prometheus, while it is the chosen source. */
+  readonly prometheusTopology: PrometheusTopology
   /** Findings of the mesh config as written, kept current. */
   readonly analysis: AnalysisService
 }
@@ -112,7 +123,7 @@ export async function createMeshdeck(options: MeshdeckOptions): Promise<Meshdeck
     await cluster.contexts.init()
     await controlPlane.service.start()
 
-    const topology = stack.add(registerTopologyApi(router, bus, { clusterClient }))
+    const topology = stack.add(registerTopologyApi(router, bus, { clusterClient, dataDir: info.dataDir, prometheusUrl: options.prometheusUrl }))
     const demo = stack.add(registerDemoApi(router, bus))
     const security = stack.add(registerSecurityApi(router, bus, { dataDir: info.dataDir, controlPlane: controlPlane.service }))
     await security.start()
@@ -135,7 +146,9 @@ export async function createMeshdeck(options: MeshdeckOptions): Promise<Meshdeck
         logs: { demo: (workload) => demoLogLines(demo.service, workload), clusterContext: () => cluster.contexts.current() },
       }),
     )
-    const canary = stack.add(registerCanaryApi(router, bus, { controlPlane: controlPlane.service, edges: traces.edges, dataDir: info.dataDir, clusterClient, analysis: analysis.service }))
+    // Meshdeck's own metrics, with istiod's names, on istiod's monitoring port (docs/metrics.md).
+    const monitoring = stack.add(await registerMonitoringApi(router, { controlPlane: controlPlane.service, security: security.service, traces, port: options.monitoringPort === undefined ? 15014 : options.monitoringPort }))
+    const canary = stack.add(registerCanaryApi(router, bus, { controlPlane: controlPlane.service, edges: traces.edges, dataDir: info.dataDir, clusterClient, analysis: analysis.service, prometheus: topology.prometheus }))
     await canary.start()
     // The sandbox runs the demo's processes on the running control plane (the demo's own folder when it has one).
     const startSandboxDemo = async () => {
@@ -150,7 +163,9 @@ export async function createMeshdeck(options: MeshdeckOptions): Promise<Meshdeck
     if (options.demo && plane && meshDir) {
       // Each workload's bootstrap names its CA-issued certificate files, so mTLS and RBAC can apply.
       const renderBootstrap = await secureDemoBootstrap(security.service)
-      await demo.service.start({ controlPlaneAddress: plane.address, meshDir, tracesEndpoint: traces.collector.otlpUrl, renderBootstrap })
+      // Its workloads' /metrics are listed for Prometheus's file_sd_configs at a path that stays put (docs/metrics.md).
+      const scrapeTargetsFile = join(info.dataDir, 'prometheus', 'demo-targets.json')
+      await demo.service.start({ controlPlaneAddress: plane.address, meshDir, tracesEndpoint: traces.collector.otlpUrl, renderBootstrap, scrapeTargetsFile })
       // Serve the seeded config now rather than after the folder watcher's debounce, so the first
       // topology already holds every service and version (a graph laid out once, not piecemeal).
       await plane.refresh()
@@ -170,6 +185,9 @@ export async function createMeshdeck(options: MeshdeckOptions): Promise<Meshdeck
       canary: canary.service,
       analysis: analysis.service,
       topology: topology.service,
+      prometheus: topology.prometheus,
+      monitoring: monitoring.monitoring,
+      prometheusTopology: topology.prometheusTopology,
       demo: demo.service,
       controlPlane: controlPlane.service,
       security: security.service,

@@ -1,5 +1,29 @@
-/** Where a number came from: the collector's spans, or the clients' load reports (LRS) to the control plane. */
-export type MetricSource = 'spans' | 'loadReports'
+/** Where a number came from: the collector's spans, the clients' load reports (LRS) to the control plane, or Prometheus. */
+export type MetricSource = 'spans' | 'loadReports' | 'prometheus'
+
+/**
+ * A user's PromQL check (Flagger's MetricTemplate idea): one number, judged against a range. The
+ * query may use {{ namespace }}, {{ target }} (the canary's version), {{ service }}, {{ subset }}
+ * and {{ interval }}.
+ */
+export interface MetricCheck {
+  name: string
+  query: string
+  /** The value must be at least this. */
+  min?: number
+  /** The value must be at most this. */
+  max?: number
+}
+
+/** What one check read in one window. */
+export interface CheckReading {
+  name: string
+  /** The query as sent, variables filled in. */
+  query: string
+  value: number
+  min?: number
+  max?: number
+}
 
 /** What one source saw of the canary over the window. */
 export interface SourceReading {
@@ -20,6 +44,13 @@ export interface CanaryMetrics {
   sources?: { requests: MetricSource | null; errorRate: MetricSource | null; p99Ms: MetricSource | null }
   /** Each source's own reading, so a disagreement can be seen and judged. */
   readings?: Partial<Record<MetricSource, SourceReading>>
+  /** The user's PromQL checks, each with its value. */
+  checks?: CheckReading[]
+  /**
+   * Why this window could not be judged (no data, Prometheus unreachable, a query refused): the
+   * rollout pauses with this, and neither advances nor rolls back on numbers it does not have.
+   */
+  unavailable?: string
 }
 
 /**
@@ -38,11 +69,13 @@ export interface AnalysisThresholds {
   maxP99Ms: number
   /** Fewer requests than this in a window is a failed check: no traffic never counts as healthy. */
   minRequests: number
+  /** The user's PromQL checks; they need Prometheus. */
+  checks?: MetricCheck[]
 }
 
 export type AnalysisVerdict =
   | { ok: true }
-  | { ok: false; metric: 'requests' | 'errorRate' | 'p99Ms'; value: number; threshold: number; message: string }
+  | { ok: false; metric: 'requests' | 'errorRate' | 'p99Ms' | 'check'; value: number; threshold: number; message: string; check?: string }
 
 /**
  * Why the sources of one window cannot both be right, or null when they agree (or only one
@@ -112,5 +145,31 @@ export function analyse(metrics: CanaryMetrics, thresholds: AnalysisThresholds):
       message: `p99 latency ${Math.round(metrics.p99Ms)} ms is above the ${thresholds.maxP99Ms} ms limit.`,
     }
   }
+  for (const check of metrics.checks ?? []) {
+    if (check.min !== undefined && check.value < check.min) {
+      return { ok: false, metric: 'check', check: check.name, value: check.value, threshold: check.min, message: `Check "${check.name}" is ${formatValue(check.value)}, below its minimum ${check.min}.` }
+    }
+    if (check.max !== undefined && check.value > check.max) {
+      return { ok: false, metric: 'check', check: check.name, value: check.value, threshold: check.max, message: `Check "${check.name}" is ${formatValue(check.value)}, above its maximum ${check.max}.` }
+    }
+  }
   return { ok: true }
+}
+
+const formatValue = (v: number): string => (Math.abs(v) >= 100 ? v.toFixed(0) : Number(v.toPrecision(4)).toString())
+
+/** Problems with a plan's checks, in words (a check needs a name, a query and a range). */
+export function checkProblems(checks: readonly MetricCheck[] | undefined): string[] {
+  const problems: string[] = []
+  const names = new Set<string>()
+  for (const [i, c] of (checks ?? []).entries()) {
+    const label = c.name ? `Check "${c.name}"` : `Check ${i + 1}`
+    if (!c.name.trim()) problems.push(`${label} has no name.`)
+    else if (names.has(c.name)) problems.push(`${label} is named twice.`)
+    names.add(c.name)
+    if (!c.query.trim()) problems.push(`${label} has no query.`)
+    if (c.min === undefined && c.max === undefined) problems.push(`${label} has neither a minimum nor a maximum, so it could never fail.`)
+    if (c.min !== undefined && c.max !== undefined && c.min > c.max) problems.push(`${label}'s minimum ${c.min} is above its maximum ${c.max}.`)
+  }
+  return problems
 }

@@ -1,6 +1,6 @@
 import type { Weights } from '@shared/canary/weights'
 import type { CanaryTargetRef } from '@shared/contract/canary'
-import { analyse, sourceConflict, type AnalysisThresholds, type AnalysisVerdict, type CanaryMetrics } from './analysis'
+import { analyse, checkProblems, sourceConflict, type AnalysisThresholds, type AnalysisVerdict, type CanaryMetrics } from './analysis'
 
 /**
  * The progressive rollout as a pure state machine: events in, new state and actions out. The
@@ -20,6 +20,12 @@ export interface RolloutPlan {
   progressDeadlineSeconds?: number
   /** What happens past the deadline: pause (the default) or roll back. */
   onProgressDeadline?: 'pause' | 'rollback'
+  /**
+   * Where analysis reads: 'auto' (the default) uses Prometheus where there is one for the target
+   * (a cluster's, or the URL set for the local demo) and the mesh's own telemetry otherwise;
+   * 'mesh' is load reports and spans; 'prometheus' insists on Prometheus.
+   */
+  metricsFrom?: 'auto' | 'mesh' | 'prometheus'
 }
 
 export const defaultProgressDeadlineSeconds = 60
@@ -125,6 +131,8 @@ export function planProblems(plan: RolloutPlan): string[] {
   if (!(plan.analysis.maxP99Ms > 0)) problems.push('The p99 latency limit must be above 0 ms.')
   if (!(Number.isInteger(plan.analysis.minRequests) && plan.analysis.minRequests >= 1)) problems.push('The minimum request count must be a whole number of at least 1.')
   if (plan.progressDeadlineSeconds !== undefined && !(plan.progressDeadlineSeconds >= 1)) problems.push('The progress deadline must be at least 1 second.')
+  problems.push(...checkProblems(plan.analysis.checks))
+  if ((plan.analysis.checks?.length ?? 0) > 0 && plan.metricsFrom === 'mesh') problems.push('PromQL checks need Prometheus, but the plan reads only the mesh (load reports and spans).')
   return problems
 }
 
@@ -144,6 +152,8 @@ export function reduceRollout(state: RolloutState, event: RolloutEvent): Transit
       }
     case 'analysed': {
       if (state.phase !== 'analysing') return { state, actions: [] }
+      // Numbers it does not have (no data, Prometheus gone, a query refused) decide nothing.
+      if (event.metrics.unavailable) return pause(state, event.at, `Paused: ${event.metrics.unavailable}`, event.metrics)
       // Two sources that contradict each other: one is wrong (forged spans, a broken exporter), so
       // neither promoting nor rolling back is a decision on facts. A person looks, then resumes.
       const conflict = sourceConflict(event.metrics, state.spec.plan.analysis)

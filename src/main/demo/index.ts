@@ -22,3 +22,5 @@
 export { renderDemoBootstrap, demoNodeId } from './bootstrap'
 export { demoWorkloads, demoHost, demoTarget, demoNamespace, demoServicePort, type DemoWorkloadSpec } from './topology'
 export { demoTopologyWorkloads, demoCallEdges } from './topology-feed'
+export { demoScrapeTargets, renderFileSd, demoScrapeJob, type FileSdGroup } from './scrape-targets'
+export { istioDurationBucketsMs, istioLabelNames, requestLabels, type IstioLabels, type RequestOutcome, type PeerIdentity } from './istio-metrics'

@@ -24,6 +24,8 @@ export interface WorkloadConfig {
   rps: number
   /** Path of demo.proto. */
   protoPath: string | null
+  /** Port of its Prometheus /metrics (Istio's standard metrics), on `host`; 0 picks one; null serves none. */
+  metricsPort: number | null
 }
 
 export class WorkloadConfigError extends Error {}
@@ -31,7 +33,7 @@ export class WorkloadConfigError extends Error {}
 const usage =
   'usage: demo-workload --workload NAME --role frontend|details|reviews|ratings|loadgen [--version v1] ' +
   '[--port N] [--host IPV4] [--server xds|plain|none] [--upstream ROLE=TARGET]... [--error-rate 0..1] ' +
-  '[--error-code UNAVAILABLE] [--latency-ms N] [--rps N] [--proto PATH]'
+  '[--error-code UNAVAILABLE] [--latency-ms N] [--rps N] [--proto PATH] [--metrics-port N]'
 
 /** Which upstreams each role calls: the shape of bookinfo. */
 export const upstreamsOf: Record<WorkloadRole, (version: string) => WorkloadRole[]> = {
@@ -73,7 +75,7 @@ export function parseWorkloadArgs(argv: readonly string[]): WorkloadConfig {
       values.set(flag, value)
     }
   }
-  const known = ['--workload', '--role', '--version', '--port', '--host', '--server', '--error-rate', '--error-code', '--latency-ms', '--rps', '--proto']
+  const known = ['--workload', '--role', '--version', '--port', '--host', '--server', '--error-rate', '--error-code', '--latency-ms', '--rps', '--proto', '--metrics-port']
   for (const flag of values.keys()) {
     if (!known.includes(flag)) throw new WorkloadConfigError(`unknown flag ${flag}; ${usage}`)
   }
@@ -112,5 +114,6 @@ export function parseWorkloadArgs(argv: readonly string[]): WorkloadConfig {
     },
     rps: number('--rps', values.get('--rps') ?? '0', 0, 1000),
     protoPath: values.get('--proto') ?? null,
+    metricsPort: values.has('--metrics-port') ? number('--metrics-port', values.get('--metrics-port') as string, 0, 65535) : null,
   }
 }

@@ -135,6 +135,10 @@ export function buildTopology(input: TopologyInput, options: BuildOptions = {}):
     return [id]
   }
 
+  /** The running nodes of a service's workloads that carry this version label (a report by version, not subset). */
+  const targetsOfVersion = (host: string, version: string): string[] =>
+    unique((membersByHost.get(host) ?? []).filter((w) => (w.version ?? w.labels.version) === version).map((w) => nodeOfWorkload.get(`${w.namespace}/${w.name}`) as string))
+
   // service → version edges: membership first, then configured weights, then observed traffic.
   const routeEdges = new Map<string, RouteEdgeDraft>()
   const routeEdge = (source: string, target: string): RouteEdgeDraft => {
@@ -175,7 +179,7 @@ export function buildTopology(input: TopologyInput, options: BuildOptions = {}):
     accumulate(edge.traffic, stat)
     requestEdges.set(id, edge)
     observedByHost.set(stat.destinationHost, (observedByHost.get(stat.destinationHost) ?? 0) + stat.rps)
-    const targets = targetsOf(stat.destinationHost, stat.subset)
+    const targets = stat.subset === null && stat.destinationVersion ? targetsOfVersion(stat.destinationHost, stat.destinationVersion) : targetsOf(stat.destinationHost, stat.subset)
     if (targets.length === 1) accumulate(routeEdge(serviceId, targets[0] as string).traffic, stat)
   }
 

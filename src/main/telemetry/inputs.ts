@@ -59,12 +59,19 @@ export interface EdgeStatsInput {
   destinationHost: string
   /** The subset the requests went to (from the LRS cluster name), or null when not split. */
   subset: string | null
+  /**
+   * The `version` label of the workloads that answered, when the source knows versions rather than
+   * subsets (Prometheus's destination_version); used when `subset` is null.
+   */
+  destinationVersion?: string | null
   /** Requests per second finished in the interval (successful + failed). */
   rps: number
   /** Failed requests per second. */
   errorRps: number
   /** Latency percentiles when a source of them exists (spans); LRS alone has none. */
   p50Ms: number | null
+  /** Only a source with histograms (Prometheus) has it. */
+  p95Ms?: number | null
   p99Ms: number | null
   /** Requests in progress at report time. */
   inFlight: number

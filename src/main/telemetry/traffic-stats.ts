@@ -6,19 +6,23 @@ export interface TrafficAccumulator {
   errorRps: number
   inFlight: number
   p50Ms: number | null
+  p95Ms: number | null
   p99Ms: number | null
   mtls: boolean | null
   /** How many reports were merged; mtls is only true when every one of them said so. */
   reports: number
+  /** How many of them spoke about mTLS (a report of no traffic with no word on it is silent). */
+  mtlsReports: number
 }
 
-export const emptyAccumulator = (): TrafficAccumulator => ({ rps: 0, errorRps: 0, inFlight: 0, p50Ms: null, p99Ms: null, mtls: null, reports: 0 })
+export const emptyAccumulator = (): TrafficAccumulator => ({ rps: 0, errorRps: 0, inFlight: 0, p50Ms: null, p95Ms: null, p99Ms: null, mtls: null, reports: 0, mtlsReports: 0 })
 
 export interface TrafficPart {
   rps: number
   errorRps: number
   inFlight: number
   p50Ms: number | null
+  p95Ms?: number | null
   p99Ms: number | null
   mtls: boolean | null
 }
@@ -32,8 +36,13 @@ export function accumulate(into: TrafficAccumulator, part: TrafficPart): void {
   into.errorRps += Math.min(part.errorRps, part.rps)
   into.inFlight += part.inFlight
   into.p50Ms = maxNullable(into.p50Ms, part.p50Ms)
+  into.p95Ms = maxNullable(into.p95Ms, part.p95Ms ?? null)
   into.p99Ms = maxNullable(into.p99Ms, part.p99Ms)
-  into.mtls = into.reports === 0 ? part.mtls : mergeMtls(into.mtls, part.mtls)
+  // An edge known without traffic (a built-in call, another source's edge with its numbers off) says nothing about mTLS.
+  if (!(part.rps === 0 && part.mtls === null)) {
+    into.mtls = into.mtlsReports === 0 ? part.mtls : mergeMtls(into.mtls, part.mtls)
+    into.mtlsReports += 1
+  }
   into.reports += 1
 }
 
@@ -44,6 +53,8 @@ export function toTrafficStats(acc: TrafficAccumulator): TrafficStats {
     p50Ms: acc.p50Ms === null ? null : round(acc.p50Ms, 2),
     p99Ms: acc.p99Ms === null ? null : round(acc.p99Ms, 2),
     inFlight: round(acc.inFlight, 2),
+    // Only where a source measures it (Prometheus's histograms), so other sources' stats keep their shape.
+    ...(acc.p95Ms === null ? {} : { p95Ms: round(acc.p95Ms, 2) }),
   }
 }
 

@@ -13,6 +13,7 @@ const domainNotes: Record<ErrorDomain, string> = {
   canary: 'Weight edits and progressive rollouts.',
   demo: 'The demo mesh.',
   topology: 'The live service graph.',
+  prometheus: 'Prometheus as a telemetry source: reaching it, and what its answers mean (no data is never a pass).',
   traces: 'The trace collector and store.',
   localClusters: 'kind clusters and Docker-free clusters; an operation’s failure arrives as data in `localClusters.operation`.',
   analysis: 'Mesh analysis: a weight edit or rollout that would introduce an Error finding (docs/analysis.md) is refused.',

@@ -95,11 +95,25 @@ export const canaryApplyResultSchema = z.discriminatedUnion('outcome', [
   }),
 ])
 
+/** A user's PromQL check (Flagger's MetricTemplate idea): one number per window, judged against min and/or max. */
+export const metricCheckSchema = z
+  .object({
+    name: z.string().max(64),
+    /** PromQL; may use {{ namespace }}, {{ target }} (the canary's version), {{ service }}, {{ subset }}, {{ interval }}. */
+    query: z.string().max(4000),
+    min: z.number().optional(),
+    max: z.number().optional(),
+  })
+  .strict()
+export type MetricCheckDto = z.infer<typeof metricCheckSchema>
+
 export const analysisThresholdsSchema = z
   .object({
     maxErrorRate: z.number().min(0).max(1),
     maxP99Ms: z.number().positive(),
     minRequests: z.number().int().min(1),
+    /** PromQL checks read from Prometheus each window, besides the built-in ones. */
+    checks: z.array(metricCheckSchema).max(20).optional(),
   })
   .strict()
 
@@ -112,11 +126,13 @@ export const rolloutPlanSchema = z
     progressDeadlineSeconds: z.number().min(1).max(3600).optional(),
     /** Past the progress deadline: pause (default) or roll back. */
     onProgressDeadline: z.enum(['pause', 'rollback']).optional(),
+    /** Where analysis reads: auto (Prometheus where the target has one, else the mesh), mesh (load reports and spans), or prometheus. */
+    metricsFrom: z.enum(['auto', 'mesh', 'prometheus']).optional(),
   })
   .strict()
 
-/** Spans reach Meshdeck's trace collector; load reports (LRS) reach its control plane from the clients. */
-export const metricSourceSchema = z.enum(['spans', 'loadReports'])
+/** Spans reach Meshdeck's trace collector; load reports (LRS) reach its control plane from the clients; Prometheus scrapes Istio's metrics. */
+export const metricSourceSchema = z.enum(['spans', 'loadReports', 'prometheus'])
 export type MetricSource = z.infer<typeof metricSourceSchema>
 
 export const sourceReadingSchema = z.object({ requests: z.number(), errorRate: z.number(), p99Ms: z.number().nullable() })
@@ -128,7 +144,11 @@ export const canaryMetricsSchema = z.object({
   /** Which source each number came from (null: none had it). */
   sources: z.object({ requests: metricSourceSchema.nullable(), errorRate: metricSourceSchema.nullable(), p99Ms: metricSourceSchema.nullable() }).optional(),
   /** Each source's own reading of the window; sources that disagree pause the rollout. */
-  readings: z.object({ spans: sourceReadingSchema.optional(), loadReports: sourceReadingSchema.optional() }).optional(),
+  readings: z.object({ spans: sourceReadingSchema.optional(), loadReports: sourceReadingSchema.optional(), prometheus: sourceReadingSchema.optional() }).optional(),
+  /** Each PromQL check's value this window, with the query as sent. */
+  checks: z.array(z.object({ name: z.string(), query: z.string(), value: z.number(), min: z.number().optional(), max: z.number().optional() })).optional(),
+  /** Why the window could not be judged (no data, Prometheus unreachable, a query refused): the rollout paused on it. */
+  unavailable: z.string().optional(),
 })
 
 export const rolloutPhaseSchema = z.enum(['applying', 'analysing', 'paused', 'promoted', 'rolledBack', 'aborted'])
@@ -147,7 +167,7 @@ export const rolloutStateSchema = z.object({
   stepIndex: z.number().int(),
   pausedFrom: z.enum(['applying', 'analysing']).optional(),
   failure: z
-    .object({ ok: z.literal(false), metric: z.enum(['requests', 'errorRate', 'p99Ms', 'progressDeadline']), value: z.number(), threshold: z.number(), message: z.string() })
+    .object({ ok: z.literal(false), metric: z.enum(['requests', 'errorRate', 'p99Ms', 'check', 'progressDeadline']), value: z.number(), threshold: z.number(), message: z.string(), check: z.string().optional() })
     .optional(),
   timeline: z.array(
     z.object({

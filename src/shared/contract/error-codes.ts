@@ -119,6 +119,20 @@ export const demoErrorCodes = {} as const satisfies ErrorCodeTable
 export const topologyErrorCodes = {} as const satisfies ErrorCodeTable
 
 /**
+ * Prometheus as a telemetry source (the topology's numbers, canary checks): reaching it, knowing it
+ * is Prometheus, and what its answers mean. "No data" is its own code because it is never a pass.
+ */
+export const prometheusErrorCodes = {
+  prometheus_unreachable: 'Prometheus unreachable',
+  not_prometheus: 'Not Prometheus',
+  promql_error: 'Query refused by Prometheus',
+  prometheus_error: 'Prometheus failed the query',
+  prometheus_no_data: 'No data',
+  prometheus_not_found: 'No Prometheus found',
+  prometheus_not_configured: 'No Prometheus set',
+} as const satisfies ErrorCodeTable
+
+/**
  * Traces: a trace or span the store no longer keeps is `not_found` (common); these are the
  * domain's own. The collector's refusals are HTTP/gRPC statuses of their protocols, not these.
  */
@@ -171,6 +185,7 @@ export const errorCodeTables = {
   canary: canaryErrorCodes,
   demo: demoErrorCodes,
   topology: topologyErrorCodes,
+  prometheus: prometheusErrorCodes,
   traces: traceErrorCodes,
   localClusters: localClusterErrorCodes,
   analysis: analysisErrorCodes,

@@ -9,6 +9,8 @@ import { traceEvents, traceMethods } from './traces'
 import { canaryEvents, canaryMethods } from './canary'
 import { securityEvents, securityMethods } from './security'
 import { localClusterEvents, localClusterMethods } from './local-clusters'
+import { prometheusEvents, prometheusMethods } from './prometheus'
+import { monitoringMethods } from './monitoring'
 import { analysisEvents, analysisMethods } from './analysis'
 import type { EventSpec, MethodSpec } from './define'
 
@@ -24,6 +26,8 @@ export * from './traces'
 export * from './canary'
 export * from './security'
 export * from './local-clusters'
+export * from './prometheus'
+export * from './monitoring'
 export * from './analysis'
 export type { EventSpec, MethodSpec } from './define'
 
@@ -43,6 +47,8 @@ export const methods = {
   ...canaryMethods,
   ...securityMethods,
   ...localClusterMethods,
+  ...prometheusMethods,
+  ...monitoringMethods,
   ...analysisMethods,
 } satisfies Record<string, MethodSpec>
 
@@ -59,6 +65,7 @@ export const events = {
   ...canaryEvents,
   ...securityEvents,
   ...localClusterEvents,
+  ...prometheusEvents,
   ...analysisEvents,
 } satisfies Record<string, EventSpec>
 

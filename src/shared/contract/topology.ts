@@ -26,6 +26,8 @@ export const trafficStatsSchema = z.object({
   /** Share of requests that failed, 0..100. */
   errorPct: z.number().min(0).max(100),
   p50Ms: z.number().nonnegative().nullable(),
+  /** Only where the source measures it (Prometheus's duration histograms). */
+  p95Ms: z.number().nonnegative().nullable().optional(),
   p99Ms: z.number().nonnegative().nullable(),
   inFlight: z.number().nonnegative(),
 })
@@ -150,9 +152,11 @@ export const edgeStatsInputSchema = z.object({
   source: trafficSourceSchema,
   destinationHost: name,
   subset: z.string().nullable(),
+  destinationVersion: z.string().nullable().optional(),
   rps: z.number().nonnegative(),
   errorRps: z.number().nonnegative(),
   p50Ms: z.number().nonnegative().nullable(),
+  p95Ms: z.number().nonnegative().nullable().optional(),
   p99Ms: z.number().nonnegative().nullable(),
   inFlight: z.number().nonnegative(),
   mtls: z.boolean().nullable(),

@@ -48,3 +48,13 @@ export function clusterCanaryTargets(context: string, services: ClusterVirtualSe
   }
   return targets
 }
+
+/** The labels a subset of a cluster's DestinationRule for `host` selects (its `version`, usually), or null when none names it. */
+export function subsetLabelsFor(host: string, subset: string, vsNamespace: string, rules: ClusterDestinationRule[]): Record<string, string> | null {
+  const wanted = fullHost(host, vsNamespace)
+  const matching = rules.filter((r) => r.spec?.host !== undefined && fullHost(r.spec.host, r.metadata.namespace) === wanted)
+  const hostNamespace = wanted.split('.')[1]
+  const rule = matching.find((r) => r.metadata.namespace === vsNamespace) ?? matching.find((r) => r.metadata.namespace === hostNamespace) ?? matching[0]
+  const found = (rule?.spec?.subsets ?? []).find((s) => s.name === subset)
+  return found ? { ...(found.labels ?? {}) } : null
+}

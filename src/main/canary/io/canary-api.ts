@@ -4,7 +4,7 @@ import type { KubeClient } from '../../cluster/io'
 import { DisposableStack } from '../../lib/disposable'
 import type { EdgeLatency } from '../../traces'
 import type { ControlPlaneService } from '../../xds/io'
-import { CanaryRuntime } from './canary-runtime'
+import { CanaryRuntime, type CanaryPrometheus } from './canary-runtime'
 import { controlPlaneClusterAcks } from './cluster/control-plane-acks'
 
 export interface CanaryApiDeps {
@@ -15,6 +15,8 @@ export interface CanaryApiDeps {
   dataDir: string
   /** A connected context's API client; the cluster's credentials stay in the connection, in main. */
   clusterClient: (context: string) => Promise<KubeClient>
+  /** Prometheus per scope (settings, --prometheus, discovery): analysis reads it where there is one. */
+  prometheus?: CanaryPrometheus
   /** The mesh analysis: a preview shows what an edit would add to the findings, an Apply or a rollout start refuses an Error. */
   analysis?: Pick<AnalysisService, 'checkFileEdit' | 'checkClusterEdit'>
 }
@@ -38,6 +40,7 @@ export function registerCanaryApi(router: Router, bus: EventBus, deps: CanaryApi
       dataDir: deps.dataDir,
       onRollout: (state) => bus.emit('rollout.changed', state),
       clusterClient: deps.clusterClient,
+      prometheus: deps.prometheus,
       analysis: deps.analysis,
       // Where the embedded control plane serves a cluster's config (--mesh-context or controlPlane.useSource), rollout steps there wait for its clients' ACKs.
       clusterAcks: controlPlaneClusterAcks(servedClusterContext, () => (controlPlane.status().state === 'running' ? controlPlane.running() : null)),

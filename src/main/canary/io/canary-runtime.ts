@@ -22,6 +22,11 @@ import { isFinished, planProblems, weightsFor, type RolloutPlan, type RolloutSpe
 import { RolloutRunner } from './rollout-runner'
 import { RolloutStore } from './rollout-store'
 import { requireServedWeights, servedRouteWeights } from '../served-weights'
+import { prometheus, type CanaryTemplateVars } from '../../telemetry'
+import type { PrometheusClient } from '../../telemetry/io'
+import { canaryVersion, localSubsetLabels } from '../canary-version'
+import { subsetLabelsFor } from '../cluster/cluster-targets'
+import { prometheusCanaryMetrics } from './prometheus-metrics'
 
 export interface CanaryRuntimeOptions {
   /** The running control plane, or an error saying why there is none. */
@@ -37,6 +42,19 @@ export interface CanaryRuntimeOptions {
   clusterSettle?: SettleOptions
   /** The mesh analysis; without it edits are not analysed before they are written. */
   analysis?: Pick<AnalysisService, 'checkFileEdit' | 'checkClusterEdit'>
+  /**
+   * Prometheus for analysis: null scope is the local demo's, else a context's (found through its
+   * API server). Without it, analysis reads only load reports and spans.
+   */
+  prometheus?: CanaryPrometheus
+}
+
+/** What analysis needs of Prometheus: whose there is, and a client to it. */
+export interface CanaryPrometheus {
+  /** Whether a scope has a Prometheus to try (the local demo: a URL is set; a context: always, by discovery). */
+  isConfigured(scope: string | null): Promise<boolean>
+  resolve(scope: string | null): Promise<{ client: PrometheusClient }>
+  noteProblem?(scope: string | null, err: unknown): void
 }
 
 type Preview = Awaited<ReturnType<LocalCanaryEditor['preview']>>
@@ -175,6 +193,13 @@ export class CanaryRuntime implements Disposable {
     }
     if (stable === canary) throw new MeshdeckError('invalid_plan', 'Stable and canary are the same subset.', 'Pick two different subsets.')
     const problems = planProblems(plan)
+    for (const check of plan.analysis.checks ?? []) {
+      try {
+        prometheus.renderCheckQuery(check.query, { host: target.host, namespace: ref.namespace, version: canary, subset: canary, intervalSeconds: plan.intervalSeconds })
+      } catch (err) {
+        problems.push(`Check "${check.name}": ${err instanceof Error ? err.message : String(err)}.`)
+      }
+    }
     if (problems.length > 0) throw new MeshdeckError('invalid_plan', problems.join(' '), 'Fix the plan; nothing was changed.')
     const running = (await this.list()).find((r) => sameRef(r.spec.target, target.ref) && runningPhases.includes(r.phase))
     if (running) throw new MeshdeckError('rollout_running', `A rollout of ${target.label} is already running.`, 'Pause, abort or promote it first.')
@@ -264,7 +289,8 @@ export class CanaryRuntime implements Disposable {
       this.watchConfig(this.runner)
       return this.runner
     }
-    const metrics = (host: string, subset: string, windowSeconds: number): CanaryMetrics => this.metrics(host, subset, windowSeconds)
+    const metrics = (host: string, subset: string, windowSeconds: number, spec?: RolloutSpec): Promise<CanaryMetrics> | CanaryMetrics =>
+      spec ? this.analysisMetrics(spec, windowSeconds) : this.metrics(host, subset, windowSeconds)
     this.runner ??= new RolloutRunner({
       store: this.store,
       onChange: (state) => this.options.onRollout(state),
@@ -292,6 +318,46 @@ export class CanaryRuntime implements Disposable {
     })
     this.watchConfig(this.runner)
     return this.runner
+  }
+
+  /**
+   * One window of a rollout: from Prometheus when the plan says so, or (auto) where the target has
+   * one — a cluster's, found through its API server, or the URL set for the local demo — and
+   * otherwise from spans and load reports. Prometheus that cannot be reached makes the window
+   * unavailable (the rollout pauses with the reason), never a silent fall-back.
+   */
+  private async analysisMetrics(spec: RolloutSpec, windowSeconds: number): Promise<CanaryMetrics> {
+    const from = spec.plan.metricsFrom ?? 'auto'
+    const scope = spec.target.context ?? null
+    const prometheus = this.options.prometheus
+    const checks = spec.plan.analysis.checks ?? []
+    const wanted = from === 'prometheus' || checks.length > 0 || (from === 'auto' && prometheus !== undefined && (await prometheus.isConfigured(scope)))
+    if (from === 'mesh' || !wanted) return this.metrics(spec.host, spec.canary, windowSeconds)
+    const unavailable = (reason: string): CanaryMetrics => ({ requests: 0, errorRate: 0, p99Ms: null, sources: { requests: null, errorRate: null, p99Ms: null }, unavailable: reason })
+    if (!prometheus) return unavailable('The plan reads Prometheus, but this Meshdeck has none to read.')
+    let client: PrometheusClient
+    try {
+      client = (await prometheus.resolve(scope)).client
+    } catch (err) {
+      return unavailable(err instanceof Error ? `${err.message}${err instanceof MeshdeckError && err.hint ? ` ${err.hint}` : ''}` : String(err))
+    }
+    const vars = await this.templateVars(spec, windowSeconds)
+    const metrics = await prometheusCanaryMetrics(client, vars, checks)
+    if (metrics.unavailable) prometheus.noteProblem?.(scope, new Error(metrics.unavailable))
+    return metrics
+  }
+
+  private async templateVars(spec: RolloutSpec, windowSeconds: number): Promise<CanaryTemplateVars> {
+    const namespace = spec.host.split('.')[1] ?? spec.target.namespace
+    let labels: Record<string, string> | null = null
+    try {
+      labels = spec.target.context
+        ? subsetLabelsFor(spec.host, spec.canary, spec.target.namespace, await (await this.api(spec.target.context)).listDestinationRules())
+        : localSubsetLabels(this.options.controlPlane().snapshot(), spec.host, spec.target.namespace, spec.canary)
+    } catch {
+      // the rule cannot be read now: the subset's name stands for its version
+    }
+    return { host: spec.host, namespace, version: canaryVersion(spec.canary, labels), subset: spec.canary, intervalSeconds: windowSeconds }
   }
 
   /** Spans, then load reports from the embedded control plane when one runs. */

@@ -6,7 +6,7 @@ export function routedEnvironment(local: CanaryEnvironment, cluster: CanaryEnvir
     applyWeights: (spec, weights) => (spec.target.context ? cluster : local).applyWeights(spec, weights),
     waitForAck: (spec, signal) => (spec.target.context ? cluster : local).waitForAck(spec, signal),
     pendingAcks: (spec) => (spec.target.context ? cluster : local).pendingAcks(spec),
-    canaryMetrics: (host, subset, windowSeconds) => local.canaryMetrics(host, subset, windowSeconds),
+    canaryMetrics: (host, subset, windowSeconds, spec) => local.canaryMetrics(host, subset, windowSeconds, spec),
     routeWeights: async (spec) => (await (spec.target.context ? cluster : local).routeWeights?.(spec)) ?? null,
   }
 }

@@ -1,6 +1,7 @@
 import { CancelledError, MeshdeckError } from '@shared/contract'
 import type { ControlPlane } from '../../xds/io'
 import type { CanaryMetrics } from '../analysis'
+import type { RolloutSpec } from '../rollout-machine'
 import type { LocalCanaryEditor } from './canary-service'
 import type { CanaryEnvironment } from './rollout-runner'
 import { requireServedWeights, servedRouteWeights } from '../served-weights'
@@ -8,7 +9,7 @@ import { requireServedWeights, servedRouteWeights } from '../served-weights'
 export interface LocalEnvironmentDeps {
   editor: Pick<LocalCanaryEditor, 'apply'>
   controlPlane: Pick<ControlPlane, 'refresh' | 'status' | 'clients' | 'snapshot' | 'problems'>
-  metrics: (host: string, subset: string, windowSeconds: number) => Promise<CanaryMetrics> | CanaryMetrics
+  metrics: (host: string, subset: string, windowSeconds: number, spec?: RolloutSpec) => Promise<CanaryMetrics> | CanaryMetrics
   pollMs?: number
 }
 
@@ -34,8 +35,8 @@ export function localCanaryEnvironment(deps: LocalEnvironmentDeps): CanaryEnviro
 
     pendingAcks: () => unackedClients(deps.controlPlane),
 
-    async canaryMetrics(host, subset, windowSeconds) {
-      return deps.metrics(host, subset, windowSeconds)
+    async canaryMetrics(host, subset, windowSeconds, spec) {
+      return deps.metrics(host, subset, windowSeconds, spec)
     },
 
     // Re-read first: an edit the folder watcher has not picked up yet still counts.

@@ -24,8 +24,8 @@ export interface CanaryEnvironment {
   waitForAck(spec: RolloutSpec, signal: AbortSignal): Promise<void>
   /** The clients (node ids) that have not ACKed the current config yet, for a missed deadline. */
   pendingAcks(spec: RolloutSpec): Promise<string[]> | string[]
-  /** Telemetry for the canary subset over the last `windowSeconds`. */
-  canaryMetrics(host: string, subset: string, windowSeconds: number): Promise<CanaryMetrics>
+  /** Telemetry for the canary subset over the last `windowSeconds` (the rollout's spec says whose, and which checks). */
+  canaryMetrics(host: string, subset: string, windowSeconds: number, spec?: RolloutSpec): Promise<CanaryMetrics>
   /** The route's weights as the mesh has them now (null: unknown), checked before a step is judged. */
   routeWeights?(spec: RolloutSpec): Promise<Weights | null>
 }
@@ -208,7 +208,7 @@ export class RolloutRunner implements Disposable {
             const now = await this.options.environment.routeWeights?.(entry.state.spec)
             const found = now === undefined ? null : this.changedOutside(entry, () => now)
             if (found) return { type: 'changedOutside', at: this.now(), found }
-            const metrics = await this.options.environment.canaryMetrics(entry.state.spec.host, entry.state.spec.canary, action.windowSeconds)
+            const metrics = await this.options.environment.canaryMetrics(entry.state.spec.host, entry.state.spec.canary, action.windowSeconds, entry.state.spec)
             return { type: 'analysed', at: this.now(), metrics }
           })
           break

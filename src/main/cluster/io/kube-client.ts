@@ -125,6 +125,26 @@ export class KubeClient {
     })
   }
 
+  /**
+   * One GET answered whatever its status, body and all: for the API server's service proxy, where
+   * the body is the proxied service's (Prometheus's JSON error, say) and not a Kubernetes Status.
+   * Rejects only when no answer came (transport, timeout, abort).
+   */
+  async raw(path: string, options: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<{ status: number; contentType: string; body: string }> {
+    const opts = await this.options('GET', path, { accept: 'application/json, */*' })
+    return new Promise((resolve, reject) => {
+      const req = request(opts.url, { ...opts, timeout: options.timeoutMs ?? 15_000, signal: options.signal }, (res) => {
+        const chunks: Buffer[] = []
+        res.on('data', (c: Buffer) => chunks.push(c))
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, contentType: String(res.headers['content-type'] ?? ''), body: Buffer.concat(chunks).toString('utf8') }))
+        res.on('error', (err: NodeJS.ErrnoException) => reject(new KubeRequestError(undefined, err.code, err.message)))
+      })
+      req.on('timeout', () => req.destroy(Object.assign(new Error('request timed out'), { code: 'TIMEOUT' })))
+      req.on('error', (err: NodeJS.ErrnoException) => reject(new KubeRequestError(undefined, err.code, err.message)))
+      req.end()
+    })
+  }
+
   /** Streams a plain-text response (pod logs) chunk by chunk until the server ends it or `signal` aborts. */
   async text(path: string, onText: (text: string) => void, signal: AbortSignal): Promise<void> {
     const opts = await this.options('GET', path, { accept: '*/*' })

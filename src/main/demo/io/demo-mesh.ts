@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { MeshdeckError, ErrorCode } from '../../../shared/contract/errors'
 import type { DemoFault, DemoLoad, DemoLogLine, DemoStatus, DemoWorkload } from '../../../shared/contract/demo'
 import { trackDisposable, type Disposable } from '../../lib/disposable'
@@ -13,6 +13,7 @@ import { findResource } from './resources'
 import { defaultRestartPolicy, type RestartPolicy } from '../restart-policy'
 import { SupervisedProcess } from './supervised-process'
 import { demoHost, demoTarget, demoWorkloads, startOrder, type DemoWorkloadSpec } from '../topology'
+import { demoScrapeTargets, renderFileSd, type FileSdGroup } from '../scrape-targets'
 import { defaultWorkloadCommand, type WorkloadCommand } from './workload-command'
 import { exitConfigError } from './workload/exit-codes'
 
@@ -46,6 +47,12 @@ export interface DemoMeshOptions {
   tracesEndpoint?: string
   /** Which workloads to run. Default: all of demoWorkloads. */
   workloads?: readonly DemoWorkloadSpec[]
+  /**
+   * Where to write the Prometheus file-based service discovery file naming every workload's
+   * /metrics address (written atomically at start, removed on dispose). Always written to
+   * <runDir>/prometheus-targets.json as well.
+   */
+  scrapeTargetsFile?: string
 }
 
 /** The running demo mesh; dispose() stops every workload and removes what this run created. */
@@ -59,11 +66,16 @@ export interface DemoMesh extends Disposable {
   logs(name: string, tail?: number): DemoLogLine[]
   /** Stops a workload's process and starts it again with its current knobs. */
   restart(name: string): Promise<DemoWorkload>
+  /** Every workload's /metrics address, as the file_sd file lists them. */
+  scrapeTargets(): FileSdGroup[]
+  /** The file_sd files this run keeps up to date. */
+  readonly scrapeTargetsFiles: string[]
 }
 
 interface Member {
   spec: DemoWorkloadSpec
   port: number | null
+  metricsPort: number
   fault: DemoFault
   rps: number
   process: SupervisedProcess
@@ -75,6 +87,7 @@ function workloadArgs(member: Member): string[] {
   args.push('--error-rate', String(fault.errorRate), '--error-code', fault.errorCode, '--latency-ms', String(fault.latencyMs))
   for (const upstream of spec.upstreams) args.push('--upstream', `${upstream}=${demoTarget(upstream)}`)
   if (spec.role === 'loadgen') args.push('--rps', String(member.rps))
+  args.push('--metrics-port', String(member.metricsPort))
   return args
 }
 
@@ -95,10 +108,15 @@ export async function startDemoMesh(options: DemoMeshOptions): Promise<DemoMesh>
   const proto = findResource(join('demo', 'protos', 'demo.proto'))
 
   const ports = new Map<string, number>()
+  const metricsPorts = new Map<string, number>()
+  const scrapeFiles = [join(runDir, 'prometheus-targets.json'), ...(options.scrapeTargetsFile ? [options.scrapeTargetsFile] : [])]
   let entriesFile: string | null = null
+  let targets: FileSdGroup[] = []
   try {
     await seedMeshDir(findResource(join('demo', 'mesh')), options.meshDir)
     for (const spec of specs) if (spec.serves) ports.set(spec.name, await freeLoopbackPort())
+    // Fixed for the run (kept across restarts), so the discovery file is written once and stays true.
+    for (const spec of specs) metricsPorts.set(spec.name, await freeLoopbackPort())
     const placed: PlacedWorkload[] = specs.filter((s) => s.serves).map((spec) => ({ spec, port: ports.get(spec.name) as number }))
     // WorkloadEntries first: an xDS server only starts serving once its Listener exists, and the
     // control plane builds that Listener from the WorkloadEntry's address and port.
@@ -106,9 +124,15 @@ export async function startDemoMesh(options: DemoMeshOptions): Promise<DemoMesh>
     for (const spec of specs) {
       await writeFileAtomic(join(runDir, `${spec.name}.bootstrap.json`), render(options.controlPlaneAddress, spec), 0o600)
     }
+    targets = demoScrapeTargets(specs.map((spec) => ({ spec, host: '127.0.0.1', metricsPort: metricsPorts.get(spec.name) as number })))
+    for (const file of scrapeFiles) {
+      await fs.mkdir(dirname(file), { recursive: true })
+      await writeFileAtomic(file, renderFileSd(targets))
+    }
   } catch (err) {
     // Nothing has started yet: undo what this run wrote, so a failed start leaves no stale endpoints.
     if (entriesFile) await fs.rm(entriesFile, { force: true })
+    if (options.scrapeTargetsFile) await fs.rm(options.scrapeTargetsFile, { force: true })
     if (ownRunDir) await fs.rm(runDir, { recursive: true, force: true })
     throw err
   }
@@ -134,6 +158,7 @@ export async function startDemoMesh(options: DemoMeshOptions): Promise<DemoMesh>
     const member: Member = {
       spec,
       port: ports.get(spec.name) ?? null,
+      metricsPort: metricsPorts.get(spec.name) as number,
       fault: { ...noFault },
       rps: options.rps ?? 5,
       process: new SupervisedProcess({
@@ -224,6 +249,8 @@ export async function startDemoMesh(options: DemoMeshOptions): Promise<DemoMesh>
       await member.process.restart()
       return describe(member)
     },
+    scrapeTargets: () => targets.map((g) => ({ targets: [...g.targets], labels: { ...g.labels } })),
+    scrapeTargetsFiles: scrapeFiles,
     dispose: async () => {
       if (disposed) return
       disposed = true
@@ -231,6 +258,8 @@ export async function startDemoMesh(options: DemoMeshOptions): Promise<DemoMesh>
       await Promise.all([...members.values()].map((m) => m.process.dispose()))
       // Their processes are gone, so their endpoints must go too; the seeds (and any edits) stay.
       await fs.rm(workloadEntries, { force: true })
+      // Prometheus drops targets that leave the file, rather than scraping closed ports.
+      if (options.scrapeTargetsFile) await fs.rm(options.scrapeTargetsFile, { force: true })
       if (ownRunDir) await fs.rm(runDir, { recursive: true, force: true })
     },
   })

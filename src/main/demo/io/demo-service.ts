@@ -1,6 +1,7 @@
 import { ErrorCode, MeshdeckError } from '../../../shared/contract/errors'
 import type { DemoFaultCode, DemoLoad, DemoLogLine, DemoStatus, DemoWorkload } from '../../../shared/contract/demo'
 import { trackDisposable, type Disposable } from '../../lib/disposable'
+import type { FileSdGroup } from '../scrape-targets'
 import { startDemoMesh, type DemoMesh, type DemoMeshOptions } from './demo-mesh'
 
 const notRunning = (): MeshdeckError =>
@@ -47,6 +48,11 @@ export class DemoService implements Disposable {
   setFault(params: { workload: string; errorRate: number; latencyMs: number; errorCode?: DemoFaultCode }): DemoWorkload {
     const { workload, ...fault } = params
     return this.running().setFault(workload, fault)
+  }
+
+  /** The running demo's /metrics addresses (Prometheus file_sd groups); none when it is not running. */
+  scrapeTargets(): FileSdGroup[] {
+    return this.mesh?.scrapeTargets() ?? []
   }
 
   logs(params: { workload: string; tail?: number }): { workload: string; lines: DemoLogLine[] } {

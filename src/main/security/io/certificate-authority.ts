@@ -137,7 +137,21 @@ export class CertificateAuthority {
     return trustBundle(await this.ensure(), this.now()).map((r) => ensureNewline(r.pem)).join('')
   }
 
+  /** Certificates issued and issues that failed since this CA object was made (citadel_server_* metrics). */
+  readonly counts = { issued: 0, failed: 0 }
+
   async issue(identity: WorkloadIdentity, options: IssueOptions = {}): Promise<IssuedCertificate> {
+    try {
+      const issued = await this.issueOne(identity, options)
+      this.counts.issued += 1
+      return issued
+    } catch (err) {
+      this.counts.failed += 1
+      throw err
+    }
+  }
+
+  private async issueOne(identity: WorkloadIdentity, options: IssueOptions): Promise<IssuedCertificate> {
     const ca = await this.ensure()
     const now = this.now()
     const signing = new X509Certificate(ca.current.signingCertPem)

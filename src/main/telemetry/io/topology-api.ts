@@ -4,10 +4,19 @@ import type { KubeClient } from '../../cluster/io'
 import { DisposableStack } from '../../lib/disposable'
 import { ClusterTopologyFeeds } from './cluster-topology-feed'
 import { TopologyService } from './topology-service'
+import { registerPrometheusApi } from './prometheus/prometheus-api'
+import type { PrometheusSources } from './prometheus/prometheus-sources'
+import type { PrometheusTopology } from './prometheus/prometheus-topology'
 
 export interface TopologyApiDeps {
   /** A connected context's API client: a connected cluster feeds the graph its Services and workloads. */
   clusterClient: (context: string) => Promise<KubeClient>
+  /** Where the Prometheus settings live (<dataDir>/telemetry/prometheus.json). */
+  dataDir: string
+  /** `--prometheus URL`: the local demo's Prometheus for this run. */
+  prometheusUrl?: string
+  /** How often the graph asks Prometheus again while it is the source (default 5 s). */
+  prometheusRefreshMs?: number
 }
 
 /**
@@ -18,7 +27,7 @@ export function registerTopologyApi(
   router: Router,
   bus: EventBus,
   deps: TopologyApiDeps,
-): DisposableStack & { service: TopologyService; onConnection(connection: Connection): void } {
+): DisposableStack & { service: TopologyService; prometheus: PrometheusSources; prometheusTopology: PrometheusTopology; onConnection(connection: Connection): void } {
   const stack = new DisposableStack()
   const service = stack.add(new TopologyService({ emit: (diff) => bus.emit('topology.changed', diff) }))
   const clusterFeeds = stack.add(new ClusterTopologyFeeds(service, deps.clusterClient))
@@ -32,5 +41,9 @@ export function registerTopologyApi(
       },
     }),
   )
-  return Object.assign(stack, { service, onConnection: (connection: Connection) => clusterFeeds.onConnection(connection) })
+  // Prometheus as a source of the graph's numbers, and the settings and discovery canary analysis uses too.
+  const prometheus = stack.add(
+    registerPrometheusApi(router, bus, { topology: service, dataDir: deps.dataDir, flagUrl: deps.prometheusUrl, clusterClient: deps.clusterClient, refreshMs: deps.prometheusRefreshMs }),
+  )
+  return Object.assign(stack, { service, prometheus: prometheus.sources, prometheusTopology: prometheus.topology, onConnection: (connection: Connection) => clusterFeeds.onConnection(connection) })
 }

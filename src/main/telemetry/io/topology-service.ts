@@ -5,6 +5,12 @@ import { diffTopology, isEmptyChange } from '../diff-topology'
 import { defaultHealthThresholds, emptyTopologyInput, type HealthThresholds, type ServiceInput, type TopologyInput } from '../inputs'
 import { TopologySeriesStore, type SeriesStoreOptions } from '../series-store'
 
+/** The feeder Prometheus's numbers come in as (see prometheus-topology.ts). */
+export const prometheusFeeder = 'prometheus'
+
+/** Where the graph's numbers come from: the mesh's own telemetry (load reports, spans), or Prometheus. */
+export type TrafficOrigin = 'mesh' | 'prometheus'
+
 export interface TopologyServiceOptions {
   /** Called with each change; meshdeck.ts forwards it as the `topology.changed` event. */
   emit: (diff: TopologyDiff) => void
@@ -31,6 +37,7 @@ export class TopologyService implements Disposable {
   private lastBuild = Number.NEGATIVE_INFINITY
   private timer: ReturnType<typeof setTimeout> | null = null
   private disposed = false
+  private traffic: TrafficOrigin = 'mesh'
 
   constructor(private readonly options: TopologyServiceOptions) {
     this.minIntervalMs = options.minIntervalMs ?? 1_000
@@ -49,6 +56,21 @@ export class TopologyService implements Disposable {
     const previous = this.feeders.get(feeder) ?? emptyTopologyInput()
     this.feeders.set(feeder, { ...previous, ...definedOnly(part) })
     this.schedule()
+  }
+
+  /**
+   * Which numbers the graph shows. One source at a time, never a sum: the same calls counted by
+   * load reports and by Prometheus would be counted twice. The other feeders' edges stay (with no
+   * numbers), so switching does not reshape the graph.
+   */
+  setTrafficOrigin(origin: TrafficOrigin): void {
+    if (this.traffic === origin) return
+    this.traffic = origin
+    this.schedule()
+  }
+
+  get trafficOrigin(): TrafficOrigin {
+    return this.traffic
   }
 
   /** Forget everything a feeder said (it stopped). */
@@ -85,7 +107,7 @@ export class TopologyService implements Disposable {
 
   private rebuild(): void {
     this.lastBuild = this.now()
-    const next = buildTopology(mergeFeeders([...this.feeders.values()]), { thresholds: this.thresholds })
+    const next = buildTopology(mergeFeeders(feedersFor(this.traffic, this.feeders)), { thresholds: this.thresholds })
     const changes = diffTopology(this.current, next)
     this.current = next
     this.store.record(this.lastBuild, [
@@ -97,6 +119,15 @@ export class TopologyService implements Disposable {
     this.version += 1
     this.options.emit({ fromVersion, version: this.version, ...changes })
   }
+}
+
+/** The feeders' inputs with only the chosen origin's numbers: Prometheus's, or every other feeder's. */
+export function feedersFor(origin: TrafficOrigin, feeders: ReadonlyMap<string, TopologyInput>): TopologyInput[] {
+  return [...feeders].map(([name, input]) => {
+    const mine = (name === prometheusFeeder) === (origin === 'prometheus')
+    if (mine) return input
+    return { ...input, stats: input.stats.map((s) => ({ ...s, rps: 0, errorRps: 0, p50Ms: null, p95Ms: null, p99Ms: null, inFlight: 0, mtls: null })) }
+  })
 }
 
 /**

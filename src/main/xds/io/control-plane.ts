@@ -47,8 +47,11 @@ export type SecuritySource = MeshSecurity | ((snapshot: MeshSnapshot) => MeshSec
 
 export type ControlPlaneEvent =
   | AdsEvent
-  /** A new config version is being served. */
-  | { kind: 'applied'; version: number; problems: MeshProblem[] }
+  /**
+   * A new config version is being served; its pushes were written just before this event, from
+   * `startedAt` (ms) on (monitoring measures push and convergence times from it).
+   */
+  | { kind: 'applied'; version: number; problems: MeshProblem[]; startedAt?: number }
   /**
    * Objects of a config version had errors: each keeps serving its last good version (or, if new,
    * is left out) while everything valid in that version is applied.
@@ -218,6 +221,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
     }
   }
   const serve = (candidate: MeshSnapshot, sourceProblems: MeshProblem[]): void => {
+    const startedAt = Date.now()
     const guarded = guardSnapshot(candidate, lastGood)
     // Built before anything is recorded: one that throws leaves the last good state whole.
     const encoded = encode(guarded.snapshot, versionString())
@@ -228,7 +232,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
     lastGood = guarded.snapshot
     servedVersion = sourceVersion
     send(encoded)
-    emit({ kind: 'applied', version: servedVersion, problems })
+    emit({ kind: 'applied', version: servedVersion, problems, startedAt })
   }
   const onSourceChange = (set: SourceSet): void => {
     if (set === active) apply()

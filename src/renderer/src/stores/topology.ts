@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia'
 import { ref, shallowRef, watch, type Ref, type ShallowRef } from 'vue'
-import type { TopologyDiff, TopologyEdge, TopologyNode, TopologySeries } from '@shared/contract'
+import type { PrometheusScopeStatus, TopologyDiff, TopologyEdge, TopologyNode, TopologySeries, TopologySourceState } from '@shared/contract'
 import { call } from '../api/client'
 import { presentError, type PresentedError } from '../lib/errors'
 import { useSubscriptions } from '../lib/subscriptions'
@@ -26,6 +26,10 @@ export const useTopologyStore = defineStore('topology', () => {
   const version = ref(-1)
   const loaded = ref(false)
   const error = ref<PresentedError | null>(null)
+  /** Which source feeds the numbers (load reports and spans, or Prometheus), and why; null until read. */
+  const source = shallowRef<TopologySourceState | null>(null)
+  /** The last refused change of source or Prometheus URL (the source in use stays as it was). */
+  const sourceError = ref<PresentedError | null>(null)
   let loading: Promise<void> | null = null
   let pending: TopologyDiff[] = []
 
@@ -63,26 +67,76 @@ export const useTopologyStore = defineStore('topology', () => {
     else if (outcome === 'gap') void load()
   }
 
+  async function loadSource(): Promise<void> {
+    try {
+      source.value = await call('topology.source', {})
+    } catch (err) {
+      sourceError.value = presentError(err)
+    }
+  }
+
+  /** Feeds the numbers from the mesh or from Prometheus over a window; a refusal is shown and changes nothing. */
+  async function useSource(params: { traffic: 'mesh' } | { traffic: 'prometheus'; context?: string; windowSeconds?: number }): Promise<void> {
+    try {
+      source.value = await call('topology.useSource', params)
+      sourceError.value = null
+    } catch (err) {
+      sourceError.value = presentError(err)
+    }
+  }
+
+  /** Sets the Prometheus of the local demo (no context) or of a context, then reads from it; a URL that is not Prometheus is refused. */
+  async function usePrometheusUrl(url: string, windowSeconds: number, context?: string): Promise<PrometheusScopeStatus | null> {
+    try {
+      const scope = await call('prometheus.setUrl', { url, ...(context ? { context } : {}) })
+      sourceError.value = null
+      await useSource({ traffic: 'prometheus', windowSeconds, ...(context ? { context } : {}) })
+      return scope
+    } catch (err) {
+      sourceError.value = presentError(err)
+      return null
+    }
+  }
+
+  /** Each scope Prometheus can be read for (the local demo, connected contexts) and its URL or why there is none. */
+  async function prometheusScopes(): Promise<PrometheusScopeStatus[]> {
+    try {
+      return (await call('prometheus.status', {})).scopes
+    } catch (err) {
+      sourceError.value = presentError(err)
+      return []
+    }
+  }
+
   /** Follows the live graph while the calling page is mounted (call in its setup). */
   function follow(): void {
-    useSubscriptions().on('topology.changed', onChanged)
+    const subs = useSubscriptions()
+    subs.on('topology.changed', onChanged)
+    subs.on('topology.sourceChanged', (state) => (source.value = state))
     void load()
+    void loadSource()
   }
 
   /**
    * The series of the node or edge `id` names, polled while the calling component is mounted and
    * the page visible (topology.series has no event); a new id starts over.
    */
-  function followSeries(id: Ref<string | null>, enabled: () => boolean): { series: ShallowRef<TopologySeries | null>; error: Ref<PresentedError | null> } {
+  function followSeries(id: Ref<string | null>, enabled: () => boolean): { series: ShallowRef<TopologySeries | null>; from: Ref<'mesh' | 'prometheus'>; error: Ref<PresentedError | null> } {
     const series = shallowRef<TopologySeries | null>(null)
+    // From Prometheus's range queries while it is the source, else the mesh's own series.
+    const from = ref<'mesh' | 'prometheus'>('mesh')
     const seriesError = ref<PresentedError | null>(null)
     const subs = useSubscriptions()
     let stop: (() => void) | null = null
     const loadSeries = async (current: string): Promise<void> => {
       if (!enabled()) return
       try {
-        const result = await call('topology.series', { id: current })
-        if (id.value === current) series.value = result
+        const prometheus = source.value?.traffic === 'prometheus'
+        const result = prometheus ? await call('topology.rangeSeries', { id: current, rangeSeconds: 15 * 60 }) : await call('topology.series', { id: current })
+        if (id.value === current) {
+          series.value = result
+          from.value = prometheus ? 'prometheus' : 'mesh'
+        }
         seriesError.value = null
       } catch (err) {
         seriesError.value = presentError(err)
@@ -102,11 +156,11 @@ export const useTopologyStore = defineStore('topology', () => {
       },
       { immediate: true },
     )
-    return { series, error: seriesError }
+    return { series, from, error: seriesError }
   }
 
   const node = (id: string): TopologyNode | undefined => replica.nodes.get(id)
   const edge = (id: string): TopologyEdge | undefined => replica.edges.get(id)
 
-  return { graph, version, loaded, error, follow, followSeries, load, node, edge }
+  return { graph, version, loaded, error, source, sourceError, useSource, usePrometheusUrl, prometheusScopes, follow, followSeries, load, node, edge }
 })

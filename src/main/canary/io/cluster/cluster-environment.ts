@@ -1,6 +1,7 @@
 import { MeshdeckError } from '@shared/contract'
 import { routeWeights, selectRoute } from '../../../model'
 import type { CanaryMetrics } from '../../analysis'
+import type { RolloutSpec } from '../../rollout-machine'
 import type { CanaryEnvironment } from '../rollout-runner'
 import type { ClusterCanaryEditor } from './cluster-editor'
 import type { IstioApi } from './istio-api'
@@ -11,7 +12,7 @@ export interface ClusterEnvironmentDeps {
   api: (context: string) => Promise<IstioApi>
   acks: ClusterAckSource
   settle?: SettleOptions
-  metrics: (host: string, subset: string, windowSeconds: number) => Promise<CanaryMetrics> | CanaryMetrics
+  metrics: (host: string, subset: string, windowSeconds: number, spec?: RolloutSpec) => Promise<CanaryMetrics> | CanaryMetrics
 }
 
 /**
@@ -46,8 +47,8 @@ export function clusterCanaryEnvironment(deps: ClusterEnvironmentDeps): CanaryEn
       return object && deps.acks.serves(object.context) ? deps.acks.pendingAcks() : []
     },
 
-    async canaryMetrics(host, subset, windowSeconds) {
-      return deps.metrics(host, subset, windowSeconds)
+    async canaryMetrics(host, subset, windowSeconds, spec) {
+      return deps.metrics(host, subset, windowSeconds, spec)
     },
 
     // The object as the API server has it now: a kubectl edit or another writer shows here. One

@@ -1,4 +1,4 @@
-import { status, type sendUnaryData, type ServerUnaryCall, type ServiceError, type UntypedServiceImplementation } from '@grpc/grpc-js'
+import { Metadata, status, type sendUnaryData, type ServerUnaryCall, type ServiceError, type UntypedServiceImplementation } from '@grpc/grpc-js'
 import type { Context } from '@opentelemetry/api'
 import type { FaultKnobs } from '../../ipc'
 import type { DetailsReply, ProductPage, ProductRequest, RatingsReply, Review, ReviewsReply, Served, ServingRole } from './api'
@@ -6,6 +6,7 @@ import { serviceOf } from './api'
 import { decideFault } from './fault'
 import type { Upstream } from './upstream'
 import { endSpan, type WorkloadTracing } from './tracing'
+import { decodePeer, encodePeer, peerMetadataKey, spiffeIdOf, type PeerIdentity, type RequestOutcome } from '../../istio-metrics'
 
 export interface HandlerContext {
   served: Served
@@ -17,6 +18,8 @@ export interface HandlerContext {
   ratings?: Upstream<ProductRequest, RatingsReply>
   /** Null when no collector was given. */
   tracing?: WorkloadTracing | null
+  /** Istio's `reporter="destination"` samples: who this workload is, its service host, and where samples go. */
+  reporting?: { self: PeerIdentity; service: string; record(outcome: RequestOutcome, durationMs: number): void } | null
   /** A line in the workload's log; failed RPCs are logged with their trace id, so a span leads to its log. */
   log?: (line: string) => void
 }
@@ -47,8 +50,36 @@ function unary<Res>(ctx: HandlerContext, method: string, serve: (request: Produc
     const decision = decideFault(ctx.knobs(), Math.random(), ctx.served.workload)
     // The server span covers the injected latency and failure too: that is what the caller felt.
     const traced = ctx.tracing?.serverSpan(method, call.metadata)
+    const started = performance.now()
+    const reporting = ctx.reporting
+    if (reporting) {
+      // Headers first, naming this workload, so the caller knows who answered even when the answer is a failure.
+      const headers = new Metadata()
+      headers.set(peerMetadataKey, encodePeer(reporting.self))
+      call.sendMetadata(headers)
+    }
     const reply = (err: Partial<ServiceError> | null, value?: Res): void => {
       if (traced) endSpan(traced.span, err)
+      if (reporting) {
+        // mTLS as it is on the wire: this call's TLS session, and the certificate the caller presented in it.
+        const auth = call.getAuthContext()
+        const peerCert = auth?.transportSecurityType === 'ssl' ? auth.sslPeerCertificate : undefined
+        const peerPrincipal = spiffeIdOf(peerCert?.subjectaltname)
+        reporting.record(
+          {
+            reporter: 'destination',
+            source: decodePeer(call.metadata.get(peerMetadataKey)[0]),
+            destination: reporting.self,
+            destinationService: reporting.service,
+            grpcStatus: err ? (err.code ?? status.UNKNOWN) : status.OK,
+            reachedServer: true,
+            mutualTls: peerCert !== undefined && Object.keys(peerCert).length > 0,
+            peerPrincipal,
+            ownPrincipal: null,
+          },
+          performance.now() - started,
+        )
+      }
       if (err) {
         const ids = traced ? ` trace=${traced.span.spanContext().traceId} span=${traced.span.spanContext().spanId}` : ''
         ctx.log?.(`${method} failed: ${status[err.code ?? status.UNKNOWN] ?? err.code} ${err.details ?? ''}${decision.fail ? ' (injected fault)' : ''}${ids}`)

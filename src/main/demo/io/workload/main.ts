@@ -15,6 +15,9 @@ import { LoadGenerator } from './load-generator'
 import { pinBarePortListensToLoopback } from './loopback-only'
 import { connectUpstream, type Upstream } from './upstream'
 import { startWorkloadTracing } from './tracing'
+import { startRequestMetrics, type RequestMetrics } from './request-metrics'
+import { demoNamespace, demoHost } from '../../topology'
+import type { PeerIdentity } from '../../istio-metrics'
 
 
 const summaryEveryMs = 10_000
@@ -81,7 +84,7 @@ function startServer(config: WorkloadConfig, api: DemoApi, ctx: HandlerContext, 
   return server
 }
 
-function main(): void {
+async function main(): Promise<void> {
   let config: WorkloadConfig
   try {
     config = parseWorkloadArgs(process.argv.slice(2))
@@ -100,9 +103,21 @@ function main(): void {
     version: config.version,
     instance: config.workload,
   })
+  // Istio's standard metrics on /metrics, both sides of every call: what Prometheus scrapes in a real mesh.
+  const self: PeerIdentity = { workload: config.workload, namespace: demoNamespace, app: config.role, version: config.version }
+  let metrics: RequestMetrics | null = null
+  if (config.metricsPort !== null) {
+    try {
+      metrics = await startRequestMetrics(config.host, config.metricsPort, log)
+    } catch (err) {
+      // Traffic matters more than its metrics: serve on without them, and say why.
+      log(`cannot serve metrics on ${config.host}:${config.metricsPort}: ${err instanceof Error ? err.message : String(err)}`)
+    }
+  }
+  const record = metrics ? metrics.record : null
   const upstream = <Req, Res>(role: ServingRole): Upstream<Req, Res> | undefined => {
     const target = config.upstreams[role]
-    return target ? connectUpstream<Req, Res>(api, role, target, tracing) : undefined
+    return target ? connectUpstream<Req, Res>(api, role, target, tracing, record ? { self, record } : null) : undefined
   }
 
   let ok = 0
@@ -115,6 +130,7 @@ function main(): void {
     reviews: upstream('reviews'),
     ratings: upstream('ratings'),
     tracing,
+    reporting: record && config.role !== 'loadgen' ? { self, service: demoHost(config.role), record } : null,
     log: failureLog(),
   }
   const frontend = config.role === 'loadgen' ? upstream<ProductRequest, ProductPage>('frontend') : undefined
@@ -173,6 +189,7 @@ function main(): void {
     clearInterval(summary)
     if (statsTimer) clearInterval(statsTimer)
     loadgen?.dispose()
+    void metrics?.close()
     for (const u of [ctx.details, ctx.reviews, ctx.ratings, frontend]) u?.close()
     // Flush buffered spans, but never let a slow collector hold up the exit.
     const flushed = tracing ? Promise.race([tracing.shutdown().catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 500))]) : Promise.resolve()
@@ -194,4 +211,4 @@ function main(): void {
   if (process.send) process.on('disconnect', () => stop('supervisor disconnected'))
 }
 
-main()
+void main()

@@ -31,6 +31,8 @@ function outcomeText(state: RolloutStateDto): string {
       return `Rolled back: ${failure.value} requests (at least ${failure.threshold} needed)`
     case 'progressDeadline':
       return `Rolled back: no ACK within ${failure.threshold} s`
+    case 'check':
+      return `Rolled back: ${failure.message}`
   }
 }
 
@@ -57,7 +59,7 @@ export function historyRows(rollouts: readonly RolloutStateDto[]): HistoryRow[] 
         startedAt: r.timeline[0]?.at ?? null,
         endedAt: r.timeline.at(-1)?.at ?? null,
         reached: `${Math.min(r.stepIndex + 1, steps.length)} of ${steps.length} (${reachedPercent} %)`,
-        plan: `${steps.join(', ')} % every ${r.spec.plan.intervalSeconds} s; errors ≤ ${percent(a.maxErrorRate)}, p99 ≤ ${a.maxP99Ms} ms, ≥ ${a.minRequests} requests`,
+        plan: `${steps.join(', ')} % every ${r.spec.plan.intervalSeconds} s; errors ≤ ${percent(a.maxErrorRate)}, p99 ≤ ${a.maxP99Ms} ms, ≥ ${a.minRequests} requests${(a.checks ?? []).map((c) => `; ${c.name}`).join('')}`,
       }
     })
     .sort((x, y) => (y.startedAt ?? 0) - (x.startedAt ?? 0))

@@ -25,6 +25,8 @@ export type LayoutName = 'auto' | 'dagre' | 'layered' | 'fcose'
 
 /** Up to this many nodes a graph is meant to be read whole, labels and all. (dagre, on request, needs 13–100 s for 1,100 nodes.) */
 export const readableLimit = 250
+/** Elements a first load adds per task (see addInChunks). */
+export const firstLoadChunk = 200
 export type Selection = { kind: 'node' | 'edge'; id: string } | null
 
 export interface CanvasSnapshot {
@@ -45,6 +47,8 @@ export interface CanvasOptions {
   container: HTMLElement
   onSelect: (selection: Selection) => void
   onLayout?: (report: LayoutReport) => void
+  /** A large first load started (elements to add) or is drawn (null): the page says so meanwhile. */
+  onLoading?: (elements: number | null) => void
   layout?: LayoutName
   storage?: Storage
 }
@@ -76,6 +80,10 @@ export class TopologyCanvas {
     this.overlay?.setPalette(palette)
   }
   private large = false
+  /** A first load of a large graph being added in chunks; snapshots arriving meanwhile wait in `queued`. */
+  private loading: Promise<void> | null = null
+  private queued: CanvasSnapshot | null = null
+  private destroyed = false
   /** Health of a large graph, drawn beside cytoscape rather than by it (see health-overlay.ts). */
   private overlay: HealthOverlay | null = null
   private saveTimer: ReturnType<typeof setTimeout> | null = null
@@ -126,6 +134,12 @@ export class TopologyCanvas {
 
   /** Brings the drawing in line with a snapshot; returns how many nodes were added. */
   apply(next: CanvasSnapshot): number {
+    if (this.loading) {
+      // Only the latest matters: it is applied as a diff once the first load is drawn.
+      this.queued = next
+      return 0
+    }
+    const firstLoad = this.applied.size === 0
     const addedNodes: ElementDefinition[] = []
     const addedEdges: ElementDefinition[] = []
     const seen = new Set<string>()
@@ -180,12 +194,53 @@ export class TopologyCanvas {
       }
       // Parents before children: a child added before its box would land at the top level.
       const depth = (d: ElementDefinition): number => (d.data.kind === 'namespace' ? 0 : d.data.kind === 'app' ? 1 : 2)
-      this.cy.add(addedNodes.sort((a, b) => depth(a) - depth(b)))
+      addedNodes.sort((a, b) => depth(a) - depth(b))
+      if (firstLoad && addedNodes.length + addedEdges.length > firstLoadChunk) return
+      this.cy.add(addedNodes)
       this.cy.add(addedEdges)
     })
     const newLeaves = addedNodes.filter((d) => !isBox(d.data.kind as string)).map((d) => d.data.id as string)
+    if (firstLoad && addedNodes.length + addedEdges.length > firstLoadChunk) {
+      this.options.onLoading?.(addedNodes.length + addedEdges.length)
+      this.loading = this.addInChunks([...addedNodes, ...addedEdges], newLeaves).finally(() => {
+        this.loading = null
+        if (!this.destroyed) this.options.onLoading?.(null)
+        const queued = this.queued
+        this.queued = null
+        if (queued && !this.destroyed) this.apply(queued)
+      })
+      return addedNodes.length
+    }
     if (newLeaves.length > 0) this.placeNew(newLeaves)
     return addedNodes.length
+  }
+
+  /**
+   * The first load of a large graph, a chunk per task so the page keeps answering: one add of
+   * 3,600 elements and its first draw blocked the renderer for over a second. Each chunk is added
+   * and has its styles and sizes worked out (its bounding box) in a task of its own, with drawing
+   * held back meanwhile (a half-built graph drawn between chunks made the load five times longer);
+   * then the whole graph is laid out and drawn once.
+   */
+  private async addInChunks(elements: ElementDefinition[], newLeaves: string[]): Promise<void> {
+    // cytoscape's renderer (not in its typings): its redraw() asks for a frame; held back while loading.
+    const renderer = (this.cy as unknown as { renderer(): { redraw: (options?: unknown) => void } }).renderer()
+    const own = Object.getOwnPropertyDescriptor(renderer, 'redraw')
+    renderer.redraw = () => undefined
+    try {
+      for (let i = 0; i < elements.length; i += firstLoadChunk) {
+        if (this.destroyed) return
+        this.cy.add(elements.slice(i, i + firstLoadChunk)).boundingBox({ includeLabels: true })
+        await new Promise((resolve) => setTimeout(resolve, 0))
+      }
+    } finally {
+      // Back to cytoscape's own redraw.
+      if (own) Object.defineProperty(renderer, 'redraw', own)
+      else delete (renderer as { redraw?: unknown }).redraw
+    }
+    if (this.destroyed) return
+    if (newLeaves.length > 0) this.placeNew(newLeaves)
+    renderer.redraw()
   }
 
   /** Lays out the whole graph again (the toolbar button, or a layout change); pinned nodes stay. */
@@ -229,6 +284,7 @@ export class TopologyCanvas {
   }
 
   destroy(): void {
+    this.destroyed = true
     if (this.flushTimer) clearTimeout(this.flushTimer)
     if (this.saveTimer) {
       clearTimeout(this.saveTimer)
