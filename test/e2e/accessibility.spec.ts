@@ -1,0 +1,60 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import AxeBuilder from '@axe-core/playwright'
+import { expect, test, type Page } from '@playwright/test'
+import { startServe, type ServeProcess } from '../support/serve-process'
+import { pages } from '../../src/renderer/src/pages'
+
+/**
+ * axe-core on every page and the states a user reaches by clicking (side panel, drawer, error
+ * banner, empty states), in light and dark, against `meshdeck serve --demo` with no cluster: the
+ * demo fills Topology, Canary, Traces, Security and Control plane; the cluster pages show their
+ * empty states. Fails on any serious or critical violation and lists each one.
+ */
+test.describe.configure({ mode: 'serial' })
+
+let home: string
+let serve: ServeProcess
+
+test.beforeAll(async () => {
+  home = mkdtempSync(join(tmpdir(), 'meshdeck-e2e-a11y-'))
+  const kubeconfig = join(home, 'kubeconfig')
+  writeFileSync(kubeconfig, 'apiVersion: v1\nkind: Config\ncontexts: []\n')
+  serve = await startServe(['--demo', '--xds-port', '0', '--kubeconfig', kubeconfig], { MESHDECK_HOME: home })
+})
+
+test.afterAll(async () => {
+  await serve?.stop()
+  rmSync(home, { recursive: true, force: true })
+})
+
+/** The serious and critical violations on the page as it is now, one line per element. */
+async function seriousViolations(page: Page, state: string): Promise<string[]> {
+  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze()
+  return results.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .flatMap((v) => v.nodes.map((n) => `${state}: [${v.impact}] ${v.id} — ${n.target.join(' ')} — ${n.failureSummary?.split('\n').slice(1, 2).join(' ').trim() ?? v.help}`))
+}
+
+async function waitForTopology(page: Page): Promise<void> {
+  await page.goto(`${serve.url}#/topology`)
+  await expect(page.getByTestId('topology-counts')).toContainText('4 services', { timeout: 90_000 })
+}
+
+for (const scheme of ['light', 'dark'] as const) {
+  test(`every page and state has no serious or critical axe violation (${scheme})`, async ({ page }) => {
+    test.setTimeout(240_000)
+    await page.emulateMedia({ colorScheme: scheme })
+    const found: string[] = []
+    await waitForTopology(page)
+    for (const def of pages) {
+      await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: def.title, exact: true }).click()
+      await expect(page.getByRole('heading', { level: 1, name: def.title, exact: true })).toBeVisible()
+      // Let the page's first fetch land, so what is checked is what a user reads.
+      await page.waitForTimeout(1500)
+      found.push(...(await seriousViolations(page, `${scheme} ${def.name}`)))
+    }
+    expect(found, found.join('\n')).toEqual([])
+  })
+}
