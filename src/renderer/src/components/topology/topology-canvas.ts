@@ -2,7 +2,7 @@ import cytoscape, { type Core, type ElementDefinition, type LayoutOptions, type 
 import dagre from 'cytoscape-dagre'
 import fcose from 'cytoscape-fcose'
 import type { HealthClass, TopologyEdge, TopologyNode } from '@shared/contract'
-import { edgeData, nodeData } from './element-data'
+import { edgeData, nodeData, type EdgeLabelMode } from './element-data'
 import { graphStyle, readPalette } from './graph-style'
 import { HealthOverlay } from './health-overlay'
 import { defaultLayeredOptions, layeredLayout, roomyLayeredOptions } from './layered-layout'
@@ -46,6 +46,7 @@ export interface CanvasOptions {
   onSelect: (selection: Selection) => void
   onLayout?: (report: LayoutReport) => void
   layout?: LayoutName
+  labelMode?: EdgeLabelMode
   storage?: Storage
 }
 
@@ -83,10 +84,12 @@ export class TopologyCanvas {
   private readonly pendingLabels = new Map<string, string>()
   private flushTimer: ReturnType<typeof setTimeout> | null = null
   private layoutName: LayoutName
+  private labelMode: EdgeLabelMode
 
   constructor(private readonly options: CanvasOptions) {
     registerExtensions()
     this.layoutName = options.layout ?? 'auto'
+    this.labelMode = options.labelMode ?? 'all'
     this.saved = loadSavedLayout(options.storage)
     this.pinned = new Set(this.saved.pinned)
     this.cy = cytoscape({
@@ -106,7 +109,9 @@ export class TopologyCanvas {
     this.cy.on('dragfree', 'node', (e) => {
       const moved = (e.target as NodeSingular).union((e.target as NodeSingular).descendants())
       moved.forEach((n) => {
-        if (!n.isParent()) this.pinned.add(n.id())
+        if (n.isParent()) return
+        this.pinned.add(n.id())
+        n.data('pinned', 'yes')
       })
       this.scheduleSave()
     })
@@ -146,7 +151,7 @@ export class TopologyCanvas {
         const data = nodeData(node)
         overlay?.set(node.id, false, data.health)
         if (!before) {
-          addedNodes.push({ group: 'nodes', data: this.withDeferredLabel(data) })
+          addedNodes.push({ group: 'nodes', data: { ...this.withDeferredLabel(data), pinned: this.pinned.has(node.id) ? 'yes' : 'no' } })
           continue
         }
         const el = this.cy.getElementById(node.id)
@@ -163,11 +168,12 @@ export class TopologyCanvas {
         const before = this.applied.get(edge.id)
         if (before === edge) continue
         this.applied.set(edge.id, edge)
-        const data = edgeData(edge)
+        const data = edgeData(edge, this.labelMode)
         overlay?.set(edge.id, true, edge.health)
         if (!before) addedEdges.push({ group: 'edges', data: this.withDeferredLabel(data) })
         else {
           if (!overlay && (before as TopologyEdge).health !== edge.health) this.cy.getElementById(edge.id).data('health', edge.health)
+          if (edgeData(before as TopologyEdge).errors !== data.errors) this.cy.getElementById(edge.id).data('errors', data.errors)
           this.setLabel(edge.id, data.label, true)
         }
       }
@@ -194,7 +200,25 @@ export class TopologyCanvas {
     this.runFullLayout()
   }
 
+  /** Switches what edge labels say (see edgeLabelModes); only labels change, nothing moves. */
+  setLabelMode(mode: EdgeLabelMode): void {
+    if (mode === this.labelMode) return
+    this.labelMode = mode
+    this.cy.batch(() => {
+      for (const element of this.applied.values()) {
+        if ('source' in element) this.setLabel(element.id, edgeData(element, mode).label, true)
+      }
+    })
+  }
+
+  /** The container changed size (a side panel opened or closed, the window moved): draw and fit again. */
+  resize(): void {
+    this.cy.resize()
+    this.fit()
+  }
+
   unpinAll(): void {
+    this.cy.nodes('[pinned = "yes"]').data('pinned', 'no')
     this.pinned.clear()
     this.runFullLayout()
   }
