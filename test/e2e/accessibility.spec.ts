@@ -52,9 +52,59 @@ for (const scheme of ['light', 'dark'] as const) {
       await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: def.title, exact: true }).click()
       await expect(page.getByRole('heading', { level: 1, name: def.title, exact: true })).toBeVisible()
       // Let the page's first fetch land, so what is checked is what a user reads.
-      await page.waitForTimeout(1500)
+      await page.waitForTimeout(1000)
       found.push(...(await seriousViolations(page, `${scheme} ${def.name}`)))
     }
+
+    // States a user reaches by clicking: the topology's table view with a side panel open, the
+    // config dump drawer, the certificate drawer, an error banner, and the narrow (icon) sidebar.
+    await page.getByRole('link', { name: 'Topology', exact: true }).click()
+    await page.getByRole('group', { name: 'View' }).getByRole('button', { name: 'Table' }).click()
+    await page.getByRole('table', { name: 'Nodes' }).getByRole('button', { name: 'reviews', exact: true }).click()
+    await expect(page.getByTestId('topology-panel')).toBeVisible()
+    found.push(...(await seriousViolations(page, `${scheme} topology table + side panel`)))
+    await page.getByRole('group', { name: 'View' }).getByRole('button', { name: 'Graph' }).click()
+    found.push(...(await seriousViolations(page, `${scheme} topology graph + side panel`)))
+
+    await page.getByRole('link', { name: 'Control plane', exact: true }).click()
+    await page.getByRole('table', { name: 'xDS clients' }).getByRole('row').filter({ hasText: 'frontend-v1' }).click()
+    await expect(page.getByTestId('config-dump')).toBeVisible()
+    found.push(...(await seriousViolations(page, `${scheme} control-plane config dump drawer`)))
+    await page.keyboard.press('Escape')
+
+    await page.getByRole('link', { name: 'Security', exact: true }).click()
+    await page.getByRole('button', { name: 'Certificate details of demo/reviews-v1' }).click()
+    await expect(page.getByTestId('mtls-details')).toBeVisible()
+    found.push(...(await seriousViolations(page, `${scheme} security certificate drawer`)))
+
+    await page.getByRole('link', { name: 'Traces', exact: true }).click()
+    await page.getByRole('textbox', { name: 'Attributes' }).fill('bogus')
+    await page.getByRole('search', { name: 'Search traces' }).getByRole('button', { name: 'Find traces' }).click()
+    await expect(page.getByRole('alert').first()).toBeVisible()
+    found.push(...(await seriousViolations(page, `${scheme} traces error banner`)))
+
+    await page.setViewportSize({ width: 1024, height: 700 })
+    await page.getByRole('link', { name: 'Topology', exact: true }).click()
+    found.push(...(await seriousViolations(page, `${scheme} narrow window (icon sidebar)`)))
     expect(found, found.join('\n')).toEqual([])
   })
 }
+
+test('the topology table is reached with the keyboard and Enter opens a node\'s side panel', async ({ page }) => {
+  await waitForTopology(page)
+  await page.getByRole('group', { name: 'View' }).getByRole('button', { name: 'Table' }).click()
+  const table = page.getByTestId('topology-table')
+  await expect(table.getByRole('table', { name: 'Nodes' })).toBeVisible()
+  await expect(table.getByRole('table', { name: 'Edges' }).getByRole('button', { name: 'frontend v1 → reviews' })).toBeVisible()
+  // From the toggle, Tab walks into the table; no mouse from here on.
+  let focused = ''
+  for (let i = 0; i < 40 && focused !== 'reviews'; i++) {
+    await page.keyboard.press('Tab')
+    focused = await page.evaluate(() => (globalThis as unknown as { document: { activeElement: { textContent: string } | null } }).document.activeElement?.textContent?.trim() ?? '')
+  }
+  expect(focused).toBe('reviews')
+  await page.keyboard.press('Enter')
+  const panel = page.getByTestId('topology-panel')
+  await expect(panel.getByRole('heading', { level: 2 })).toHaveText('reviews')
+  await expect(table.getByRole('button', { name: 'reviews', exact: true })).toHaveAttribute('aria-pressed', 'true')
+})
