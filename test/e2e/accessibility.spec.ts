@@ -95,7 +95,7 @@ test('the topology table is reached with the keyboard and Enter opens a node\'s 
   await page.getByRole('group', { name: 'View' }).getByRole('button', { name: 'Table' }).click()
   const table = page.getByTestId('topology-table')
   await expect(table.getByRole('table', { name: 'Nodes' })).toBeVisible()
-  await expect(table.getByRole('table', { name: 'Edges' }).getByRole('button', { name: 'frontend v1 → reviews' })).toBeVisible()
+  await expect(table.getByRole('table', { name: 'Edges' }).getByRole('button', { name: 'frontend v1 → reviews', exact: true })).toBeVisible()
   // From the toggle, Tab walks into the table; no mouse from here on.
   let focused = ''
   for (let i = 0; i < 40 && focused !== 'reviews'; i++) {

@@ -10,9 +10,11 @@ export interface TrafficAccumulator {
   mtls: boolean | null
   /** How many reports were merged; mtls is only true when every one of them said so. */
   reports: number
+  /** How many of them said anything about mTLS (carried calls, or knew the answer). */
+  mtlsReports: number
 }
 
-export const emptyAccumulator = (): TrafficAccumulator => ({ rps: 0, errorRps: 0, inFlight: 0, p50Ms: null, p99Ms: null, mtls: null, reports: 0 })
+export const emptyAccumulator = (): TrafficAccumulator => ({ rps: 0, errorRps: 0, inFlight: 0, p50Ms: null, p99Ms: null, mtls: null, reports: 0, mtlsReports: 0 })
 
 export interface TrafficPart {
   rps: number
@@ -33,7 +35,13 @@ export function accumulate(into: TrafficAccumulator, part: TrafficPart): void {
   into.inFlight += part.inFlight
   into.p50Ms = maxNullable(into.p50Ms, part.p50Ms)
   into.p99Ms = maxNullable(into.p99Ms, part.p99Ms)
-  into.mtls = into.reports === 0 ? part.mtls : mergeMtls(into.mtls, part.mtls)
+  // A part that carried no calls and knows nothing of TLS (the demo's declared edges, a quiet caller)
+  // says nothing about the edge's mTLS: merged in, its null made every demo request edge "unknown"
+  // while the Security page said mutual TLS for the very same calls.
+  if (part.mtls !== null || part.rps > 0) {
+    into.mtls = into.mtlsReports === 0 ? part.mtls : mergeMtls(into.mtls, part.mtls)
+    into.mtlsReports += 1
+  }
   into.reports += 1
 }
 
