@@ -40,6 +40,14 @@ test('a config link in the side panel opens that object as YAML with its finding
   await page.getByTestId('panel-traces').click()
   await expect(page).toHaveURL(/#\/traces\?service=reviews/)
   await expect(page.getByRole('textbox', { name: 'Service' })).toHaveValue('reviews')
+
+  // Its canary editor: the Canary page with reviews' route selected.
+  await page.goBack()
+  await page.getByRole('group', { name: 'View' }).getByRole('button', { name: 'Table' }).click()
+  await page.getByRole('table', { name: 'Nodes' }).getByRole('button', { name: 'reviews', exact: true }).click()
+  await page.getByTestId('topology-panel').getByRole('link', { name: 'Open its canary editor' }).click()
+  await expect(page).toHaveURL(/#\/canary\?namespace=demo&vs=reviews/)
+  await expect(page.getByRole('heading', { level: 2, name: /^Weights · .*reviews/ })).toBeVisible()
 })
 
 test('the palette finds services, workloads, config objects and trace ids, and Escape gives focus back', async ({ page }) => {
