@@ -77,6 +77,21 @@ for (const scheme of ['light', 'dark'] as const) {
     await expect(page.getByTestId('mtls-details')).toBeVisible()
     found.push(...(await seriousViolations(page, `${scheme} security certificate drawer`)))
 
+    // The mTLS editor with its YAML diff.
+    await page.getByRole('button', { name: 'Close certificate details' }).click()
+    await page.getByTestId('peer-auth-editor').getByRole('button', { name: 'Preview' }).click()
+    await expect(page.getByTestId('peer-auth-editor').locator('pre.diff')).toBeVisible()
+    found.push(...(await seriousViolations(page, `${scheme} security mTLS diff`)))
+
+    // A config object opened from the command palette (checked open, then as the drawer it opens).
+    await page.keyboard.press('Control+k')
+    await page.getByRole('combobox', { name: 'Command' }).fill('virtualservice reviews')
+    await expect(page.getByRole('dialog', { name: 'Command palette' }).getByRole('option').first()).toBeVisible()
+    found.push(...(await seriousViolations(page, `${scheme} command palette`)))
+    await page.keyboard.press('Enter')
+    await expect(page.getByTestId('config-object')).toBeVisible()
+    found.push(...(await seriousViolations(page, `${scheme} config object drawer`)))
+
     await page.getByRole('link', { name: 'Traces', exact: true }).click()
     await page.getByRole('textbox', { name: 'Attributes' }).fill('bogus')
     await page.getByRole('search', { name: 'Search traces' }).getByRole('button', { name: 'Find traces' }).click()
