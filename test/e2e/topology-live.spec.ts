@@ -119,9 +119,13 @@ test('the topology shows fed services with live numbers, and a click opens the c
   await expect(panel.getByRole('link', { name: 'WorkloadEntry default/reviews-v2' })).toBeVisible()
   await page.screenshot({ path: `${screenshotDir}/topology-panel.png` })
 
-  // Clicking the weighted edge shows configured weight next to the observed share.
-  const edge = second.edges.find((e) => e.id === 'route:svc:reviews.default.svc.cluster.local->ver:default/reviews/v2') as Drawn
-  await page.mouse.click((box?.x ?? 0) + edge.x, (box?.y ?? 0) + edge.y)
+  // Clicking the weighted edge shows configured weight next to the observed share. The graph was
+  // re-fitted beside the open panel, so the edge is looked up where it is drawn now.
+  await page.waitForTimeout(300)
+  const besidePanel = await drawn(page)
+  const edge = besidePanel.edges.find((e) => e.id === 'route:svc:reviews.default.svc.cluster.local->ver:default/reviews/v2') as Drawn
+  const narrowed = await page.getByTestId('topology-graph').boundingBox()
+  await page.mouse.click((narrowed?.x ?? 0) + edge.x, (narrowed?.y ?? 0) + edge.y)
   await expect(panel.getByRole('heading', { level: 2 })).toHaveText('reviews → reviews v2')
   await expect(panel).toContainText('Weight20%')
   await expect(panel).toContainText('Observed19%')

@@ -54,6 +54,19 @@ describe('buildTopology', () => {
     expect(edge(g, ids.routeEdge(svc('reviews'), ver('reviews', 'v3')))).toMatchObject({ configuredWeight: 0, observedShare: 0, health: 'idle' })
   })
 
+  it('keeps an edge mTLS when a declared edge without calls (the demo\'s known edges) is merged in', () => {
+    const mesh = demoMesh()
+    const locked = { ...stat('frontend-v1', 'details', null, 4), mtls: true }
+    const declared = { ...stat('frontend-v1', 'details', null, 0), mtls: null }
+    const g = buildTopology({ ...mesh, stats: [declared, locked] })
+    expect(edge(g, ids.requestEdge(ver('frontend', 'v1'), svc('details'))).mtls).toBe(true)
+    // A part with calls whose TLS is unknown still makes the edge unknown; one in plaintext makes it plaintext.
+    const unknown = buildTopology({ ...mesh, stats: [locked, { ...stat('frontend-v1', 'details', null, 2), mtls: null }] })
+    expect(edge(unknown, ids.requestEdge(ver('frontend', 'v1'), svc('details'))).mtls).toBeNull()
+    const plain = buildTopology({ ...mesh, stats: [declared, locked, { ...stat('frontend-v1', 'details', null, 2), mtls: false }] })
+    expect(edge(plain, ids.requestEdge(ver('frontend', 'v1'), svc('details'))).mtls).toBe(false)
+  })
+
   it('sums traffic of every subset on the caller → service edge and takes the worst p99', () => {
     const g = buildTopology(demoMesh())
     const e = edge(g, ids.requestEdge(ver('frontend', 'v1'), svc('reviews')))

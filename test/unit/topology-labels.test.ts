@@ -31,6 +31,19 @@ describe('what the graph writes on nodes and edges', () => {
     expect(member && edgeData(member).label).toBe('')
   })
 
+  it('shows one figure per label mode, keeps a split\'s weights, and marks failing calls for red', () => {
+    const request = edge(ids.requestEdge(ids.version('default', 'frontend', 'v1'), ids.service(host('details'))))
+    expect(edgeData(request, 'rate').label).toBe('10.0 rps')
+    expect(edgeData(request, 'errors').label).toBe('0% err')
+    expect(edgeData(request, 'latency').label).toBe('p99 12.0 ms')
+    expect(edgeData(request, 'none').label).toBe('')
+    expect(edgeData(request).errors).toBe('no')
+    const split = edge(ids.routeEdge(ids.service(host('reviews')), ids.version('default', 'reviews', 'v2')))
+    expect(edgeData(split, 'latency').label).toBe('weight 20% / observed 19%')
+    expect(edgeData(split, 'none').label).toBe('')
+    expect(edgeData(split).errors).toBe('yes')
+  })
+
   it('leaves the route to a service\'s only version unlabelled: its numbers are the version node\'s', () => {
     const sole = edge(ids.routeEdge(ids.service(host('details')), ids.version('default', 'details', 'v1')))
     expect(sole.observedShare).toBe(100)

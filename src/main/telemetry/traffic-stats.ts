@@ -38,8 +38,10 @@ export function accumulate(into: TrafficAccumulator, part: TrafficPart): void {
   into.p50Ms = maxNullable(into.p50Ms, part.p50Ms)
   into.p95Ms = maxNullable(into.p95Ms, part.p95Ms ?? null)
   into.p99Ms = maxNullable(into.p99Ms, part.p99Ms)
-  // An edge known without traffic (a built-in call, another source's edge with its numbers off) says nothing about mTLS.
-  if (!(part.rps === 0 && part.mtls === null)) {
+  // A part that carried no calls and knows nothing of TLS (the demo's declared edges, a quiet caller)
+  // says nothing about the edge's mTLS: merged in, its null made every demo request edge "unknown"
+  // while the Security page said mutual TLS for the very same calls.
+  if (part.mtls !== null || part.rps > 0) {
     into.mtls = into.mtlsReports === 0 ? part.mtls : mergeMtls(into.mtls, part.mtls)
     into.mtlsReports += 1
   }

@@ -17,3 +17,4 @@ export {
   type XdsResource,
   type XdsResources,
 } from './resource-types'
+export { meshObjectView, type MeshObjectView } from './mesh-object-view'

@@ -85,6 +85,9 @@ export const securityErrorCodes = {
   invalid_certs_dir: 'Invalid certificate folder',
   workload_key_unusable: 'Workload key unusable',
   workload_key_insecure: 'Workload key readable by others',
+  peer_auth_not_editable: 'mTLS not editable here',
+  peer_auth_unknown_workload: 'No such workload',
+  peer_auth_invalid_result: 'Edited policy would not load',
 } as const satisfies ErrorCodeTable
 
 /** Weight edits and rollouts on a VirtualService route, in the mesh folder or a cluster. */

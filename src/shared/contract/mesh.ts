@@ -202,6 +202,20 @@ export const meshMethods = {
     'Exactly what the control plane last sent to a node, per stream and type.',
     ['unavailable'],
   ),
+  'controlPlane.meshObject': method(
+    z.object({ kind: z.string().min(1), namespace: z.string().min(1), name: z.string().min(1) }).strict(),
+    z.object({
+      /** The object as served (apiVersion, kind, metadata, spec), in YAML. */
+      yaml: z.string(),
+      /** The file and line it was read from, when it came from the mesh folder. */
+      file: z.string().nullable(),
+      line: z.number().int().nullable(),
+      /** The served config's problems that name this object. */
+      problems: z.array(meshProblemSchema),
+    }),
+    'One mesh config object as the control plane serves it, in YAML, with the problems found in it.',
+    ['unavailable', 'not_found'],
+  ),
   'controlPlane.loadStats': method(
     z.object({}).strict(),
     z.array(clusterLoadSchema),

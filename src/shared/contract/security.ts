@@ -146,6 +146,33 @@ export const mtlsStatusSchema = z.object({
 })
 export type MtlsStatusDto = z.infer<typeof mtlsStatusSchema>
 
+/** A PeerAuthentication to set from the Security page: a namespace's default, or one workload (its app label). */
+export const peerAuthTargetSchema = z
+  .object({
+    namespace: z.string().min(1).max(253),
+    /** The workloads' `app` label; absent for the namespace-wide policy. */
+    app: z.string().min(1).max(253).optional(),
+  })
+  .strict()
+export type PeerAuthTarget = z.infer<typeof peerAuthTargetSchema>
+export const peerAuthModeSchema = z.enum(['STRICT', 'PERMISSIVE', 'DISABLE'])
+export type PeerAuthMode = z.infer<typeof peerAuthModeSchema>
+export const peerAuthPreviewSchema = z.object({
+  /** The file that would be written (an existing policy's file, or a new one in the mesh folder). */
+  file: z.string(),
+  /** The policy's name, existing or to be created. */
+  name: z.string(),
+  currentMode: z.string().nullable(),
+  diff: z.array(z.object({ kind: z.enum(['same', 'added', 'removed']), text: z.string() })),
+  /** Hash of the file as previewed; apply with it to refuse writing over someone else's change. */
+  baseVersion: z.string(),
+})
+export const peerAuthApplyResultSchema = z.discriminatedUnion('outcome', [
+  z.object({ outcome: z.literal('applied'), file: z.string(), version: z.string() }),
+  z.object({ outcome: z.literal('conflict'), message: z.string(), version: z.string() }),
+])
+const peerAuthErrors: SecurityErrorCode[] = ['peer_auth_not_editable', 'peer_auth_unknown_workload', 'peer_auth_invalid_result']
+
 export const securityMethods = {
   'security.caInfo': method(
     z.object({}).strict(),
@@ -179,6 +206,18 @@ export const securityMethods = {
     mtlsStatusSchema,
     'mTLS per workload and port (PeerAuthentication mode, callers’ DestinationRule TLS, certificate), per observed edge whether traffic is mutual TLS, and conflicts with fixes.',
     [],
+  ),
+  'security.peerAuthPreview': method(
+    z.object({ target: peerAuthTargetSchema, mode: peerAuthModeSchema }).strict(),
+    peerAuthPreviewSchema,
+    'The YAML diff that setting this mTLS mode (PeerAuthentication) for a namespace or one workload would make in the mesh folder. Writes nothing.',
+    peerAuthErrors,
+  ),
+  'security.peerAuthApply': method(
+    z.object({ target: peerAuthTargetSchema, mode: peerAuthModeSchema, baseVersion: z.string().optional() }).strict(),
+    peerAuthApplyResultSchema,
+    'Sets the mTLS mode: validated first, written atomically to the mesh folder (the control plane pushes it). A file changed since the preview is reported as a conflict, never overwritten.',
+    peerAuthErrors,
   ),
   'security.conflicts': method(
     z.object({}).strict(),

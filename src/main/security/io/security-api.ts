@@ -3,6 +3,7 @@ import type { EventBus, Router } from '../../api'
 import { DisposableStack } from '../../lib/disposable'
 import type { ControlPlaneService } from '../../xds/io'
 import { meshBootstrap } from './mesh-bootstrap'
+import { PeerAuthEditor } from './peer-auth-editor'
 import { MeshSecurityBinding, type EdgeSource } from './mesh-security-binding'
 import { SecurityService } from './security-service'
 
@@ -40,6 +41,10 @@ export function registerSecurityApi(router: Router, bus: EventBus, deps: Securit
     ),
   )
   let binding: MeshSecurityBinding | null = null
+  const peerAuth = new PeerAuthEditor(
+    () => deps.controlPlane.controlPlane?.snapshot() ?? null,
+    () => (deps.controlPlane.controlPlane ? (deps.controlPlane.controlPlane.status().meshDir ?? null) : null),
+  )
   const unbound = (): MtlsStatusDto => ({ evaluated: false, trustDomain: service.defaultTrustDomain(), workloads: [], edges: [], conflicts: [] })
   stack.add(
     router.registerAll({
@@ -49,6 +54,8 @@ export function registerSecurityApi(router: Router, bus: EventBus, deps: Securit
       'security.conflicts': () => service.conflicts(),
       'security.mtlsStatus': () => binding?.status() ?? unbound(),
       'mesh.bootstrap': (params) => meshBootstrap(deps.controlPlane, service, params),
+      'security.peerAuthPreview': (params) => peerAuth.preview(params.target, params.mode),
+      'security.peerAuthApply': (params) => peerAuth.apply(params.target, params.mode, params.baseVersion),
     }),
   )
   const onProblem = deps.onProblem ?? ((message: string) => console.error(`meshdeck: ${message}`))

@@ -1,5 +1,7 @@
 import type { EventBus, Router } from '../../api'
+import { MeshdeckError } from '@shared/contract'
 import { DisposableStack } from '../../lib/disposable'
+import { meshObjectView } from '../mesh-object-view'
 import { ControlPlaneService } from './control-plane-service'
 import { controlPlaneOptions, sourcesForChoice, type StartupSources } from './source-choice'
 
@@ -35,6 +37,12 @@ export function registerControlPlaneApi(router: Router, bus: EventBus, deps: Con
       'controlPlane.clients': () => service.running().clients(),
       'controlPlane.configDump': ({ nodeId }) => service.running().configDump(nodeId),
       'controlPlane.loadStats': () => service.running().loadStats(),
+      'controlPlane.meshObject': (ref) => {
+        const plane = service.running()
+        const view = meshObjectView(plane.snapshot(), plane.status().problems, ref)
+        if (!view) throw new MeshdeckError('not_found', `${ref.kind} ${ref.namespace}/${ref.name} is not in the served config.`, 'It may have been removed or renamed; the Control plane page lists what is served.')
+        return view
+      },
     }),
   )
   return Object.assign(stack, { service })

@@ -55,6 +55,12 @@ export const useControlPlaneStore = defineStore('controlPlane', () => {
     await refresh()
   }
 
+  /** Closes the config dump: no client selected, nothing more to re-read. */
+  function deselect(): void {
+    selectedNode.value = null
+    dump.value = null
+  }
+
   async function loadSourceChoices(): Promise<void> {
     try {
       const [list, conns] = await Promise.all([call('clusters.listContexts', {}), call('clusters.connections', {})])
@@ -95,5 +101,5 @@ export const useControlPlaneStore = defineStore('controlPlane', () => {
     void loadSourceChoices()
   }
 
-  return { status, clients, selectedNode, dump, loads, error, lastNack, contexts, connected, refresh, select, useSource, follow }
+  return { status, clients, selectedNode, dump, loads, error, lastNack, contexts, connected, refresh, select, deselect, useSource, follow }
 })

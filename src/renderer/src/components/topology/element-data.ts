@@ -17,7 +17,22 @@ export interface EdgeData {
   kind: TopologyEdge['kind']
   health: TopologyEdge['health']
   label: string
+  /** 'yes' when calls on this edge fail: its label is drawn in red whatever the label mode. */
+  errors: 'yes' | 'no'
 }
+
+/**
+ * What edge labels show (Kiali's "edge labels" menu): everything at once needs room a dense graph
+ * lacks, so one figure at a time keeps labels short enough never to overlap.
+ */
+export const edgeLabelModes = [
+  { value: 'all', title: 'Rate, errors and p99' },
+  { value: 'rate', title: 'Request rate' },
+  { value: 'errors', title: 'Error rate' },
+  { value: 'latency', title: 'Latency p99' },
+  { value: 'none', title: 'No labels' },
+] as const
+export type EdgeLabelMode = (typeof edgeLabelModes)[number]['value']
 
 export function formatRps(rps: number): string {
   if (rps >= 100) return `${Math.round(rps)} rps`
@@ -72,7 +87,25 @@ export function requestLines(stats: TrafficStats): string[] {
 /** A route with no weight that takes all of its service's traffic says nothing its version node does not. */
 const soleDestination = (edge: TopologyEdge): boolean => edge.configuredWeight === null && (edge.observedShare === null || edge.observedShare >= 100)
 
-export function edgeData(edge: TopologyEdge): EdgeData {
+/** One figure of a request edge, for the label modes that show only one. */
+function oneFigure(stats: TrafficStats, mode: 'rate' | 'errors' | 'latency'): string {
+  if (mode === 'rate') return formatRps(stats.rps)
+  if (mode === 'errors') return `${formatPct(stats.errorPct)} err`
+  return stats.p99Ms === null ? '' : `p99 ${formatMs(stats.p99Ms)}`
+}
+
+export function edgeData(edge: TopologyEdge, mode: EdgeLabelMode = 'all'): EdgeData {
+  const errors = edge.stats.rps > 0 && edge.stats.errorPct > 0 ? 'yes' : 'no'
+  const base = { id: edge.id, source: edge.source, target: edge.target, kind: edge.kind, health: edge.health, errors } as const
+  if (mode === 'none') return { ...base, label: '' }
+  if (mode !== 'all') {
+    // Route edges keep their weights (what the split is); request edges show the one chosen figure.
+    if (edge.kind === 'route') {
+      const weights = weightLine(edge)
+      return { ...base, label: weights && !soleDestination(edge) ? weights : '' }
+    }
+    return { ...base, label: oneFigure(edge.stats, mode) }
+  }
   const lines: string[] = []
   if (edge.kind === 'route') {
     const weights = weightLine(edge)
@@ -83,5 +116,5 @@ export function edgeData(edge: TopologyEdge): EdgeData {
   }
   // The lock: calls on this edge are mutual TLS, as configured and acknowledged by both sides.
   if (edge.mtls === true && lines.length > 0) lines[0] = `mTLS ✓ · ${lines[0]}`
-  return { id: edge.id, source: edge.source, target: edge.target, kind: edge.kind, health: edge.health, label: lines.join('\n') }
+  return { ...base, label: lines.join('\n') }
 }

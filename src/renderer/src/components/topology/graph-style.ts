@@ -147,6 +147,9 @@ export function graphStyle(p: GraphPalette, options: { large: boolean } = { larg
           { selector: 'edge[health = "failing"]', style: { 'target-arrow-color': p.bad } },
           { selector: 'edge[health = "idle"]', style: { 'target-arrow-color': p.muted } },
         ] as const)),
+    // Failing calls read in red whatever the label says; a dragged (pinned) node wears a ring.
+    { selector: 'edge[errors = "yes"]', style: { color: p.bad, 'font-weight': 'bold' } },
+    { selector: 'node[pinned = "yes"]', style: { 'outline-width': 2, 'outline-color': p.accent, 'outline-offset': 3, 'outline-style': 'dashed' } as never },
     { selector: ':selected', style: { 'overlay-color': p.accent, 'overlay-opacity': 0.18, 'overlay-padding': 6 } },
   ]
 }

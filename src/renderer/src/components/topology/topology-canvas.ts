@@ -2,7 +2,7 @@ import cytoscape, { type Core, type ElementDefinition, type LayoutOptions, type 
 import dagre from 'cytoscape-dagre'
 import fcose from 'cytoscape-fcose'
 import type { HealthClass, TopologyEdge, TopologyNode } from '@shared/contract'
-import { edgeData, nodeData } from './element-data'
+import { edgeData, nodeData, type EdgeLabelMode } from './element-data'
 import { graphStyle, readPalette } from './graph-style'
 import { HealthOverlay } from './health-overlay'
 import { defaultLayeredOptions, layeredLayout, roomyLayeredOptions } from './layered-layout'
@@ -50,6 +50,7 @@ export interface CanvasOptions {
   /** A large first load started (elements to add) or is drawn (null): the page says so meanwhile. */
   onLoading?: (elements: number | null) => void
   layout?: LayoutName
+  labelMode?: EdgeLabelMode
   storage?: Storage
 }
 
@@ -91,10 +92,12 @@ export class TopologyCanvas {
   private readonly pendingLabels = new Map<string, string>()
   private flushTimer: ReturnType<typeof setTimeout> | null = null
   private layoutName: LayoutName
+  private labelMode: EdgeLabelMode
 
   constructor(private readonly options: CanvasOptions) {
     registerExtensions()
     this.layoutName = options.layout ?? 'auto'
+    this.labelMode = options.labelMode ?? 'all'
     this.saved = loadSavedLayout(options.storage)
     this.pinned = new Set(this.saved.pinned)
     this.cy = cytoscape({
@@ -114,7 +117,9 @@ export class TopologyCanvas {
     this.cy.on('dragfree', 'node', (e) => {
       const moved = (e.target as NodeSingular).union((e.target as NodeSingular).descendants())
       moved.forEach((n) => {
-        if (!n.isParent()) this.pinned.add(n.id())
+        if (n.isParent()) return
+        this.pinned.add(n.id())
+        n.data('pinned', 'yes')
       })
       this.scheduleSave()
     })
@@ -160,7 +165,7 @@ export class TopologyCanvas {
         const data = nodeData(node)
         overlay?.set(node.id, false, data.health)
         if (!before) {
-          addedNodes.push({ group: 'nodes', data: this.withDeferredLabel(data) })
+          addedNodes.push({ group: 'nodes', data: { ...this.withDeferredLabel(data), pinned: this.pinned.has(node.id) ? 'yes' : 'no' } })
           continue
         }
         const el = this.cy.getElementById(node.id)
@@ -177,11 +182,12 @@ export class TopologyCanvas {
         const before = this.applied.get(edge.id)
         if (before === edge) continue
         this.applied.set(edge.id, edge)
-        const data = edgeData(edge)
+        const data = edgeData(edge, this.labelMode)
         overlay?.set(edge.id, true, edge.health)
         if (!before) addedEdges.push({ group: 'edges', data: this.withDeferredLabel(data) })
         else {
           if (!overlay && (before as TopologyEdge).health !== edge.health) this.cy.getElementById(edge.id).data('health', edge.health)
+          if (edgeData(before as TopologyEdge).errors !== data.errors) this.cy.getElementById(edge.id).data('errors', data.errors)
           this.setLabel(edge.id, data.label, true)
         }
       }
@@ -249,7 +255,25 @@ export class TopologyCanvas {
     this.runFullLayout()
   }
 
+  /** Switches what edge labels say (see edgeLabelModes); only labels change, nothing moves. */
+  setLabelMode(mode: EdgeLabelMode): void {
+    if (mode === this.labelMode) return
+    this.labelMode = mode
+    this.cy.batch(() => {
+      for (const element of this.applied.values()) {
+        if ('source' in element) this.setLabel(element.id, edgeData(element, mode).label, true)
+      }
+    })
+  }
+
+  /** The container changed size (a side panel opened or closed, the window moved): draw and fit again. */
+  resize(): void {
+    this.cy.resize()
+    this.fit()
+  }
+
   unpinAll(): void {
+    this.cy.nodes('[pinned = "yes"]').data('pinned', 'no')
     this.pinned.clear()
     this.runFullLayout()
   }
