@@ -17,3 +17,4 @@ export { formatMessage, isKnownCode, messageType, messageTypes, type MessageType
 export { countLevels, filterFindings, parseSuppression, type FindingFilter, type Suppression } from './filter'
 export { documentationUrl, findingRecord, formatFindings, formatLogLine, outputFormats, type OutputFormat } from './format'
 export { compareAnalyses, withFileObjects, withObject, type EditAnalysis } from './edit'
+export { clusterAnalysisPlan, inventoryLists, type ClusterAnalysisPlan } from './cluster'

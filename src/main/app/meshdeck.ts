@@ -129,7 +129,7 @@ export async function createMeshdeck(options: MeshdeckOptions): Promise<Meshdeck
     await security.start()
     // Findings of every config the control plane reads, and the check a weight edit passes first.
     const analysis = stack.add(
-      registerAnalysisApi(router, bus, { controlPlane: controlPlane.service, identities: () => security.service.certificateDtos().map((c) => c.spiffeId), trustDomain: () => security.service.trustDomain() }),
+      registerAnalysisApi(router, bus, { controlPlane: controlPlane.service, clusterClient, identities: () => security.service.certificateDtos().map((c) => c.spiffeId), trustDomain: () => security.service.trustDomain() }),
     )
     await analysis.start()
     const traces = stack.add(

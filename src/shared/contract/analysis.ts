@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { clusterAccessErrors } from './clusters'
 import { event, method } from './define'
 
 /** Istio's levels, worst first. */
@@ -48,12 +49,34 @@ export const analysisStateSchema = z.object({
 })
 export type AnalysisStateDto = z.infer<typeof analysisStateSchema>
 
+/** The findings of a connected cluster's mesh objects, against its Services, endpoints and Pods. */
+export const clusterAnalysisSchema = z.object({
+  context: z.string(),
+  analysedAt: z.string(),
+  durationMs: z.number(),
+  /** Istio objects analysed. */
+  objects: z.number().int(),
+  counts: levelCountsSchema,
+  findings: z.array(findingSchema),
+  /** Lists the kubeconfig user may not read or the cluster does not serve (e.g. "Pods"). */
+  unlisted: z.array(z.string()),
+  /** What could not be checked because of them; null when everything was. The findings that need them are left out, never guessed. */
+  note: z.string().nullable(),
+})
+export type ClusterAnalysisDto = z.infer<typeof clusterAnalysisSchema>
+
 export const analysisMethods = {
   'analysis.findings': method(
     z.object({}).strict(),
     analysisStateSchema,
     'Findings of the analysis of the mesh config as written (each change is analysed within a debounce): Istio\'s codes where Istio has the same finding, MDK codes for Meshdeck\'s own; docs/analysis.md.',
     [],
+  ),
+  'analysis.clusterFindings': method(
+    z.object({ context: z.string().min(1) }).strict(),
+    clusterAnalysisSchema,
+    "Findings of a kubeconfig context's Istio objects, against its Services, endpoints and Pods (read once and reused for a few seconds). A list the user may not read leaves out the findings that need it and says so in `note`.",
+    ['unavailable', ...clusterAccessErrors],
   ),
 }
 

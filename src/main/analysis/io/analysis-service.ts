@@ -1,10 +1,12 @@
-import type { AnalysisStateDto, EventPayload } from '@shared/contract'
+import type { AnalysisStateDto, ClusterAnalysisDto, EventPayload } from '@shared/contract'
 import type { KubeClient } from '../../cluster/io'
 import { trackDisposable, type Disposable } from '../../lib/disposable'
 import { createSnapshot, parseMeshYaml, toMeshObject, type MeshObject, type MeshSnapshot } from '../../mesh'
 import { readClusterMesh, type ClusterMesh } from '../../mesh/io'
 import type { ControlPlane } from '../../xds/io'
 import { analyzeMesh, type AnalysisResult } from '../analyze'
+import { analyzers } from '../analyzers'
+import { clusterAnalysisPlan, inventoryLists } from '../cluster'
 import type { AnalysisInput } from '../context'
 import { compareAnalyses, withFileObjects, withObject, type EditAnalysis } from '../edit'
 import { countLevels } from '../filter'
@@ -23,9 +25,6 @@ export interface AnalysisServiceOptions {
   /** How long a cluster read for an edit check is reused (a slider drag checks many edits). Default 5 s. */
   clusterReadTtlMs?: number
 }
-
-/** The lists (as readClusterMesh names them) without which endpoints are unknown. */
-const endpointLists = ['Services', 'EndpointSlices', 'Endpoints', 'Pods']
 
 /** What one cluster read for edit checks holds, and until when it is reused. */
 interface ClusterRead {
@@ -136,8 +135,40 @@ export class AnalysisService implements Disposable {
     const result = compareAnalyses(analyse(before.object), analyse(after.object))
     // A user who may not list Services, endpoints or Pods cannot tell a subset nobody serves from
     // one they cannot see: the findings are shown, but they stop nothing.
-    const blind = mesh.unlisted.some((label) => endpointLists.includes(label))
+    const blind = mesh.unlisted.some((label) => inventoryLists.includes(label))
     return blind ? { introduced: result.introduced, blocking: [] } : result
+  }
+
+  /**
+   * analysis.clusterFindings: a cluster's Istio objects analysed against its Services, endpoints
+   * and Pods, from the same recent read the edit checks use. What the user may not list leaves out
+   * the analyzers that need it (a route to a Service one cannot see is no error), and `note` says so.
+   */
+  async clusterFindings(context: string, client: KubeClient): Promise<ClusterAnalysisDto> {
+    const mesh = await this.clusterMesh(context, client)
+    const plan = clusterAnalysisPlan(
+      analyzers.map((a) => a.name),
+      mesh.unlisted,
+      context,
+    )
+    const started = performance.now()
+    const result = analyzeMesh({
+      ...this.input(createSnapshot(1, mesh.objects, mesh.services), mesh.problems),
+      pods: mesh.pods,
+      namespaces: mesh.namespaces ?? undefined,
+      analyzers: plan.analyzers,
+    })
+    const findings = result.findings.filter((f) => !plan.withoutCodes.includes(f.code))
+    return {
+      context,
+      analysedAt: new Date().toISOString(),
+      durationMs: Math.round(performance.now() - started),
+      objects: result.objects,
+      counts: countLevels(findings),
+      findings,
+      unlisted: mesh.unlisted,
+      note: plan.note,
+    }
   }
 
   private clusterMesh(context: string, client: KubeClient): Promise<ClusterMesh> {
