@@ -38,8 +38,9 @@ describe("the demo's workloads report Istio's standard metrics", () => {
     // frontend → reviews, as frontend (source) and as reviews (destination) report it.
     const both = await until('frontend → reviews from both reporters', async () => {
       const rows = await instantQuery(p.url, `istio_requests_total{source_workload="frontend-v1",destination_service="${reviews}"}`)
-      const reporters = new Set(rows.map((r) => r.metric.reporter))
-      return reporters.has('source') && reporters.has('destination') ? rows : null
+      // reviews-v1's own (destination) report is scraped on its own schedule: wait for that one.
+      const v1Answered = rows.some((r) => r.metric.reporter === 'destination' && r.metric.destination_workload === 'reviews-v1')
+      return v1Answered && rows.some((r) => r.metric.reporter === 'source') ? rows : null
     })
     const dest = both.find((r) => r.metric.reporter === 'destination' && r.metric.destination_workload === 'reviews-v1')!
     expect(dest.metric).toMatchObject({
@@ -85,8 +86,9 @@ describe("the demo's workloads report Istio's standard metrics", () => {
     await md.router.invoke('demo.setFault', { workload: 'details-v1', errorRate: 1, latencyMs: 0, errorCode: 'UNAVAILABLE' })
     const failing = await until('details failing with UNAVAILABLE', async () => {
       const rows = await instantQuery(p.url, `istio_requests_total{destination_workload="details-v1",grpc_response_status="14"}`)
-      const reporters = new Set(rows.map((r) => r.metric.reporter))
-      return reporters.has('source') && reporters.has('destination') ? rows : null
+      // reviews-v1's own (destination) report is scraped on its own schedule: wait for that one.
+      const v1Answered = rows.some((r) => r.metric.reporter === 'destination' && r.metric.destination_workload === 'reviews-v1')
+      return v1Answered && rows.some((r) => r.metric.reporter === 'source') ? rows : null
     })
     // The server answered (with a failure): Envoy would say 200 with grpc-status 14, and so do we.
     expect(failing.every((r) => r.metric.response_code === '200')).toBe(true)
