@@ -253,10 +253,12 @@ export class TopologyCanvas {
     const nodes: ElementDefinition[] = []
     const edges: ElementDefinition[] = []
     for (const node of next.nodes) {
+      if (this.destroyed) return
       nodes.push(this.newNode(node))
       if (slice.due()) await slice.next()
     }
     for (const edge of next.edges) {
+      if (this.destroyed) return
       edges.push(this.newEdge(edge))
       if (slice.due()) await slice.next()
     }
