@@ -49,7 +49,7 @@ interface LongTask {
   duration: number
 }
 interface Bench {
-  load(graph: TopologyGraph): Promise<{ layoutMs: number | null; layout: string; paintedMs: number; nodes: number }>
+  load(graph: string): Promise<{ layoutMs: number | null; layout: string; paintedMs: number; nodes: number; startedAt: number }>
   connect(url: string): Promise<void>
   settings(): Record<string, string | number | boolean>
   now(): number
@@ -128,14 +128,29 @@ async function main(): Promise<void> {
     const socket = await channel.connected
 
     let version = 1
-    const loaded = await page.evaluate((g) => (globalThis as unknown as BenchWindow).bench.load(g), { version, ...current })
-    const loadTasks = await page.evaluate(() => (globalThis as unknown as BenchWindow).bench.longTasks(0))
+    // TOPOLOGY_BENCH_PROFILE=load samples the first load instead of the updates.
+    const loadProfiler = process.env.TOPOLOGY_BENCH_PROFILE === 'load' ? await page.context().newCDPSession(page) : null
+    if (loadProfiler) {
+      await loadProfiler.send('Profiler.enable')
+      await loadProfiler.send('Profiler.setSamplingInterval', { interval: 200 })
+      await loadProfiler.send('Profiler.start')
+    }
+    // Traced like the updates below: on a busy machine a task's wall time includes waiting for a core.
+    if (!loadProfiler) await browser.startTracing(page, { categories: taskCategories })
+    const loaded = await page.evaluate((g) => (globalThis as unknown as BenchWindow).bench.load(g), JSON.stringify({ version, ...current } satisfies TopologyGraph))
+    // From topology.get on: the page's own start (module evaluation) is not the graph's load.
+    const loadTasks = await page.evaluate((since) => (globalThis as unknown as BenchWindow).bench.longTasks(since), loaded.startedAt)
     console.log(`layout (${loaded.layout}, left→right, ${loaded.nodes} nodes): ${loaded.layoutMs === null ? 'did not run' : ms(loaded.layoutMs)}; graph on screen ${ms(loaded.paintedMs)} after topology.get`)
-    console.log(`  longest task while loading: ${ms(Math.max(0, ...loadTasks.map((x) => x.duration)))} (elements added a chunk per task with drawing held back, then one layout and one first draw)`)
+    const loadTrace = loadProfiler ? null : mainThreadTasks(JSON.parse((await browser.stopTracing()).toString('utf8')) as TraceFile)
+    const loadMostCpu = loadTrace ? Math.max(0, ...loadTrace.map((x) => x.cpuMs)) : null
+    console.log(`  longest task while loading: ${ms(Math.max(0, ...loadTasks.map((x) => x.duration)))} (elements built, added and painted into layers in ~30 ms slices, then one first draw)`)
+    if (loadTrace && loadMostCpu !== null) console.log(`  main-thread tasks while loading (trace): most CPU in one task ${ms(loadMostCpu)}; ${loadTrace.filter((x) => x.cpuMs > 50).length} over 50 ms CPU, ${loadTrace.filter((x) => x.cpuMs > 100).length} over 100 ms CPU; load average (1 min) ${(loadavg()[0] ?? 0).toFixed(1)} on ${cpus().length} cores`)
+    console.log(`  tasks over 50 ms, by start after topology.get: ${loadTasks.map((x) => `${ms(x.duration)} at ${(x.start - loaded.startedAt).toFixed(0)}`).join(', ') || 'none'}`)
+    if (loadProfiler) await writeProfile(loadProfiler)
     const settings = await page.evaluate(() => (globalThis as unknown as BenchWindow).bench.settings())
     console.log(`settings: Chromium ${chromiumArgs.filter((a) => a.includes('gpu')).join(' ')} (software canvas), viewport 1360×860, ${Object.entries(settings).map(([k, v]) => `${k} ${String(v)}`).join(', ')}; edge labels are hidden below a readable zoom (min-zoomed-font-size) and handed over when in view`)
 
-    const profiler = process.env.TOPOLOGY_BENCH_PROFILE ? await page.context().newCDPSession(page) : null
+    const profiler = process.env.TOPOLOGY_BENCH_PROFILE && !loadProfiler ? await page.context().newCDPSession(page) : null
     if (profiler) {
       await profiler.send('Profiler.enable')
       await profiler.send('Profiler.start')
@@ -209,6 +224,7 @@ async function main(): Promise<void> {
     const layoutOk = loaded.layoutMs !== null && loaded.layoutMs < goals.layoutMs
     console.log(`goal layout < ${goals.layoutMs} ms: ${layoutOk ? 'met' : 'MISSED'}`)
     const verdict = (ok: { wall: boolean; cpu: boolean }): string => `${ok.cpu ? 'met' : 'MISSED'} by CPU per task, ${ok.wall ? 'met' : 'MISSED'} by wall time`
+    if (loadMostCpu !== null) console.log(`goal no long task over ${goals.longTaskMs} ms while loading: ${verdict({ cpu: loadMostCpu <= goals.longTaskMs, wall: Math.max(0, ...loadTasks.map((x) => x.duration)) <= goals.longTaskMs })}`)
     console.log(`goal no long task over ${goals.longTaskMs} ms during updates: numbers only ${verdict(numbersOk)}; with health flaps ${verdict(flapsOk)}`)
   } finally {
     await browser.close()

@@ -137,3 +137,30 @@ test('a large graph paints a failing edge red on its overlay, follows a pan, and
 
   await feed(serve, { services: [], workloads: [], routes: [], stats: [] })
 })
+
+test('drawing a large graph again restyles none of its elements, so cytoscape keeps the layers the first load painted', async ({ page, serve }) => {
+  test.setTimeout(120_000)
+  const mesh = syntheticMesh(defaultSynthetic)
+  const { services, workloads, routes } = mesh.input
+  await page.goto(`${serve.url}#/topology`)
+  await feed(serve, { services, workloads, routes, stats: mesh.stats(3, false) })
+  await expect(page.getByTestId('topology-counts')).toContainText('500 services', { timeout: 30_000 })
+  await expect(page.getByTestId('topology-graph')).toHaveAttribute('aria-busy', 'false', { timeout: 30_000 })
+  // cytoscape 3.34 restyled every image-less node it drew directly (its images-loading flag
+  // flipped), and a restyle throws its layer cache away: the next frame drew all 3,610 elements
+  // again. A full drawing of the graph (an image export draws every element) must restyle nothing.
+  const restyled = await page.getByTestId('topology-graph').evaluate((el) => {
+    type Cy = { on(ev: string, fn: () => void): void; off(ev: string, fn: () => void): void; png(o: { full: boolean; scale: number }): string }
+    const cy = (el as unknown as { _cyreg: { cy: Cy } })._cyreg.cy
+    let count = 0
+    const onStyle = (): void => {
+      count++
+    }
+    cy.on('style', onStyle)
+    for (let i = 0; i < 2; i++) cy.png({ full: true, scale: 0.1 })
+    cy.off('style', onStyle)
+    return count
+  })
+  expect(restyled).toBe(0)
+  await feed(serve, { services: [], workloads: [], routes: [], stats: [] })
+})

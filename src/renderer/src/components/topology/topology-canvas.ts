@@ -4,8 +4,9 @@ import fcose from 'cytoscape-fcose'
 import type { HealthClass, TopologyEdge, TopologyNode } from '@shared/contract'
 import { edgeData, nodeData, type EdgeLabelMode } from './element-data'
 import { graphStyle, readPalette } from './graph-style'
+import { canvasRenderer, paintLayersInSlices, pinNotLoading, timeSlicer } from './first-draw'
 import { HealthOverlay } from './health-overlay'
-import { defaultLayeredOptions, layeredLayout, roomyLayeredOptions } from './layered-layout'
+import { defaultLayeredOptions, layeredLayout, roomyLayeredOptions, type LayoutEdgeInput, type LayoutNodeInput } from './layered-layout'
 import { loadSavedLayout, storeSavedLayout, type SavedLayout } from './saved-layout'
 
 let extensionsRegistered = false
@@ -27,6 +28,10 @@ export type LayoutName = 'auto' | 'dagre' | 'layered' | 'fcose'
 export const readableLimit = 250
 /** Elements a first load adds per task (see addInChunks). */
 export const firstLoadChunk = 200
+/** Time a large first load may take per task before it lets the page answer (see firstLoadInSlices). */
+const firstLoadSliceMs = 30
+/** Elements added to cytoscape at a time during a large first load. */
+const firstLoadBatch = 40
 export type Selection = { kind: 'node' | 'edge'; id: string } | null
 
 export interface CanvasSnapshot {
@@ -59,6 +64,12 @@ const largeEdgeCount = 800
 /** A graph drawn the large way: grey elements, with only problems marked on the health overlay. */
 export const isLargeGraph = (edgeCount: number): boolean => edgeCount > largeEdgeCount
 const isBox = (kind: string): boolean => kind === 'namespace' || kind === 'app'
+/** Parents before children: a child added before its box would land at the top level. */
+const sortParentsFirst = (nodes: ElementDefinition[]): void => {
+  const depth = (d: ElementDefinition): number => (d.data.kind === 'namespace' ? 0 : d.data.kind === 'app' ? 1 : 2)
+  nodes.sort((a, b) => depth(a) - depth(b))
+}
+const leafIds = (nodes: ElementDefinition[]): string[] => nodes.filter((d) => !isBox(d.data.kind as string)).map((d) => d.data.id as string)
 /** The health an element is drawn with: boxes are neutral frames whatever their members do (element-data.ts). */
 const drawnHealth = (element: TopologyNode | TopologyEdge): HealthClass => ('source' in element ? element.health : nodeData(element).health)
 /** Above this share of new nodes, placing them one by one looks worse than laying out again. */
@@ -109,6 +120,7 @@ export class TopologyCanvas {
       textureOnViewport: true,
       boxSelectionEnabled: false,
     })
+    this.cy.on('add', 'node', (e) => pinNotLoading(e.target as NodeSingular))
     this.cy.on('tap', 'node, edge', (e) => options.onSelect({ kind: e.target.isNode() ? 'node' : 'edge', id: e.target.id() as string }))
     this.cy.on('tap', (e) => {
       if (e.target === this.cy) options.onSelect(null)
@@ -155,19 +167,29 @@ export class TopologyCanvas {
       this.switchHealthDrawing()
       this.onTheme()
     }
+    if (firstLoad && next.nodes.length + next.edges.length > firstLoadChunk) {
+      this.loading = this.firstLoadInSlices(next).finally(() => {
+        this.loading = null
+        if (!this.destroyed) this.options.onLoading?.(null)
+        const queued = this.queued
+        this.queued = null
+        if (queued && !this.destroyed) this.apply(queued)
+      })
+      return next.nodes.length
+    }
     const overlay = this.overlay
     this.cy.batch(() => {
       for (const node of next.nodes) {
         seen.add(node.id)
         const before = this.applied.get(node.id) as TopologyNode | undefined
         if (before === node) continue
+        if (!before) {
+          addedNodes.push(this.newNode(node))
+          continue
+        }
         this.applied.set(node.id, node)
         const data = nodeData(node)
         overlay?.set(node.id, false, data.health)
-        if (!before) {
-          addedNodes.push({ group: 'nodes', data: { ...this.withDeferredLabel(data), pinned: this.pinned.has(node.id) ? 'yes' : 'no' } })
-          continue
-        }
         const el = this.cy.getElementById(node.id)
         if (before.parent !== node.parent) el.move({ parent: node.parent })
         const old = nodeData(before)
@@ -181,11 +203,14 @@ export class TopologyCanvas {
         seen.add(edge.id)
         const before = this.applied.get(edge.id)
         if (before === edge) continue
+        if (!before) {
+          addedEdges.push(this.newEdge(edge))
+          continue
+        }
         this.applied.set(edge.id, edge)
         const data = edgeData(edge, this.labelMode)
         overlay?.set(edge.id, true, edge.health)
-        if (!before) addedEdges.push({ group: 'edges', data: this.withDeferredLabel(data) })
-        else {
+        {
           if (!overlay && (before as TopologyEdge).health !== edge.health) this.cy.getElementById(edge.id).data('health', edge.health)
           if (edgeData(before as TopologyEdge).errors !== data.errors) this.cy.getElementById(edge.id).data('errors', data.errors)
           this.setLabel(edge.id, data.label, true)
@@ -198,46 +223,88 @@ export class TopologyCanvas {
         this.pendingLabels.delete(id)
         this.cy.getElementById(id).remove()
       }
-      // Parents before children: a child added before its box would land at the top level.
-      const depth = (d: ElementDefinition): number => (d.data.kind === 'namespace' ? 0 : d.data.kind === 'app' ? 1 : 2)
-      addedNodes.sort((a, b) => depth(a) - depth(b))
-      if (firstLoad && addedNodes.length + addedEdges.length > firstLoadChunk) return
+      sortParentsFirst(addedNodes)
       this.cy.add(addedNodes)
       this.cy.add(addedEdges)
     })
-    const newLeaves = addedNodes.filter((d) => !isBox(d.data.kind as string)).map((d) => d.data.id as string)
-    if (firstLoad && addedNodes.length + addedEdges.length > firstLoadChunk) {
-      this.options.onLoading?.(addedNodes.length + addedEdges.length)
-      this.loading = this.addInChunks([...addedNodes, ...addedEdges], newLeaves).finally(() => {
-        this.loading = null
-        if (!this.destroyed) this.options.onLoading?.(null)
-        const queued = this.queued
-        this.queued = null
-        if (queued && !this.destroyed) this.apply(queued)
-      })
-      return addedNodes.length
-    }
+    const newLeaves = leafIds(addedNodes)
     if (newLeaves.length > 0) this.placeNew(newLeaves)
     return addedNodes.length
   }
 
+  /** A node met for the first time: remembered, its health given to the overlay, its definition for cytoscape. */
+  private newNode(node: TopologyNode): ElementDefinition {
+    this.applied.set(node.id, node)
+    const data = nodeData(node)
+    this.overlay?.set(node.id, false, data.health)
+    return { group: 'nodes', data: { ...this.withDeferredLabel(data), pinned: this.pinned.has(node.id) ? 'yes' : 'no' } }
+  }
+
+  private newEdge(edge: TopologyEdge): ElementDefinition {
+    this.applied.set(edge.id, edge)
+    this.overlay?.set(edge.id, true, edge.health)
+    return { group: 'edges', data: this.withDeferredLabel(edgeData(edge, this.labelMode)) }
+  }
+
+  /** The first load of a large graph: even working out the elements' data took 100–200 ms in one task. */
+  private async firstLoadInSlices(next: CanvasSnapshot): Promise<void> {
+    this.options.onLoading?.(next.nodes.length + next.edges.length)
+    const slice = timeSlicer(firstLoadSliceMs)
+    const nodes: ElementDefinition[] = []
+    const edges: ElementDefinition[] = []
+    for (const node of next.nodes) {
+      if (this.destroyed) return
+      nodes.push(this.newNode(node))
+      if (slice.due()) await slice.next()
+    }
+    for (const edge of next.edges) {
+      if (this.destroyed) return
+      edges.push(this.newEdge(edge))
+      if (slice.due()) await slice.next()
+    }
+    sortParentsFirst(nodes)
+    await slice.next()
+    if (!this.destroyed) await this.addInChunks(nodes, edges, leafIds(nodes))
+  }
+
   /**
    * The first load of a large graph, a chunk per task so the page keeps answering: one add of
-   * 3,600 elements and its first draw blocked the renderer for over a second. Each chunk is added
-   * and has its styles and sizes worked out (its bounding box) in a task of its own, with drawing
-   * held back meanwhile (a half-built graph drawn between chunks made the load five times longer);
-   * then the whole graph is laid out and drawn once.
+   * 3,600 elements and its first draw blocked the renderer for over a second. The layered layout
+   * runs on the definitions before anything is added, so each element goes in at its final place:
+   * moving them after the add made the first draw work out every element's geometry again (half of
+   * a 500 ms draw). Elements are added a few dozen at a time, each batch's styles, sizes and drawing
+   * geometry worked out at once, in tasks of about firstLoadSliceMs, with drawing held back meanwhile
+   * (a half-built graph drawn between chunks made the load five times longer); then the graph is
+   * painted into cytoscape's layers in slices too, and drawn once.
    */
-  private async addInChunks(elements: ElementDefinition[], newLeaves: string[]): Promise<void> {
-    // cytoscape's renderer (not in its typings): its redraw() asks for a frame; held back while loading.
-    const renderer = (this.cy as unknown as { renderer(): { redraw: (options?: unknown) => void } }).renderer()
+  private async addInChunks(nodes: ElementDefinition[], edges: ElementDefinition[], newLeaves: string[]): Promise<void> {
+    // cytoscape's renderer: its redraw() asks for a frame; held back while loading.
+    const renderer = canvasRenderer(this.cy)
     const own = Object.getOwnPropertyDescriptor(renderer, 'redraw')
     renderer.redraw = () => undefined
+    const laidOut = this.layOutDefinitions(nodes, edges, newLeaves)
+    const elements = [...nodes, ...edges]
+    const slice = timeSlicer(firstLoadSliceMs)
     try {
-      for (let i = 0; i < elements.length; i += firstLoadChunk) {
+      for (let i = 0; i < elements.length; i += firstLoadBatch) {
         if (this.destroyed) return
-        this.cy.add(elements.slice(i, i + firstLoadChunk)).boundingBox({ includeLabels: true })
-        await new Promise((resolve) => setTimeout(resolve, 0))
+        this.cy.add(elements.slice(i, i + firstLoadBatch)).boundingBox({ includeLabels: true })
+        // What the renderer would otherwise work out for every element in the first frame.
+        if (laidOut) renderer.flushRenderedStyleQueue()
+        if (slice.due()) await slice.next()
+      }
+      await slice.next()
+      if (this.destroyed) return
+      if (laidOut) {
+        this.fit()
+        this.flushLabels()
+        if (laidOut.report) {
+          this.savePositions()
+          this.options.onLayout?.(laidOut.report)
+        }
+        await slice.next()
+        // The first frame then copies finished layers instead of drawing 3,600 elements (~450 ms).
+        await paintLayersInSlices(this.cy, slice, () => this.destroyed)
       }
     } finally {
       // Back to cytoscape's own redraw.
@@ -245,8 +312,39 @@ export class TopologyCanvas {
       else delete (renderer as { redraw?: unknown }).redraw
     }
     if (this.destroyed) return
-    if (newLeaves.length > 0) this.placeNew(newLeaves)
+    if (!laidOut && newLeaves.length > 0) this.placeNew(newLeaves)
     renderer.redraw()
+  }
+
+  /**
+   * Gives each new leaf of a first load its position before it is added: the one it was saved at,
+   * else the layered layout's. Same result as adding and then calling placeNew. Null when the
+   * layout needs cytoscape's elements (dagre, fcose): those are placed after the add.
+   */
+  private layOutDefinitions(nodes: ElementDefinition[], edges: ElementDefinition[], newLeaves: string[]): { report: LayoutReport | null } | null {
+    const name = this.layoutName === 'auto' ? 'layered' : this.layoutName
+    if (name !== 'layered') return null
+    const started = performance.now()
+    const unknown = newLeaves.filter((id) => !this.saved.positions[id])
+    const positions =
+      unknown.length === 0
+        ? new Map<string, Position>()
+        : this.layeredPositions(
+            nodes.map((d) => ({ id: d.data.id as string, parent: (d.data.parent as string | undefined) ?? null, kind: d.data.kind as string })),
+            edges.map((d) => ({ source: d.data.source as string, target: d.data.target as string })),
+            nodes.filter((d) => !isBox(d.data.kind as string)).length,
+          )
+    for (const d of nodes) {
+      if (isBox(d.data.kind as string)) continue
+      const at = this.saved.positions[d.data.id as string] ?? positions.get(d.data.id as string)
+      if (at) d.position = { ...at }
+    }
+    return { report: unknown.length === 0 ? null : { scope: 'full', name, nodes: nodes.length, ms: performance.now() - started } }
+  }
+
+  /** Small graphs (up to readableLimit leaves) get the roomy spacing their labels need. */
+  private layeredPositions(nodes: LayoutNodeInput[], edges: LayoutEdgeInput[], leaves: number): Map<string, Position> {
+    return layeredLayout(nodes, edges, leaves <= readableLimit ? roomyLayeredOptions : defaultLayeredOptions)
   }
 
   /** Lays out the whole graph again (the toolbar button, or a layout change); pinned nodes stay. */
@@ -478,10 +576,10 @@ export class TopologyCanvas {
     const leaves = this.cy.nodes().filter((n) => !n.isParent())
     const name = this.layoutName === 'auto' ? 'layered' : this.layoutName
     if (name === 'layered') {
-      const positions = layeredLayout(
+      const positions = this.layeredPositions(
         this.cy.nodes().map((n) => ({ id: n.id(), parent: (n.data('parent') as string | undefined) ?? null, kind: n.data('kind') as string })),
         this.cy.edges().map((e) => ({ source: e.data('source') as string, target: e.data('target') as string })),
-        leaves.length <= readableLimit ? roomyLayeredOptions : defaultLayeredOptions,
+        leaves.length,
       )
       this.cy.batch(() => {
         for (const [id, at] of positions) this.cy.getElementById(id).position(at)
