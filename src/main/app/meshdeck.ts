@@ -9,7 +9,7 @@ import { demoTopologySources, registerDemoApi, secureDemoBootstrap, type DemoSer
 import { DisposableStack, type Disposable } from '../lib/disposable'
 import { kubeconfigWithLocalClusters, registerLocalClustersApi } from '../local-clusters/io'
 import { registerSecurityApi, type SecurityService } from '../security/io'
-import { registerTopologyApi, startMeshTopologyFeed, type PrometheusSources, type PrometheusTopology, type TopologyService } from '../telemetry/io'
+import { meshLatencyWindowSeconds, registerTopologyApi, startMeshTopologyFeed, type PrometheusSources, type PrometheusTopology, type TopologyService } from '../telemetry/io'
 import { ConfigHistory, type SpanTimeWindow } from '../traces'
 import { recordControlPlane, registerTracesApi, startTracesOnFreePort, type Traces } from '../traces/io'
 import { registerControlPlaneApi, type ControlPlaneService } from '../xds/io'
@@ -123,7 +123,12 @@ export async function createMeshdeck(options: MeshdeckOptions): Promise<Meshdeck
     await cluster.contexts.init()
     await controlPlane.service.start()
 
-    const topology = stack.add(registerTopologyApi(router, bus, { clusterClient, dataDir: info.dataDir, prometheusUrl: options.prometheusUrl }))
+    // The windows the graph's own numbers are over: the load reports the control plane keeps, and span latency's.
+    const meshWindows = () => {
+      const plane = controlPlane.service.controlPlane
+      return plane ? { rates: plane.loadStatsWindowMs / 1000, latency: meshLatencyWindowSeconds } : { rates: null, latency: null }
+    }
+    const topology = stack.add(registerTopologyApi(router, bus, { clusterClient, dataDir: info.dataDir, prometheusUrl: options.prometheusUrl, meshWindows }))
     const demo = stack.add(registerDemoApi(router, bus))
     const security = stack.add(registerSecurityApi(router, bus, { dataDir: info.dataDir, controlPlane: controlPlane.service }))
     await security.start()
