@@ -44,6 +44,13 @@ describe('what the graph writes on nodes and edges', () => {
     expect(edgeData(split).errors).toBe('yes')
   })
 
+  it('shows a failing version\'s error share on its route edge in the errors mode, under its weights', () => {
+    const split = edge(ids.routeEdge(ids.service(host('reviews')), ids.version('default', 'reviews', 'v2')))
+    expect(edgeData(split, 'errors').label).toBe('weight 20% / observed 19%\n26% err')
+    const idle = buildTopology({ ...demoMesh(), stats: [] }).edges.find((x) => x.id === split.id)
+    expect(idle && edgeData(idle, 'errors').label).toBe('weight 20%')
+  })
+
   it('leaves the route to a service\'s only version unlabelled: its numbers are the version node\'s', () => {
     const sole = edge(ids.routeEdge(ids.service(host('details')), ids.version('default', 'details', 'v1')))
     expect(sole.observedShare).toBe(100)

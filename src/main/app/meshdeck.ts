@@ -1,15 +1,15 @@
 import { mkdir } from 'node:fs/promises'
-import { join } from 'node:path'
+import { delimiter, join } from 'node:path'
 import type { AppInfo, AppStatus, DemoLogLine } from '@shared/contract'
 import { registerAnalysisApi, type AnalysisService } from '../analysis/io'
 import { EventBus, Router } from '../api'
 import { registerCanaryApi, type CanaryRuntime } from '../canary/io'
-import { registerClusterApi } from '../cluster/io'
+import { addedKubeconfigsDir, registerClusterApi } from '../cluster/io'
 import { demoTopologySources, registerDemoApi, secureDemoBootstrap, type DemoService } from '../demo/io'
 import { DisposableStack, type Disposable } from '../lib/disposable'
 import { kubeconfigWithLocalClusters, registerLocalClustersApi } from '../local-clusters/io'
 import { registerSecurityApi, type SecurityService } from '../security/io'
-import { registerTopologyApi, startMeshTopologyFeed, type PrometheusSources, type PrometheusTopology, type TopologyService } from '../telemetry/io'
+import { meshLatencyWindowSeconds, registerTopologyApi, startMeshTopologyFeed, type PrometheusSources, type PrometheusTopology, type TopologyService } from '../telemetry/io'
 import { ConfigHistory, type SpanTimeWindow } from '../traces'
 import { recordControlPlane, registerTracesApi, startTracesOnFreePort, type Traces } from '../traces/io'
 import { registerControlPlaneApi, type ControlPlaneService } from '../xds/io'
@@ -101,7 +101,9 @@ export async function createMeshdeck(options: MeshdeckOptions): Promise<Meshdeck
   // A start that fails anywhere (an unsafe data dir, a port taken, the demo) releases what it began.
   try {
     // Every kubeconfig reader sees the user's files and then Meshdeck's own file of local clusters.
-    const kubeconfig = kubeconfigWithLocalClusters(options.kubeconfig, info.dataDir)
+    // ...and last, the kubeconfig files the user added from the Clusters page (links in the data folder).
+    const addedKubeconfigs = addedKubeconfigsDir(info.dataDir)
+    const kubeconfig = [kubeconfigWithLocalClusters(options.kubeconfig, info.dataDir), addedKubeconfigs].join(delimiter)
     const meshDir = options.meshDir ?? (options.demo ? join(info.dataDir, 'demo-mesh') : undefined)
     // The data dir holds the CA key: 0700. Temp files of writes a crash interrupted are removed.
     for (const note of await securePrivateDir(info.dataDir)) console.warn(`meshdeck: ${note}`)
@@ -117,13 +119,18 @@ export async function createMeshdeck(options: MeshdeckOptions): Promise<Meshdeck
       registerControlPlaneApi(router, bus, { meshDir, meshContext: options.meshContext, kubeconfig, port: options.xdsPort ?? 15010, host: options.xdsHost, onStatusChanged: app.statusChanged }),
     )
     const cluster = stack.add(
-      registerClusterApi(router, bus, { kubeconfig, context: options.context, onContextChanged: app.statusChanged, onConnection: (c) => topology.onConnection(c) }),
+      registerClusterApi(router, bus, { kubeconfig, addedKubeconfigs, context: options.context, onContextChanged: app.statusChanged, onConnection: (c) => topology.onConnection(c) }),
     )
     const clusterClient = (context: string) => cluster.connections.client(context)
     await cluster.contexts.init()
     await controlPlane.service.start()
 
-    const topology = stack.add(registerTopologyApi(router, bus, { clusterClient, dataDir: info.dataDir, prometheusUrl: options.prometheusUrl }))
+    // The windows the graph's own numbers are over: the load reports the control plane keeps, and span latency's.
+    const meshWindows = () => {
+      const plane = controlPlane.service.controlPlane
+      return plane ? { rates: plane.loadStatsWindowMs / 1000, latency: meshLatencyWindowSeconds } : { rates: null, latency: null }
+    }
+    const topology = stack.add(registerTopologyApi(router, bus, { clusterClient, dataDir: info.dataDir, prometheusUrl: options.prometheusUrl, meshWindows }))
     const demo = stack.add(registerDemoApi(router, bus))
     const security = stack.add(registerSecurityApi(router, bus, { dataDir: info.dataDir, controlPlane: controlPlane.service }))
     await security.start()

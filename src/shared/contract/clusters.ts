@@ -3,8 +3,22 @@ import { event, method } from './define'
 import { clusterErrorCodes, type ClusterErrorCode } from './error-codes'
 import { apiErrorSchema } from './errors'
 
+/** What adding a kubeconfig file may answer with (not a cluster's answers: nothing is contacted). */
+const addKubeconfigErrors = ['kubeconfig_file_not_found', 'kubeconfig_file_invalid', 'kubeconfig_no_contexts', 'kubeconfig_already_read', 'kubeconfig_not_added'] as const
+
 /** What any method that talks to a context's cluster may answer with. */
-export const clusterAccessErrors = Object.keys(clusterErrorCodes) as ClusterErrorCode[]
+export const clusterAccessErrors = (Object.keys(clusterErrorCodes) as ClusterErrorCode[]).filter((c) => !(addKubeconfigErrors as readonly string[]).includes(c))
+
+/** A kubeconfig file added from the UI: names only; its credentials stay in main. */
+export const addedKubeconfigSchema = z.object({
+  /** The file as Meshdeck reads it (symbolic links resolved). */
+  file: z.string(),
+  /** Its contexts, in file order. */
+  contexts: z.array(z.string()),
+  /** Those an earlier file already defines: the earlier one wins, as in kubectl. */
+  shadowed: z.array(z.string()),
+})
+export type AddedKubeconfig = z.infer<typeof addedKubeconfigSchema>
 
 export const kubeContextSchema = z.object({
   name: z.string(),
@@ -58,6 +72,12 @@ export const clusterMethods = {
     contextListSchema,
     'Contexts from the merged kubeconfig, the files read, and any file that failed to load.',
     [],
+  ),
+  'clusters.addKubeconfig': method(
+    z.object({ path: z.string().trim().min(1).max(4096) }).strict(),
+    addedKubeconfigSchema,
+    "Adds a kubeconfig file to the ones Meshdeck reads (after KUBECONFIG's), by an absolute path or one starting with ~/: checked first (exists, parses, has contexts), then linked from Meshdeck's data folder, never copied. Answers with its context names only.",
+    [...addKubeconfigErrors],
   ),
   'clusters.selectContext': method(
     z.object({ name: z.string().min(1) }).strict(),

@@ -55,6 +55,12 @@ export const clusterErrorCodes = {
   cluster_forbidden: 'Access denied',
   cluster_error: 'Cluster request failed',
   not_connected: 'Not connected',
+  /** Adding a kubeconfig file from the UI (clusters.addKubeconfig). */
+  kubeconfig_file_not_found: 'Kubeconfig file not found',
+  kubeconfig_file_invalid: 'Not a usable kubeconfig file',
+  kubeconfig_no_contexts: 'Kubeconfig file has no contexts',
+  kubeconfig_already_read: 'Kubeconfig file already read',
+  kubeconfig_not_added: 'Kubeconfig file not added',
 } as const satisfies ErrorCodeTable
 
 /**

@@ -64,6 +64,12 @@ export const topologySourceStateSchema = z.object({
   /** Where request rates and errors come from, and where latency does. */
   rates: telemetrySourceSchema,
   latency: telemetrySourceSchema,
+  /**
+   * The windows the graph's numbers are computed over now, in seconds: Prometheus's window for both,
+   * or the load reports the control plane keeps (rates, errors) and the spans latency is read from.
+   * Null when nothing feeds that figure (no control plane running).
+   */
+  windows: z.object({ rates: z.number().positive().nullable(), latency: z.number().positive().nullable() }),
   endpoint: prometheusEndpointSchema.nullable(),
   /** The last refresh from Prometheus: when, how long its queries took, how many edges it gave. */
   lastRefresh: z.object({ at: z.number(), queryMs: z.number(), edges: z.number().int() }).nullable(),

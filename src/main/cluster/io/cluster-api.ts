@@ -1,14 +1,17 @@
-import type { Connection } from '@shared/contract'
+import { MeshdeckError, type Connection } from '@shared/contract'
 import type { EventBus, Router } from '../../api'
 import { DisposableStack } from '../../lib/disposable'
 import { ConnectionService } from './connection-service'
 import { ContextService } from './context-service'
+import { addKubeconfig } from './added-kubeconfigs'
 import { loadKubeconfig } from './kubeconfig-loader'
 import { LogService } from './logs/log-service'
 
 export interface ClusterApiDeps {
   /** KUBECONFIG-style list of files; default as kubectl finds them. */
   kubeconfig?: string
+  /** The folder kubeconfig files added from the UI are linked from; it must be in `kubeconfig`'s list. Unset: adding is refused. */
+  addedKubeconfigs?: string
   /** The context shown first (else the kubeconfig's current-context). */
   context?: string
   /** The selected context changed (the status bar shows it). */
@@ -47,6 +50,11 @@ export function registerClusterApi(
   stack.add(
     router.registerAll({
       'clusters.listContexts': () => contexts.list(),
+      'clusters.addKubeconfig': ({ path }) => {
+        const dir = deps.addedKubeconfigs
+        if (!dir) throw new MeshdeckError('kubeconfig_not_added', 'This Meshdeck has no folder for added kubeconfig files.', 'Start Meshdeck with --kubeconfig FILE or set KUBECONFIG.')
+        return addKubeconfig(dir, path, () => loadKubeconfig(deps.kubeconfig))
+      },
       'clusters.selectContext': ({ name }) => contexts.select(name),
       'clusters.connect': ({ context }) => connections.connect(context),
       'clusters.disconnect': ({ context }) => {

@@ -52,7 +52,9 @@ async function expandPath(path: string): Promise<string[]> {
   const stat = await fs.stat(path).catch(() => undefined)
   if (!stat?.isDirectory()) return [path]
   const names = (await fs.readdir(path)).filter((n) => !n.startsWith('.')).sort()
-  return names.map((n) => join(path, n))
+  // A folder may hold links to the user's files (kubeconfigs added from the UI): each is named by
+  // the file it points at; a dangling link stays as it is and is skipped like any missing file.
+  return Promise.all(names.map((n) => fs.realpath(join(path, n)).catch(() => join(path, n))))
 }
 
 export function describeContexts(loaded: LoadedKubeconfig, selected: string | null): ContextList {

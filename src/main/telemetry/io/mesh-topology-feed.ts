@@ -25,6 +25,8 @@ export interface MeshTopologyFeedOptions {
 }
 
 const feeder = 'control-plane'
+/** The span window edge latency is computed over unless told otherwise (the side panel states it). */
+export const meshLatencyWindowSeconds = 15
 
 /**
  * Feeds the topology from the embedded control plane: the served config (services, subsets, route
@@ -39,7 +41,7 @@ export function startMeshTopologyFeed(options: MeshTopologyFeedOptions): Disposa
     const live = options.liveWorkloads?.() ?? []
     const liveKeys = new Set(live.map((w) => `${w.namespace}/${w.name}`))
     const workloads = [...workloadsFromSnapshot(snapshot).filter((w) => !liveKeys.has(`${w.namespace}/${w.name}`)), ...live]
-    const spanEdges = edges.window(options.latencyWindowSeconds ?? 15)
+    const spanEdges = edges.window(options.latencyWindowSeconds ?? meshLatencyWindowSeconds)
     topology.update(feeder, {
       services,
       workloads,

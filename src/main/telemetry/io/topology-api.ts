@@ -4,7 +4,7 @@ import type { KubeClient } from '../../cluster/io'
 import { DisposableStack } from '../../lib/disposable'
 import { ClusterTopologyFeeds } from './cluster-topology-feed'
 import { TopologyService } from './topology-service'
-import { registerPrometheusApi } from './prometheus/prometheus-api'
+import { registerPrometheusApi, type PrometheusApiDeps } from './prometheus/prometheus-api'
 import type { PrometheusSources } from './prometheus/prometheus-sources'
 import type { PrometheusTopology } from './prometheus/prometheus-topology'
 
@@ -17,6 +17,8 @@ export interface TopologyApiDeps {
   prometheusUrl?: string
   /** How often the graph asks Prometheus again while it is the source (default 5 s). */
   prometheusRefreshMs?: number
+  /** The mesh's own windows (load reports kept, span latency), stated beside the graph's numbers. */
+  meshWindows?: PrometheusApiDeps['meshWindows']
 }
 
 /**
@@ -43,7 +45,7 @@ export function registerTopologyApi(
   )
   // Prometheus as a source of the graph's numbers, and the settings and discovery canary analysis uses too.
   const prometheus = stack.add(
-    registerPrometheusApi(router, bus, { topology: service, dataDir: deps.dataDir, flagUrl: deps.prometheusUrl, clusterClient: deps.clusterClient, refreshMs: deps.prometheusRefreshMs }),
+    registerPrometheusApi(router, bus, { topology: service, dataDir: deps.dataDir, flagUrl: deps.prometheusUrl, clusterClient: deps.clusterClient, refreshMs: deps.prometheusRefreshMs, meshWindows: deps.meshWindows }),
   )
   return Object.assign(stack, { service, prometheus: prometheus.sources, prometheusTopology: prometheus.topology, onConnection: (connection: Connection) => clusterFeeds.onConnection(connection) })
 }

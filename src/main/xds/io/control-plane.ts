@@ -92,6 +92,8 @@ export interface ControlPlane extends Disposable {
   onEvent(listener: (event: ControlPlaneEvent) => void): Disposable
   /** Request rate, error rate and in-flight calls per cluster, from the clients' load reports. */
   loadStats(withinMs?: number): ClusterLoad[]
+  /** The window loadStats() rates are computed over (the load reports kept), in ms. */
+  readonly loadStatsWindowMs: number
   /**
    * Replaces the mTLS decisions (e.g. after a PeerAuthentication change) and pushes what changed;
    * null makes everything plaintext.
@@ -333,6 +335,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
       return { dispose: () => void listeners.delete(listener) }
     },
     loadStats: (withinMs) => lrs.loads(withinMs),
+    loadStatsWindowMs: lrs.windowMs,
     setSecurity: (next) => {
       security = next ?? undefined
       securityGeneration += 1

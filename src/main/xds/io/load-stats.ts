@@ -62,7 +62,8 @@ export class LoadStatsServer implements Disposable {
 
   constructor(
     private readonly intervalMs: number,
-    private readonly windowMs: number = Math.max(5 * intervalMs, 10_000),
+    /** How far back reports are kept: every rate is over this window (the topology says so). */
+    readonly windowMs: number = Math.max(5 * intervalMs, 10_000),
     private readonly now: () => number = Date.now,
   ) {
     trackDisposable(this)

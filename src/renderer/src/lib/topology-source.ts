@@ -42,3 +42,17 @@ export function describeTopologySource(state: TopologySourceState): { summary: s
     figures,
   }
 }
+
+/**
+ * The heading over the side panel's figures: the windows its numbers (and the edge labels, which
+ * come from the same graph) are computed over, as the server states them.
+ */
+export function figuresWindowLine(state: TopologySourceState | null): string {
+  if (!state) return 'Now, as on the graph'
+  const { rates, latency } = state.windows
+  if (state.traffic === 'prometheus') return `Now — the last ${windowLabel(state.windowSeconds)} from Prometheus, as on the graph`
+  if (rates === null) return 'Now — no load reports (the control plane is not running)'
+  const ratesPart = `rates and errors over the last ${windowLabel(rates)} of ${telemetrySourceNames[state.rates]}`
+  const latencyPart = latency === null ? '' : `, latency over the last ${windowLabel(latency)} of ${telemetrySourceNames[state.latency]}`
+  return `Now — ${ratesPart}${latencyPart}, as on the graph`
+}

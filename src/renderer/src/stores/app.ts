@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
-import type { AppInfo, AppStatus, ContextList } from '@shared/contract'
+import type { AddedKubeconfig, AppInfo, AppStatus, ContextList } from '@shared/contract'
 import { call, on } from '../api/client'
 import { presentError, type PresentedError } from '../lib/errors'
 
@@ -29,8 +29,15 @@ export const useAppStore = defineStore('app', () => {
     contexts.value = await call('clusters.listContexts', {})
   }
 
+  /** Adds a kubeconfig file (checked in main), then reads the contexts again so they are listed. */
+  async function addKubeconfig(path: string): Promise<AddedKubeconfig> {
+    const added = await call('clusters.addKubeconfig', { path })
+    contexts.value = await call('clusters.listContexts', {})
+    return added
+  }
+
   // App-wide for the app's lifetime: the status bar is always on screen.
   on('app.status', (next) => (status.value = next))
 
-  return { info, status, contexts, error, load, selectContext }
+  return { info, status, contexts, error, load, selectContext, addKubeconfig }
 })

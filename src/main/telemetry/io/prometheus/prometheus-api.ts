@@ -4,12 +4,14 @@ import { singleValue, type QueryResult } from '../../prometheus'
 import type { TopologyService } from '../topology-service'
 import { asMeshdeckError } from './prometheus-client'
 import { PrometheusSources, type PrometheusSourcesOptions } from './prometheus-sources'
-import { PrometheusTopology } from './prometheus-topology'
+import { PrometheusTopology, type PrometheusTopologyOptions } from './prometheus-topology'
 
 export interface PrometheusApiDeps extends PrometheusSourcesOptions {
   topology: TopologyService
   /** How often the topology asks Prometheus again while it is the source (default 5 s). */
   refreshMs?: number
+  /** The mesh's own windows (load reports, spans) the graph's numbers are over when Prometheus is not the source. */
+  meshWindows?: PrometheusTopologyOptions['meshWindows']
 }
 
 function rows(result: QueryResult): { labels: Record<string, string>; value: number | null }[] {
@@ -23,7 +25,7 @@ function rows(result: QueryResult): { labels: Record<string, string>; value: num
 export function registerPrometheusApi(router: Router, bus: EventBus, deps: PrometheusApiDeps): DisposableStack & { sources: PrometheusSources; topology: PrometheusTopology } {
   const stack = new DisposableStack()
   const sources = stack.add(new PrometheusSources(deps))
-  const topology = stack.add(new PrometheusTopology({ topology: deps.topology, sources, emit: (state) => bus.emit('topology.sourceChanged', state), refreshMs: deps.refreshMs }))
+  const topology = stack.add(new PrometheusTopology({ topology: deps.topology, sources, emit: (state) => bus.emit('topology.sourceChanged', state), refreshMs: deps.refreshMs, meshWindows: deps.meshWindows }))
   stack.add(
     router.registerAll({
       'prometheus.status': () => sources.status(),

@@ -11,6 +11,8 @@ export interface PrometheusTopologyOptions {
   emit: (state: TopologySourceState) => void
   /** How often the graph's numbers are asked again while Prometheus is the source. Default 5 s. */
   refreshMs?: number
+  /** The mesh's own windows (load reports kept, span latency window), in seconds; null while nothing feeds them. */
+  meshWindows?: () => TopologySourceState['windows']
   now?: () => number
 }
 
@@ -27,7 +29,7 @@ function samples(result: QueryResult): Sample[] {
  * numbers and says why (never stale numbers shown as current); the next one tries again.
  */
 export class PrometheusTopology implements Disposable {
-  private state: TopologySourceState = { traffic: 'mesh', context: null, windowSeconds: defaultWindowSeconds, rates: 'loadReports', latency: 'spans', endpoint: null, lastRefresh: null, error: null }
+  private state: Omit<TopologySourceState, 'windows'> = { traffic: 'mesh', context: null, windowSeconds: defaultWindowSeconds, rates: 'loadReports', latency: 'spans', endpoint: null, lastRefresh: null, error: null }
   private timer: ReturnType<typeof setTimeout> | null = null
   private generation = 0
   private refreshing: Promise<void> | null = null
@@ -38,8 +40,13 @@ export class PrometheusTopology implements Disposable {
     trackDisposable(this)
   }
 
+  /** The state, with the windows its numbers are over now: what the side panel writes above them. */
   current(): TopologySourceState {
-    return structuredClone(this.state)
+    const windows =
+      this.state.traffic === 'prometheus'
+        ? { rates: this.state.windowSeconds, latency: this.state.windowSeconds }
+        : (this.options.meshWindows?.() ?? { rates: null, latency: null })
+    return { ...structuredClone(this.state), windows }
   }
 
   /** Back to the mesh's own numbers (load reports and spans). */
@@ -161,7 +168,7 @@ export class PrometheusTopology implements Disposable {
     this.set({ lastRefresh: { at: this.now(), queryMs: Math.round(answers.queryMs * 10) / 10, edges: answers.stats.length }, error: null })
   }
 
-  private set(patch: Partial<TopologySourceState>): void {
+  private set(patch: Partial<Omit<TopologySourceState, 'windows'>>): void {
     this.state = { ...this.state, ...patch }
     this.options.emit(this.current())
   }

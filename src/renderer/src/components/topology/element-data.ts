@@ -102,7 +102,10 @@ export function edgeData(edge: TopologyEdge, mode: EdgeLabelMode = 'all'): EdgeD
     // Route edges keep their weights (what the split is); request edges show the one chosen figure.
     if (edge.kind === 'route') {
       const weights = weightLine(edge)
-      return { ...base, label: weights && !soleDestination(edge) ? weights : '' }
+      const lines = weights && !soleDestination(edge) ? [weights] : []
+      // A failing version is reached by its route edge: the errors mode must show its share there too.
+      if (mode === 'errors' && edge.stats.rps > 0) lines.push(oneFigure(edge.stats, 'errors'))
+      return { ...base, label: lines.join('\n') }
     }
     return { ...base, label: oneFigure(edge.stats, mode) }
   }
