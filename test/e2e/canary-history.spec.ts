@@ -30,7 +30,9 @@ async function result<T>(method: string, params: unknown = {}): Promise<T> {
 }
 
 const target = { context: 'admin', namespace: 'shop', name: 'reviews', route: { name: 'default' } }
-const plan = { steps: [50, 100], intervalSeconds: 1, analysis: { maxErrorRate: 0.05, maxP99Ms: 500, minRequests: 1 } }
+// Read from the mesh's own sources: this cluster has no Prometheus, and with `auto` a rollout on it
+// pauses saying so (prometheus-canary tests that); here it rolls back on its 0 requests.
+const plan = { steps: [50, 100], intervalSeconds: 1, analysis: { maxErrorRate: 0.05, maxP99Ms: 500, minRequests: 1 }, metricsFrom: 'mesh' as const }
 
 test.describe.configure({ mode: 'serial' })
 
