@@ -23,9 +23,15 @@ const test = base.extend<object, { world: World }>({
     async ({}, use) => {
       const home = mkdtempSync(join(tmpdir(), 'meshdeck-e2e-prometheus-'))
       const serve = await startServe(['--demo', '--xds-port', '0'], { MESHDECK_HOME: home })
-      await expect
-        .poll(async () => (await result<{ workloads: { state: string }[] }>(serve, 'demo.status')).workloads.every((w) => w.state === 'running'), { timeout: 150_000, intervals: [1000] })
-        .toBe(true)
+      try {
+        await expect
+          .poll(async () => (await result<{ workloads: { state: string }[] }>(serve, 'demo.status')).workloads.every((w) => w.state === 'running'), { timeout: 150_000, intervals: [1000] })
+          .toBe(true)
+      } catch (err) {
+        // A demo that never came up must not outlive the test with its seven workloads.
+        await serve.stop()
+        throw err
+      }
       // Started once the demo has written its targets file, so Prometheus watches a folder that exists.
       const prometheus = await startTestPrometheus({ fileSd: [join(home, 'prometheus', 'demo-targets.json')] })
       const html: Server = createServer((_, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<html><body>Grafana</body></html>'))
