@@ -68,6 +68,8 @@ describe('the demo mesh on the embedded control plane', () => {
     // Generous: seven Node processes load grpc-js on a shared two-core machine.
     await until('every workload serving', () => demo.status().workloads.every((w) => w.state === 'running'), 150_000)
     // Every workload is a connected xDS client of the control plane.
+    // (A workload serves as soon as it listens; its ADS stream may still be opening.)
+    await until('every workload an xDS client', () => cp.clients().length >= 7)
     expect(cp.clients().length).toBeGreaterThanOrEqual(7)
     await until('pages served', () => load().ok > 0)
   }, 180_000)
